@@ -1,0 +1,154 @@
+//! The command line, as clap derive types: each field's doc comment is its `--help` text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  success (a closed stdout pipe, as with `| head`, is not an error)
+  2  an input could not be read (missing file, corrupt gzip: the other inputs are still
+     scanned and reported), the reports could not be written, or the command line is wrong";
+
+/// SMTP reply-code statistics from Postfix and Exim logs.
+#[derive(Debug, Parser)]
+#[command(name = "mailcodes", version, propagate_version = true, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read logs, count reply codes by class, code, enhanced code, domain and hour, find
+    /// persistent 450 failures, and print a summary (and write CSV files with --out-dir).
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  mailcodes scan /var/log/mail.log\n",
+        "  mailcodes scan -o /var/lib/mailcodes/today /var/log/mail.log /var/log/mail.log.1\n",
+        "  zcat /var/log/mail.log.2.gz | mailcodes scan --year 2026 -\n",
+        "  mailcodes scan --format exim --min-attempts 5 --min-span 6h /var/log/exim4/mainlog\n\n",
+        "Exit status: 0 success; 2 an input could not be read, the reports could not be written,\n",
+        "or the command line is wrong (other inputs are still scanned)."
+    ))]
+    Scan(ScanArgs),
+    /// Explain what a reply code means, when you see it and how to fix it; two codes are
+    /// compared side by side.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  mailcodes explain 450\n",
+        "  mailcodes explain 4.2.2\n",
+        "  mailcodes explain 221 450\n",
+        "  mailcodes explain --list\n",
+        "  mailcodes explain --format json --lang vi 550\n\n",
+        "Exit status: 0 success; 2 a malformed code or a wrong command line."
+    ))]
+    Explain(ExplainArgs),
+}
+
+/// Log formats `--format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Recognise every line on its own (a syslog file may hold both MTAs).
+    Auto,
+    /// Postfix lines only.
+    Postfix,
+    /// Exim lines only.
+    Exim,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Log files to read, combined; `-` reads standard input. Gzip-compressed files are
+    /// recognised by their content, whatever their name. Default: /var/log/mail.log.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Write classes.csv, codes.csv, enhanced.csv, domains.csv, hourly.csv and
+    /// persistent_450.csv into DIR (created if missing). Example: -o /tmp/report
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Which log format to accept.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+
+    /// The year of timestamps that carry none (classic syslog `Nov 28 06:25:13`). Default:
+    /// inferred, so that no timestamp lies after the file's modification time. Example: --year 2026
+    #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i64).range(1970..=9999))]
+    pub year: Option<i64>,
+
+    /// Only accept Postfix lines whose syslog name is NAME (the part before `/daemon`),
+    /// for hosts that run several instances. Example: --syslog-name postfix-mx
+    #[arg(long, value_name = "NAME")]
+    pub syslog_name: Option<String>,
+
+    /// No text summary on stdout (CSV files are still written with --out-dir).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Worker threads. Default: all cores.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// A recipient is a persistent 450 failure after at least N mailbox 450 replies…
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_attempts: u64,
+
+    /// …whose first and last are at least this far apart: 30m, 1h, 6h, 2d.
+    #[arg(long, value_name = "SPAN", default_value = "1h", value_parser = parse_span_arg)]
+    pub min_span: i64,
+
+    /// Rows in each top list of the summary.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+fn parse_span_arg(s: &str) -> Result<i64, String> {
+    crate::time::parse_span(s)
+}
+
+/// Output formats of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Csv,
+    Json,
+}
+
+/// Languages of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Vietnamese (tiếng Việt); entries without a Vietnamese text are shown in English,
+    /// marked as such.
+    Vi,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// One code, or two to compare: basic (450) or enhanced (4.2.2).
+    #[arg(value_name = "CODE", required_unless_present = "list", num_args = 1..=2)]
+    pub codes: Vec<String>,
+
+    /// List every known code, one line each.
+    #[arg(long, conflicts_with = "codes")]
+    pub list: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+
+    /// Language of headings and texts.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

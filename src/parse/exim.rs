@@ -1,0 +1,166 @@
+//! Exim mainlog messages: deliveries (`=>`, `->`), deferrals (`==`), failures (`**`) and
+//! ACL rejections (`rejected RCPT …`, `temporarily rejected …`).
+//!
+//! Input is the message after Exim's timestamp (and `[pid]`), e.g.
+//! `1jmKso-0009d4-Uf ** molly@zee.corp R=dnslookup T=remote_smtp H=mx [3.3.3.3]: SMTP error from remote mail server after end of data: 554 5.2.0 Mailbox Full`.
+
+use super::reply::{first_reply_after_colon, reply_at, Class};
+use super::{angle_value, Body, Outcome};
+use memchr::memmem;
+
+/// Whether `id` is an Exim message id: old `XXXXXX-XXXXXX-XX` or 4.97+ `XXXXXX-XXXXXXXXXXX-XXXX`.
+pub fn is_message_id(id: &[u8]) -> bool {
+    let ok = |s: &[u8]| s.iter().all(u8::is_ascii_alphanumeric);
+    match id.len() {
+        16 => id[6] == b'-' && id[13] == b'-' && ok(&id[..6]) && ok(&id[7..13]) && ok(&id[14..]),
+        23 => id[6] == b'-' && id[18] == b'-' && ok(&id[..6]) && ok(&id[7..18]) && ok(&id[19..]),
+        _ => false,
+    }
+}
+
+/// Parses an Exim message. `None` when it records no SMTP outcome.
+pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
+    let sp = memchr::memchr(b' ', msg).unwrap_or(msg.len());
+    if is_message_id(&msg[..sp]) {
+        let rest = msg.get(sp + 1..).unwrap_or(&[]);
+        let outcome = match rest.get(..3) {
+            Some(b"=> ") | Some(b"-> ") => Some(Outcome::Delivered),
+            Some(b"== ") => Some(Outcome::Deferred),
+            Some(b"** ") => Some(Outcome::Bounced),
+            _ => None,
+        };
+        if let Some(outcome) = outcome {
+            return Some(delivery(&rest[3..], outcome));
+        }
+    }
+    rejection(msg)
+}
+
+fn delivery(s: &[u8], outcome: Outcome) -> Body<'_> {
+    let s = super::reply::trim_start(s);
+    let end = memchr::memchr(b' ', s).unwrap_or(s.len());
+    let mut recipient = &s[..end];
+    recipient = recipient.strip_suffix(b":").unwrap_or(recipient);
+    let mut rest = s.get(end + 1..).unwrap_or(&[]);
+    if rest.first() == Some(&b'(') {
+        // `=> /var/mail/x (parent@dom) <orig@dom>`: skip the parent.
+        if let Some(close) = memchr::memchr(b')', rest) {
+            rest = rest.get(close + 1..).unwrap_or(&[]);
+            rest = rest.strip_prefix(b" ").unwrap_or(rest);
+        }
+    }
+    if !recipient.contains(&b'@') && rest.first() == Some(&b'<') {
+        if let Some(orig) = angle_value(rest, b"<") {
+            recipient = orig;
+        }
+    }
+    let (reply, text) = if let Some(p) = memmem::find(s, b" C=\"") {
+        let v = &s[p + 4..];
+        let v = &v[..memchr::memchr(b'"', v).unwrap_or(v.len())];
+        (reply_at(v), v)
+    } else if let Some(p) = [&b"error from remote mail"[..], b"LMTP error after", b"PRDR error after"]
+        .iter()
+        .find_map(|m| memmem::find(s, m)) {
+        match first_reply_after_colon(&s[p..]) {
+            Some(r) => (Some(r), r.text),
+            None => (None, &s[p..]),
+        }
+    } else {
+        let t = memmem::find(s, b": ").map_or(&b""[..], |p| &s[p + 2..]);
+        (None, t)
+    };
+    Body {
+        code: reply.and_then(|r| r.code),
+        enhanced: reply.and_then(|r| r.enhanced),
+        outcome,
+        class_hint: None,
+        recipient,
+        text,
+    }
+}
+
+/// ACL rejections: `H=… F=<s> rejected RCPT <r>: text`, `rejected MAIL <s>`,
+/// `rejected after DATA`, `rejected EHLO`/`HELO`, `rejected connection`, each possibly
+/// `temporarily rejected`.
+fn rejection(msg: &[u8]) -> Option<Body<'_>> {
+    let mut from = 0;
+    while let Some(p) = memmem::find(&msg[from..], b"rejected ") {
+        let at = from + p;
+        from = at + 9;
+        if at > 0 && msg[at - 1] != b' ' {
+            continue;
+        }
+        let after = &msg[at + 9..];
+        let kinds: [&[u8]; 6] = [b"RCPT", b"MAIL", b"after DATA", b"EHLO", b"HELO", b"connection"];
+        let Some(kind) = kinds.iter().find(|k| after.starts_with(k)) else {
+            continue;
+        };
+        let temporary = msg[..at].ends_with(b"temporarily ");
+        let recipient = if *kind == b"RCPT" {
+            // `rejected RCPT <r@u>: …`, or without brackets `rejected RCPT r@u: …`.
+            let r = &after[4..];
+            match r.strip_prefix(b" ") {
+                Some(t) if t.first() == Some(&b'<') => angle_value(t, b"<").unwrap_or(&[]),
+                Some(t) => {
+                    let end = t.iter().position(|b| *b == b' ').unwrap_or(t.len());
+                    let tok = &t[..end];
+                    tok.strip_suffix(b":").unwrap_or(tok)
+                }
+                None => &[],
+            }
+        } else {
+            &[]
+        };
+        let text = memmem::find(after, b": ").map_or(&b""[..], |q| &after[q + 2..]);
+        let reply = reply_at(text);
+        return Some(Body {
+            code: reply.and_then(|r| r.code),
+            enhanced: reply.and_then(|r| r.enhanced),
+            outcome: Outcome::Rejected,
+            class_hint: Some(if temporary { Class::Transient } else { Class::Permanent }),
+            recipient,
+            text,
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_ids() {
+        assert!(is_message_id(b"1jmKso-0009d4-Uf"));
+        assert!(is_message_id(b"1raAO5-000000091Cv-IHab"));
+        assert!(!is_message_id(b"H=(x)"));
+        assert!(!is_message_id(b"1jmKso_0009d4-Uf"));
+    }
+
+    #[test]
+    fn deliveries() {
+        let b = parse(b"1jmKso-0009d4-Uf => bob@x.org R=dnslookup T=remote_smtp H=mx [1.2.3.4] C=\"250 2.0.0 OK id=1\"").unwrap();
+        assert_eq!((b.code, b.outcome, b.recipient), (Some(250), Outcome::Delivered, &b"bob@x.org"[..]));
+        let b = parse(b"1jmKso-0009d4-Uf => bob <bob@x.org> R=local T=local_delivery").unwrap();
+        assert_eq!((b.code, b.recipient, b.class()), (None, &b"bob@x.org"[..], Class::Success));
+        let b = parse(b"1jmFYj-00039V-QX ** bob@null.corp: retry timeout exceeded").unwrap();
+        assert_eq!((b.recipient, b.class(), b.text), (&b"bob@null.corp"[..], Class::Permanent, &b"retry timeout exceeded"[..]));
+        let b = parse(b"1b8lwj-0003bo-6W == a@x.com R=dnslookup T=remote_smtp defer (-44): SMTP error from remote mail server after RCPT TO:<a@x.com>: host h [1.2.3.4]: 451 Internal resource temporarily unavailable").unwrap();
+        assert_eq!((b.code, b.class()), (Some(451), Class::Transient));
+        let b = parse(b"1jmFYj-00039V-QX == bob@null.corp R=dnslookup T=remote_smtp defer (110): Connection timed out").unwrap();
+        assert_eq!((b.code, b.class()), (None, Class::Transient));
+    }
+
+    #[test]
+    fn rejections() {
+        let b = parse(b"H=(x) [1.2.3.4] F=<s@t> rejected RCPT <r@u>: relay not permitted").unwrap();
+        assert_eq!((b.code, b.class(), b.recipient), (None, Class::Permanent, &b"r@u"[..]));
+        let b = parse(b"H=(x) [1.2.3.4] F=<s@t> temporarily rejected RCPT <r@u>: greylisted").unwrap();
+        assert_eq!((b.class(), b.text), (Class::Transient, &b"greylisted"[..]));
+        let b = parse(b"H=(x) [1.2.3.4] rejected MAIL <s@t>: Access denied").unwrap();
+        assert_eq!(b.recipient, b"");
+        assert!(parse(b"1jmKso-0009d4-Uf <= s@t H=x [1.2.3.4] S=100").is_none());
+        assert!(parse(b"1jmKso-0009d4-Uf Completed").is_none());
+        assert!(parse(b"Start queue run: pid=123").is_none());
+    }
+}

@@ -1,0 +1,289 @@
+//! Pure parsing: one log line (bytes) in, at most one reply-code event out.
+//!
+//! Nothing here does I/O or allocates: an [`Event`] borrows from the line it came from.
+//! [`header`] reads the timestamp and program tag, then [`postfix`] or [`exim`] read the
+//! message, using [`reply`] to recognise codes where a reply starts.
+
+pub mod exim;
+pub mod header;
+pub mod postfix;
+pub mod reply;
+
+use crate::time::{naive_seconds, Stamp};
+use header::{parse_header, RawTime, Source};
+pub use reply::{Class, Enhanced};
+
+/// Which MTA wrote an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mta {
+    Postfix,
+    Exim,
+}
+
+/// What happened to the message for this recipient, in pflogsumm's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Postfix `status=sent` / `deliverable`, Exim `=>` / `->`.
+    Delivered,
+    /// Postfix `status=deferred` / `softbounce`, Exim `==`.
+    Deferred,
+    /// Postfix `status=bounced` / `undeliverable` / `expired`, Exim `**`.
+    Bounced,
+    /// Postfix `reject:` / `milter-reject:`, Exim `rejected …`.
+    Rejected,
+}
+
+impl Outcome {
+    /// All outcomes, in report order.
+    pub const ALL: [Outcome; 4] = [Outcome::Delivered, Outcome::Deferred, Outcome::Bounced, Outcome::Rejected];
+
+    /// The class an outcome implies when the line carries no code.
+    pub fn default_class(self) -> Class {
+        match self {
+            Outcome::Delivered => Class::Success,
+            Outcome::Deferred => Class::Transient,
+            Outcome::Bounced | Outcome::Rejected => Class::Permanent,
+        }
+    }
+
+    /// Lower-case name: `delivered`, `deferred`, `bounced`, `rejected`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Deferred => "deferred",
+            Outcome::Bounced => "bounced",
+            Outcome::Rejected => "rejected",
+        }
+    }
+}
+
+/// One SMTP outcome found in a log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event<'a> {
+    pub time: Option<Stamp>,
+    pub code: Option<u16>,
+    pub enhanced: Option<Enhanced>,
+    pub class: Class,
+    pub outcome: Outcome,
+    pub mta: Mta,
+    /// The recipient address as written (no angle brackets); empty when the line has none.
+    pub recipient: &'a [u8],
+    /// The reply or status text (may be empty).
+    pub text: &'a [u8],
+}
+
+/// What the MTA parsers return before the timestamp and class are settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Body<'a> {
+    pub code: Option<u16>,
+    pub enhanced: Option<Enhanced>,
+    pub outcome: Outcome,
+    /// Overrides the outcome's default class when the code is silent (Exim's
+    /// `temporarily rejected`).
+    pub class_hint: Option<Class>,
+    pub recipient: &'a [u8],
+    pub text: &'a [u8],
+}
+
+impl Body<'_> {
+    /// The class: from the basic code, else the enhanced code, else the outcome.
+    pub fn class(&self) -> Class {
+        self.code
+            .and_then(|c| Class::from_digit((c / 100) as u8))
+            .or_else(|| self.enhanced.and_then(|e| e.class()))
+            .or(self.class_hint)
+            .unwrap_or_else(|| self.outcome.default_class())
+    }
+}
+
+/// Which log formats to accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Each line is recognised on its own.
+    #[default]
+    Auto,
+    Postfix,
+    Exim,
+}
+
+/// How to find the year of a timestamp that has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearRule {
+    /// `--year`.
+    Fixed(i64),
+    /// The latest year that puts the timestamp no later than this instant (seconds since
+    /// the epoch, usually the file's modification time) plus one day of slack.
+    NotAfter(i64),
+}
+
+/// Everything the line parser needs to know besides the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub format: Format,
+    pub year: YearRule,
+    /// `--syslog-name`: accept only Postfix tags that start with this name and a `/`.
+    pub syslog_name: Option<Vec<u8>>,
+}
+
+impl Context {
+    /// A context that resolves years relative to `reference` (seconds since the epoch).
+    pub fn new(reference: i64) -> Context {
+        Context { format: Format::Auto, year: YearRule::NotAfter(reference), syslog_name: None }
+    }
+
+    fn resolve(&self, t: RawTime) -> Option<Stamp> {
+        match t {
+            RawTime::Full(s) => Some(s),
+            RawTime::NoYear { month, day, sod } => {
+                let mk = |y: i64| naive_seconds(y, month, day, sod / 3600, sod / 60 % 60, sod % 60);
+                match self.year {
+                    YearRule::Fixed(y) => mk(y).map(Stamp::naive),
+                    YearRule::NotAfter(reference) => {
+                        let (ref_year, _, _) = crate::time::civil_from_days(reference.div_euclid(86_400));
+                        (0..8)
+                            .map(|back| ref_year - back)
+                            .filter_map(mk)
+                            .find(|secs| *secs <= reference + 86_400)
+                            .map(Stamp::naive)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The result of parsing one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line<'a> {
+    /// An event that counts `weight` times (more than once for rsyslog's
+    /// `message repeated N times: [ … ]`).
+    Event(Event<'a>, u32),
+    /// `last message repeated N times`: the previous line counts N more times.
+    Repeat(u32),
+    /// Anything else: not a mail outcome.
+    Other,
+}
+
+/// Whether a syslog program name belongs to Postfix: it has a `/` and ends in a daemon name.
+pub fn is_postfix_tag(name: &[u8], pinned: Option<&[u8]>) -> bool {
+    let Some(slash) = memchr::memrchr(b'/', name) else {
+        return false;
+    };
+    if let Some(pin) = pinned {
+        if !(name.starts_with(pin) && name.get(pin.len()) == Some(&b'/')) {
+            return false;
+        }
+    }
+    postfix::is_daemon(&name[slash + 1..])
+}
+
+fn is_exim_tag(name: &[u8]) -> bool {
+    name.starts_with(b"exim")
+}
+
+/// Parses one line (without its newline).
+pub fn parse_line<'a>(line: &'a [u8], ctx: &Context) -> Line<'a> {
+    let Some(h) = parse_header(line) else {
+        return Line::Other;
+    };
+    let (time, body, mta, weight) = match h.source {
+        Source::Repeat(n) => return Line::Repeat(n),
+        Source::EximNative => {
+            if ctx.format == Format::Postfix {
+                return Line::Other;
+            }
+            (h.time, exim::parse(h.msg), Mta::Exim, 1)
+        }
+        Source::Tag(name) if is_exim_tag(name) && ctx.format != Format::Postfix => {
+            // Exim through syslog, usually with its own (more precise) timestamp inside.
+            match header::exim_stamp(h.msg) {
+                Some((st, rest)) => (RawTime::Full(st), exim::parse(rest), Mta::Exim, 1),
+                None => (h.time, exim::parse(h.msg), Mta::Exim, 1),
+            }
+        }
+        Source::Tag(name) if ctx.format != Format::Exim && is_postfix_tag(name, ctx.syslog_name.as_deref()) => {
+            let (msg, weight) = rsyslog_repeat(h.msg);
+            (h.time, postfix::parse(msg), Mta::Postfix, weight)
+        }
+        Source::Tag(_) => return Line::Other,
+    };
+    let Some(body) = body else {
+        return Line::Other;
+    };
+    let ev = Event {
+        time: ctx.resolve(time),
+        code: body.code,
+        enhanced: body.enhanced,
+        class: body.class(),
+        outcome: body.outcome,
+        mta,
+        recipient: body.recipient,
+        text: body.text,
+    };
+    Line::Event(ev, weight)
+}
+
+/// rsyslog's reduction: `message repeated 3 times: [ original message]`.
+fn rsyslog_repeat(msg: &[u8]) -> (&[u8], u32) {
+    let Some(rest) = msg.strip_prefix(b"message repeated ") else {
+        return (msg, 1);
+    };
+    let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let Some(inner) = rest.get(n..).and_then(|r| r.strip_prefix(b" times: [")) else {
+        return (msg, 1);
+    };
+    let count = std::str::from_utf8(&rest[..n]).ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let inner = inner.strip_prefix(b" ").unwrap_or(inner);
+    let inner = inner.strip_suffix(b"]").unwrap_or(inner);
+    (inner, count)
+}
+
+/// The first `<…>` address after `key` (such as `to=<`) in `s`; empty for `<>`.
+pub(crate) fn angle_value<'a>(s: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let at = memchr::memmem::find(s, key)? + key.len();
+    let end = memchr::memchr(b'>', &s[at..])?;
+    Some(&s[at..at + end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_inference_rolls_back_over_new_year() {
+        // File last written 2027-01-02: December lines are from 2026, January lines from 2027.
+        let reference = crate::time::days_from_civil(2027, 1, 2) * 86_400;
+        let ctx = Context::new(reference);
+        let dec = ctx.resolve(RawTime::NoYear { month: 12, day: 31, sod: 0 }).unwrap();
+        let jan = ctx.resolve(RawTime::NoYear { month: 1, day: 1, sod: 0 }).unwrap();
+        assert_eq!(dec.to_string(), "2026-12-31T00:00:00");
+        assert_eq!(jan.to_string(), "2027-01-01T00:00:00");
+        // Feb 29 finds the last leap year that is not in the future.
+        let feb = ctx.resolve(RawTime::NoYear { month: 2, day: 29, sod: 0 }).unwrap();
+        assert_eq!(feb.to_string(), "2024-02-29T00:00:00");
+        let fixed = Context { year: YearRule::Fixed(2020), ..ctx };
+        assert_eq!(fixed.resolve(RawTime::NoYear { month: 3, day: 1, sod: 61 }).unwrap().to_string(), "2020-03-01T00:01:01");
+    }
+
+    #[test]
+    fn postfix_tags() {
+        for t in [&b"postfix/smtp"[..], b"postfix-mx/smtp", b"postfix/submission/smtpd", b"relay/smtp", b"postfix-10.20.30.40/lmtp"] {
+            assert!(is_postfix_tag(t, None), "{}", String::from_utf8_lossy(t));
+        }
+        for t in [&b"smtp"[..], b"postfix", b"dovecot", b"amavis/x", b"opendkim"] {
+            assert!(!is_postfix_tag(t, None));
+        }
+        assert!(is_postfix_tag(b"postfix-mx/smtp", Some(b"postfix-mx")));
+        assert!(!is_postfix_tag(b"postfix/smtp", Some(b"postfix-mx")));
+    }
+
+    #[test]
+    fn rsyslog_reduction() {
+        let ctx = Context::new(2_000_000_000);
+        let l = b"Nov 28 06:25:13 mx postfix/smtpd[1]: message repeated 3 times: [ NOQUEUE: reject: RCPT from x[1.2.3.4]: 450 4.2.0 <a@b>: Greylisted; from=<s@t> to=<a@b> proto=ESMTP helo=<x>]";
+        match parse_line(l, &ctx) {
+            Line::Event(e, 3) => assert_eq!(e.code, Some(450)),
+            other => panic!("{other:?}"),
+        }
+    }
+}

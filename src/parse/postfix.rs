@@ -1,0 +1,179 @@
+//! Postfix messages: delivery-agent `status=` lines and `reject:` lines.
+//!
+//! Input is the message after the syslog tag, e.g.
+//! `4F9D1C2: to=<a@b>, relay=mx[1.2.3.4]:25, delay=1, dsn=4.2.2, status=deferred (host mx[1.2.3.4] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))`
+//! or `NOQUEUE: reject: RCPT from x[1.2.3.4]: 450 4.2.0 <a@b>: Recipient address rejected: Greylisted; from=<s@t> to=<a@b> proto=ESMTP helo=<x>`.
+
+use super::reply::{enhanced_at, first_reply_after_colon, reply_at, Reply};
+use super::{angle_value, Body, Outcome};
+use memchr::memmem;
+
+/// Postfix daemon names, as the last component of a syslog tag (`postfix/smtp`).
+const DAEMONS: &[&[u8]] = &[
+    b"smtp", b"lmtp", b"local", b"virtual", b"pipe", b"error", b"retry", b"discard", b"smtpd",
+    b"postscreen", b"cleanup", b"qmgr", b"oqmgr", b"bounce", b"defer", b"trace", b"pickup",
+    b"anvil", b"scache", b"tlsmgr", b"tlsproxy", b"master", b"proxymap", b"trivial-rewrite",
+    b"verify", b"flush", b"showq", b"postdrop", b"sendmail", b"dnsblog", b"postlog", b"postsuper",
+    b"postqueue", b"postmap", b"postfix-script", b"spawn", b"qmqpd", b"lmtpd", b"policy-spf",
+];
+
+/// Whether `name` is a Postfix daemon.
+pub fn is_daemon(name: &[u8]) -> bool {
+    DAEMONS.contains(&name)
+}
+
+/// Parses a Postfix message. `None` when it records no SMTP outcome.
+pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
+    if let Some(r) = msg.strip_prefix(b"proxy-reject: ") {
+        // smtpd's before-queue content filter logs without a queue id.
+        return Some(reject(r));
+    }
+    let colon = memmem::find(msg, b": ")?;
+    let qid = &msg[..colon];
+    if qid.is_empty() || qid.len() > 24 || !qid.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let rest = &msg[colon + 2..];
+    if let Some(r) = rest.strip_prefix(b"to=<") {
+        return delivery(r);
+    }
+    for prefix in [&b"reject: "[..], b"milter-reject: ", b"proxy-reject: "] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            return Some(reject(r));
+        }
+    }
+    None
+}
+
+/// `to=<` has been taken: `addr>, [orig_to=<…>, ]relay=…, dsn=…, status=WORD (text)`.
+fn delivery(r: &[u8]) -> Option<Body<'_>> {
+    let addr_end = memmem::find(r, b">, ")?;
+    let recipient = &r[..addr_end];
+    let after = &r[addr_end..];
+    let st = memmem::find(after, b", status=")?;
+    let status_and_text = &after[st + 9..];
+    let word_end = memchr::memchr(b' ', status_and_text).unwrap_or(status_and_text.len());
+    let word = &status_and_text[..word_end];
+    let outcome = match word.to_ascii_lowercase().as_slice() {
+        b"sent" | b"deliverable" => Outcome::Delivered,
+        b"deferred" | b"softbounce" => Outcome::Deferred,
+        b"bounced" | b"undeliverable" | b"expired" => Outcome::Bounced,
+        _ => return None,
+    };
+    let dsn = memmem::find(&after[..st], b", dsn=").and_then(|p| enhanced_at(&after[p + 6..st]).map(|(e, _)| e));
+    let mut text = status_and_text.get(word_end + 1..).unwrap_or(&[]);
+    if let Some(inner) = text.strip_prefix(b"(") {
+        text = match memchr::memrchr(b')', inner) {
+            Some(close) => &inner[..close],
+            None => inner,
+        };
+    }
+    let reply = status_reply(text);
+    Some(Body {
+        code: reply.and_then(|r| r.code),
+        enhanced: dsn.or_else(|| reply.and_then(|r| r.enhanced)),
+        outcome,
+        class_hint: None,
+        recipient,
+        text: reply.map_or(text, |r| r.text),
+    })
+}
+
+/// Where a reply stands in a status text: at its start (`250 2.0.0 Ok`), after `said: `,
+/// or after `refused to talk to me: `.
+fn status_reply(text: &[u8]) -> Option<Reply<'_>> {
+    if let Some(r) = reply_at(text).filter(|r| r.code.is_some()) {
+        return Some(r);
+    }
+    for marker in [&b" said: "[..], b"refused to talk to me: "] {
+        if let Some(p) = memmem::find(text, marker) {
+            if let Some(r) = reply_at(&text[p + marker.len()..]) {
+                return Some(r);
+            }
+        }
+    }
+    None
+}
+
+/// After `reject: `: `RCPT from host[ip]: 450 4.2.0 …; from=<s> to=<r> proto=… helo=<h>`,
+/// or cleanup's `header Subject: … from host[ip]; from=<s> to=<r> proto=… helo=<h>: 5.7.1 text`.
+fn reject(r: &[u8]) -> Body<'_> {
+    let tail_at = memmem::find(r, b"; from=<").or_else(|| memmem::find(r, b"; to=<"));
+    let recipient = tail_at.and_then(|t| angle_value(&r[t..], b"to=<")).unwrap_or(&[]);
+    let content_check = r.starts_with(b"header ") || r.starts_with(b"body ");
+    let (reply, text) = if content_check {
+        // The reply follows the envelope details: `…helo=<h>: 5.7.1 Message content rejected`.
+        let after = tail_at.map_or(r, |t| &r[t..]);
+        let text = memmem::find(after, b": ").map_or(&b""[..], |p| &after[p + 2..]);
+        (reply_at(text), text)
+    } else {
+        let head = tail_at.map_or(r, |t| &r[..t]);
+        match first_reply_after_colon(head) {
+            Some(rep) => (Some(rep), rep.text),
+            None => (None, memmem::find(head, b": ").map_or(head, |p| &head[p + 2..])),
+        }
+    };
+    Body {
+        code: reply.and_then(|x| x.code),
+        enhanced: reply.and_then(|x| x.enhanced),
+        outcome: Outcome::Rejected,
+        class_hint: None,
+        recipient,
+        text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Class, Enhanced};
+
+    fn e(s: &str) -> Option<Enhanced> {
+        enhanced_at(s.as_bytes()).map(|x| x.0)
+    }
+
+    #[test]
+    fn deferred_with_remote_reply() {
+        let b = parse(b"4F9D: to=<a@b.org>, relay=mx[1.2.3.4]:25, delay=3, delays=0/0/1/2, dsn=4.2.2, status=deferred (host mx[1.2.3.4] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))").unwrap();
+        assert_eq!((b.code, b.enhanced, b.class(), b.recipient), (Some(452), e("4.2.2"), Class::Transient, &b"a@b.org"[..]));
+        assert!(b.text.starts_with(b"452 4.2.2 Mailbox full"));
+    }
+
+    #[test]
+    fn sent_and_local() {
+        let b = parse(b"ABC: to=<a@b>, relay=x[1.2.3.4]:25, delay=1, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 550AB)").unwrap();
+        assert_eq!((b.code, b.outcome), (Some(250), Outcome::Delivered));
+        let b = parse(b"ABC: to=<root@x>, orig_to=<root>, relay=local, delay=0, dsn=2.0.0, status=sent (delivered to mailbox)").unwrap();
+        assert_eq!((b.code, b.enhanced, b.class()), (None, e("2.0.0"), Class::Success));
+        let b = parse(b"ABC: to=<a@b>, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to mx[1.2.3.4]:25: Connection refused)").unwrap();
+        assert_eq!((b.code, b.class()), (None, Class::Transient));
+    }
+
+    #[test]
+    fn rejects() {
+        let b = parse(b"NOQUEUE: reject: RCPT from unknown[1.2.3.4]: 450 4.2.0 <a@b>: Recipient address rejected: Greylisted; from=<s@t> to=<a@b> proto=ESMTP helo=<x>").unwrap();
+        assert_eq!((b.code, b.enhanced, b.recipient), (Some(450), e("4.2.0"), &b"a@b"[..]));
+        let b = parse(b"NOQUEUE: reject: RCPT from [1.2.3.4]:5678: 550 5.7.1 Service unavailable; client [1.2.3.4] blocked using zen; from=<s@t>, to=<a@b>, proto=ESMTP, helo=<x>").unwrap();
+        assert_eq!((b.code, b.recipient), (Some(550), &b"a@b"[..]));
+        let b = parse(b"8B7: reject: header Date: Mon, 18 Jan 2038 19:07:11 +0800 from unknown[1.2.3.4]; from=<s@t> to=<r@u> proto=ESMTP helo=<h>: 5.7.1 Message content rejected").unwrap();
+        assert_eq!((b.code, b.enhanced, b.recipient, b.class()), (None, e("5.7.1"), &b"r@u"[..], Class::Permanent));
+        let b = parse(b"769F: milter-reject: END-OF-MESSAGE from h[1.2.3.4]: 5.7.1 Spam; from=<s@t> to=<r@u> proto=ESMTP helo=<h>").unwrap();
+        assert_eq!((b.code, b.enhanced), (None, e("5.7.1")));
+        let b = parse(b"NOQUEUE: reject: CONNECT from h[1.2.3.4]: 421 4.7.0 too many; proto=SMTP").unwrap();
+        assert_eq!((b.code, b.recipient), (Some(421), &b""[..]));
+    }
+
+    #[test]
+    fn not_events() {
+        for m in [
+            &b"ABC: from=<a@b>, size=123, nrcpt=1 (queue active)"[..],
+            b"ABC: removed",
+            b"NOQUEUE: reject_warning: RCPT from x[1.2.3.4]: 450 4.1.8 <a@b>: Sender address rejected",
+            b"warning: hostname 550-bad.example does not resolve to address 1.2.3.4",
+            b"ABC: from=<>, status=expired, returned to sender",
+            b"connect from unknown[1.2.3.4]",
+        ] {
+            assert!(parse(m).is_none(), "{}", String::from_utf8_lossy(m));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Scanning a chunk of whole lines into [`Stats`].
+//!
+//! A multi-literal search (Aho-Corasick with a SIMD prefilter) finds the few lines that can
+//! hold an outcome (`status=`, `reject:`, Exim's ` => `, ` == `, ` ** `, `rejected `, syslog
+//! repeat notes); every other line costs only that search. Lines are counted with memchr.
+
+use crate::parse::{parse_line, Context, Event, Line};
+use crate::stats::{OwnedEvent, Stats, Tail};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+
+/// Literals that every event line (and every repeat note) contains.
+const CANDIDATES: &[&str] = &["status=", "reject:", " => ", " -> ", " == ", " ** ", "rejected ", "repeated "];
+
+/// Scans chunks with one compiled prefilter and one parsing context.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    finder: AhoCorasick,
+    ctx: Context,
+}
+
+impl Scanner {
+    /// A scanner for lines parsed under `ctx`.
+    pub fn new(ctx: Context) -> Scanner {
+        let finder = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(CANDIDATES)
+            .expect("static patterns compile");
+        Scanner { finder, ctx }
+    }
+
+    /// The parsing context.
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// Scans a chunk that starts at a line start and ends after a newline (or at the end of
+    /// the input).
+    pub fn scan(&self, chunk: &[u8]) -> Stats {
+        let mut stats = Stats::default();
+        stats.lines = memchr::memchr_iter(b'\n', chunk).count() as u64;
+        if chunk.last().is_some_and(|b| *b != b'\n') {
+            stats.lines += 1;
+        }
+        // The last event and where its line ended (index of its newline).
+        let mut last: Option<(Event<'_>, usize)> = None;
+        // While every line so far was a repeat note: where the next line must start.
+        let mut head_end = Some(0usize);
+        let mut pos = 0;
+        while pos < chunk.len() {
+            let Some(m) = self.finder.find(Input::new(chunk).span(pos..chunk.len())) else {
+                break;
+            };
+            let start = memchr::memrchr(b'\n', &chunk[pos..m.start()]).map_or(pos, |i| pos + i + 1);
+            let end = memchr::memchr(b'\n', &chunk[m.start()..]).map_or(chunk.len(), |i| m.start() + i);
+            let mut line = &chunk[start..end];
+            if line.last() == Some(&b'\r') {
+                line = &line[..line.len() - 1];
+            }
+            match parse_line(line, &self.ctx) {
+                Line::Event(e, weight) => {
+                    stats.add(&e, u64::from(weight));
+                    stats.event_lines += 1;
+                    last = Some((e, end));
+                    head_end = None;
+                }
+                Line::Repeat(n) => {
+                    let n = u64::from(n);
+                    match (&last, head_end) {
+                        (Some((e, prev_end)), _) if prev_end + 1 == start => {
+                            let e = *e;
+                            stats.add(&e, n);
+                            stats.event_lines += 1;
+                            last = Some((e, end));
+                        }
+                        (_, Some(h)) if h == start => {
+                            stats.head_repeat += n;
+                            stats.head_repeat_lines += 1;
+                            head_end = Some(end + 1);
+                        }
+                        _ => head_end = None,
+                    }
+                }
+                Line::Other => head_end = None,
+            }
+            pos = end + 1;
+        }
+        let last_line_end = if chunk.last() == Some(&b'\n') { chunk.len() - 1 } else { chunk.len() };
+        stats.tail = match (last, head_end) {
+            (_, Some(h)) if h >= chunk.len() => Tail::Transparent,
+            (Some((e, end)), _) if end == last_line_end => Tail::Event(Box::new(OwnedEvent::from_event(&e))),
+            _ => Tail::Other,
+        };
+        stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOG: &str = "\
+Nov 28 06:00:00 mx postfix/smtpd[1]: connect from x[1.2.3.4]
+Nov 28 06:00:01 mx postfix/smtp[2]: A1: to=<a@b.org>, relay=x[1.2.3.4]:25, delay=1, dsn=2.0.0, status=sent (250 2.0.0 ok)
+Nov 28 06:00:02 mx last message repeated 2 times
+Nov 28 06:00:03 mx postfix/qmgr[3]: A1: removed
+Nov 28 06:00:04 mx last message repeated 5 times
+Nov 28 07:00:05 mx postfix/smtp[2]: A2: to=<c@D.org>, relay=x[1.2.3.4]:25, delay=1, dsn=4.2.2, status=deferred (host x said: 452 4.2.2 full)
+";
+
+    fn scanner() -> Scanner {
+        Scanner::new(Context { year: crate::parse::YearRule::Fixed(2026), ..Context::new(0) })
+    }
+
+    #[test]
+    fn counts_lines_events_and_repeats() {
+        let s = scanner().scan(LOG.as_bytes());
+        assert_eq!(s.lines, 6);
+        assert_eq!(s.events, 4); // 1 sent + 2 repeats + 1 deferred
+        assert_eq!(s.event_lines, 3);
+        assert_eq!(s.skipped(), 3);
+        assert_eq!(s.codes.get(&250), Some(&3));
+        assert_eq!(s.codes.get(&452), Some(&1));
+        assert_eq!(s.domains.get(&b"d.org"[..]), Some(&[0, 1, 0]));
+        assert_eq!(s.hourly.len(), 2);
+    }
+
+    #[test]
+    fn any_split_at_a_line_boundary_gives_the_same_stats() {
+        let sc = scanner();
+        let whole = sc.scan(LOG.as_bytes());
+        let bytes = LOG.as_bytes();
+        for (i, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            let mut left = sc.scan(&bytes[..=i]);
+            left.merge(sc.scan(&bytes[i + 1..]));
+            assert_eq!((left.events, left.lines, left.event_lines, &left.codes), (whole.events, whole.lines, whole.event_lines, &whole.codes), "split at {i}");
+        }
+    }
+
+    #[test]
+    fn no_trailing_newline_and_crlf() {
+        let s = scanner().scan(b"Nov 28 06:00:01 mx postfix/smtp[2]: A1: to=<a@b>, relay=x, dsn=2.0.0, status=sent (250 ok)\r\nNov 28 06:00:01 mx postfix/smtp[2]: A1: to=<a@b>, relay=x, dsn=5.1.1, status=bounced (550 5.1.1 no)");
+        assert_eq!((s.lines, s.events, s.classes), (2, 2, [1, 0, 1]));
+    }
+}

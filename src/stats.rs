@@ -1,0 +1,224 @@
+//! Mergeable statistics over events.
+//!
+//! A [`Stats`] is built per chunk of input and folded with [`Stats::merge`] in input order;
+//! the single-threaded path is the same code with one chunk at a time. Memory grows with the
+//! number of distinct codes, domains, hours and recipients, never with the input size.
+
+use crate::parse::{Class, Enhanced, Event, Mta, Outcome};
+use crate::persistent::Tracker;
+use crate::time::Stamp;
+use std::collections::{BTreeMap, HashMap};
+
+/// An event detached from its line, kept to apply `last message repeated N times` across a
+/// chunk boundary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedEvent {
+    pub time: Option<Stamp>,
+    pub code: Option<u16>,
+    pub enhanced: Option<Enhanced>,
+    pub class: Class,
+    pub outcome: Outcome,
+    pub mta: Mta,
+    pub recipient: Vec<u8>,
+    pub text: Vec<u8>,
+}
+
+impl OwnedEvent {
+    /// Copies an event out of its line.
+    pub fn from_event(e: &Event<'_>) -> OwnedEvent {
+        OwnedEvent {
+            time: e.time,
+            code: e.code,
+            enhanced: e.enhanced,
+            class: e.class,
+            outcome: e.outcome,
+            mta: e.mta,
+            recipient: e.recipient.to_vec(),
+            text: e.text.to_vec(),
+        }
+    }
+
+    /// Borrows it back as an event.
+    pub fn as_event(&self) -> Event<'_> {
+        Event {
+            time: self.time,
+            code: self.code,
+            enhanced: self.enhanced,
+            class: self.class,
+            outcome: self.outcome,
+            mta: self.mta,
+            recipient: &self.recipient,
+            text: &self.text,
+        }
+    }
+}
+
+/// What the last line of a chunk was, for repeats at the start of the next chunk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Tail {
+    /// The chunk had no lines, or only repeat notes: look further back.
+    #[default]
+    Transparent,
+    /// The last line was an event.
+    Event(Box<OwnedEvent>),
+    /// The last line was not an event.
+    Other,
+}
+
+/// Counters per class: `[2xx, 4xx, 5xx]`.
+pub type ClassCounts = [u64; 3];
+
+/// Statistics of a scan, or of one chunk of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Lines read.
+    pub lines: u64,
+    /// Lines that recorded an event, or repeated one.
+    pub event_lines: u64,
+    /// Lines longer than the line limit, skipped unread.
+    pub overlong_lines: u64,
+    /// Events, counting repeats.
+    pub events: u64,
+    pub classes: ClassCounts,
+    pub outcomes: [u64; 4],
+    pub mtas: [u64; 2],
+    pub codes: BTreeMap<u16, u64>,
+    pub enhanced: BTreeMap<Enhanced, u64>,
+    pub domains: HashMap<Box<[u8]>, ClassCounts>,
+    pub hourly: BTreeMap<i64, ClassCounts>,
+    pub first: Option<Stamp>,
+    pub last: Option<Stamp>,
+    pub persistent: Tracker,
+    /// `last message repeated` counts at the start of this chunk, waiting for the previous
+    /// chunk's last event, and how many lines they took.
+    pub head_repeat: u64,
+    pub head_repeat_lines: u64,
+    pub tail: Tail,
+    scratch: Vec<u8>,
+}
+
+impl Stats {
+    /// Lines that were not mail events.
+    pub fn skipped(&self) -> u64 {
+        self.lines.saturating_sub(self.event_lines)
+    }
+
+    /// Counts one event `weight` times.
+    pub fn add(&mut self, e: &Event<'_>, weight: u64) {
+        let c = e.class.index();
+        self.events += weight;
+        self.classes[c] += weight;
+        self.outcomes[Outcome::ALL.iter().position(|o| *o == e.outcome).unwrap_or(0)] += weight;
+        self.mtas[usize::from(e.mta == Mta::Exim)] += weight;
+        if let Some(code) = e.code {
+            *self.codes.entry(code).or_default() += weight;
+        }
+        if let Some(enh) = e.enhanced {
+            *self.enhanced.entry(enh).or_default() += weight;
+        }
+        if let Some(at) = memchr::memrchr(b'@', e.recipient) {
+            let domain = &e.recipient[at + 1..];
+            if !domain.is_empty() {
+                self.scratch.clear();
+                self.scratch.extend(domain.iter().map(u8::to_ascii_lowercase));
+                match self.domains.get_mut(self.scratch.as_slice()) {
+                    Some(counts) => counts[c] += weight,
+                    None => {
+                        let mut counts = [0; 3];
+                        counts[c] = weight;
+                        self.domains.insert(self.scratch.clone().into_boxed_slice(), counts);
+                    }
+                }
+            }
+        }
+        if let Some(t) = e.time {
+            self.hourly.entry(t.hour_floor()).or_default()[c] += weight;
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+        self.persistent.add(e, weight);
+    }
+
+    /// Folds `other`, which comes right after `self` in the input, into `self`.
+    pub fn merge(&mut self, mut other: Stats) {
+        // Repeats at the start of `other` belong to the last line of `self`.
+        if other.head_repeat > 0 {
+            match &self.tail {
+                Tail::Event(e) => {
+                    let e = e.clone();
+                    self.add(&e.as_event(), other.head_repeat);
+                    self.event_lines += other.head_repeat_lines;
+                }
+                Tail::Transparent => {
+                    self.head_repeat += other.head_repeat;
+                    self.head_repeat_lines += other.head_repeat_lines;
+                }
+                Tail::Other => {}
+            }
+        }
+        self.lines += other.lines;
+        self.event_lines += other.event_lines;
+        self.overlong_lines += other.overlong_lines;
+        self.events += other.events;
+        for i in 0..3 {
+            self.classes[i] += other.classes[i];
+        }
+        for i in 0..4 {
+            self.outcomes[i] += other.outcomes[i];
+        }
+        self.mtas[0] += other.mtas[0];
+        self.mtas[1] += other.mtas[1];
+        for (k, v) in other.codes {
+            *self.codes.entry(k).or_default() += v;
+        }
+        for (k, v) in other.enhanced {
+            *self.enhanced.entry(k).or_default() += v;
+        }
+        for (k, v) in other.domains.drain() {
+            let t = self.domains.entry(k).or_default();
+            for i in 0..3 {
+                t[i] += v[i];
+            }
+        }
+        for (k, v) in other.hourly {
+            let t = self.hourly.entry(k).or_default();
+            for i in 0..3 {
+                t[i] += v[i];
+            }
+        }
+        self.first = match (self.first, other.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = self.last.max(other.last);
+        self.persistent.merge(std::mem::take(&mut other.persistent));
+        if other.tail != Tail::Transparent {
+            self.tail = other.tail;
+        }
+    }
+
+    /// Count of one outcome.
+    pub fn outcome(&self, o: Outcome) -> u64 {
+        self.outcomes[Outcome::ALL.iter().position(|x| *x == o).unwrap_or(0)]
+    }
+
+    /// Whether this chunk is so far only `last message repeated` lines (or empty).
+    pub fn is_transparent(&self) -> bool {
+        self.tail == Tail::Transparent
+    }
+
+    /// Share of a class, 0–1.
+    pub fn share(&self, c: Class) -> f64 {
+        if self.events == 0 {
+            0.0
+        } else {
+            self.classes[c.index()] as f64 / self.events as f64
+        }
+    }
+}
+
+impl std::ops::AddAssign for Stats {
+    fn add_assign(&mut self, rhs: Stats) {
+        self.merge(rhs);
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests, one binary: parsers over real lines, the CLI over fixtures.
+
+mod parser_real;
