@@ -101,6 +101,10 @@ pub struct ScanArgs {
     /// Rows in each top list of the summary.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+
+    /// Bytes per parallel chunk (for tests and benchmarks).
+    #[arg(long, hide = true, value_name = "BYTES", default_value_t = crate::pipeline::CHUNK_SIZE)]
+    pub chunk_size: usize,
 }
 
 fn parse_span_arg(s: &str) -> Result<i64, String> {

@@ -50,7 +50,9 @@ pub struct Opened {
 
 /// Seconds since the epoch, now.
 pub fn now() -> i64 {
-    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Opens a source, decompressing it if it starts with the gzip magic bytes. `counter` is
@@ -62,7 +64,10 @@ pub fn open(source: &Source, counter: impl FnMut(usize) + Send + 'static) -> io:
             let f = File::open(p)?;
             let meta = f.metadata()?;
             if meta.is_dir() {
-                return Err(io::Error::new(io::ErrorKind::InvalidInput, "is a directory"));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "is a directory",
+                ));
             }
             let mtime = meta
                 .modified()
@@ -72,11 +77,25 @@ pub fn open(source: &Source, counter: impl FnMut(usize) + Send + 'static) -> io:
             (Box::new(f), mtime, Some(meta.len()))
         }
     };
-    let mut buffered = BufReader::with_capacity(1 << 16, Counting { inner: raw, counter });
+    let mut buffered = BufReader::with_capacity(
+        1 << 16,
+        Counting {
+            inner: raw,
+            counter,
+        },
+    );
     let gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn Read + Send> =
-        if gzip { Box::new(MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
-    Ok(Opened { reader, reference_time, size, gzip })
+    let reader: Box<dyn Read + Send> = if gzip {
+        Box::new(MultiGzDecoder::new(buffered))
+    } else {
+        Box::new(buffered)
+    };
+    Ok(Opened {
+        reader,
+        reference_time,
+        size,
+        gzip,
+    })
 }
 
 struct Counting<R, F> {
@@ -111,7 +130,13 @@ pub struct Chunker<R> {
 impl<R: Read> Chunker<R> {
     /// Chunks of about `chunk_size` bytes; lines longer than `max_line` are skipped.
     pub fn new(reader: R, chunk_size: usize, max_line: usize) -> Chunker<R> {
-        Chunker { reader, carry: Vec::new(), chunk_size: chunk_size.max(1), max_line: max_line.max(1), eof: false }
+        Chunker {
+            reader,
+            carry: Vec::new(),
+            chunk_size: chunk_size.max(1),
+            max_line: max_line.max(1),
+            eof: false,
+        }
     }
 
     fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
@@ -145,11 +170,17 @@ impl<R: Read> Chunker<R> {
             if let Some(nl) = memchr::memrchr(b'\n', &buf) {
                 self.carry.extend_from_slice(&buf[nl + 1..]);
                 buf.truncate(nl + 1);
-                return Ok(Some(Chunk { data: buf, overlong }));
+                return Ok(Some(Chunk {
+                    data: buf,
+                    overlong,
+                }));
             }
             if self.eof {
                 let done = buf.is_empty() && overlong == 0;
-                return Ok((!done).then_some(Chunk { data: buf, overlong }));
+                return Ok((!done).then_some(Chunk {
+                    data: buf,
+                    overlong,
+                }));
             }
             if buf.len() <= self.max_line {
                 // A long line: read on until its newline.

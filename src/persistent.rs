@@ -19,7 +19,11 @@ pub enum Reason {
 
 impl Reason {
     /// All reasons, in report order.
-    pub const ALL: [Reason; 3] = [Reason::MailboxFull, Reason::MailboxDisabled, Reason::Unavailable];
+    pub const ALL: [Reason; 3] = [
+        Reason::MailboxFull,
+        Reason::MailboxDisabled,
+        Reason::Unavailable,
+    ];
 
     /// `mailbox_full`, `mailbox_disabled` or `unavailable`.
     pub fn label(self) -> &'static str {
@@ -40,7 +44,10 @@ pub struct Rule {
 
 impl Default for Rule {
     fn default() -> Self {
-        Rule { min_attempts: 3, min_span_secs: 3600 }
+        Rule {
+            min_attempts: 3,
+            min_span_secs: 3600,
+        }
     }
 }
 
@@ -99,7 +106,9 @@ impl Evidence {
     /// The verdict under `rule`.
     pub fn persistent(&self, rule: &Rule) -> Option<Reason> {
         let (first, last) = (self.first_mailbox?, self.last_mailbox?);
-        if self.attempts < rule.min_attempts || last.instant() - first.instant() < rule.min_span_secs {
+        if self.attempts < rule.min_attempts
+            || last.instant() - first.instant() < rule.min_span_secs
+        {
             return None;
         }
         if self.last_success.is_some_and(|s| s >= first) {
@@ -123,7 +132,10 @@ impl Evidence {
 
 /// ASCII case-insensitive substring test.
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    hay.len() >= needle.len()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Whether a reply is greylisting rather than a mailbox problem.
@@ -132,11 +144,15 @@ pub fn is_greylisting(text: &[u8]) -> bool {
 }
 
 fn says_full(text: &[u8]) -> bool {
-    [&b"full"[..], b"quota", b"storage"].iter().any(|w| contains_ci(text, w))
+    [&b"full"[..], b"quota", b"storage"]
+        .iter()
+        .any(|w| contains_ci(text, w))
 }
 
 fn says_disabled(text: &[u8]) -> bool {
-    [&b"disabled"[..], b"inactive", b"suspended", b"locked"].iter().any(|w| contains_ci(text, w))
+    [&b"disabled"[..], b"inactive", b"suspended", b"locked"]
+        .iter()
+        .any(|w| contains_ci(text, w))
         || (contains_ci(text, b"blocked") && contains_ci(text, b"account"))
 }
 
@@ -161,10 +177,14 @@ impl Tracker {
             return;
         }
         self.scratch.clear();
-        self.scratch.extend(ev.recipient.iter().map(u8::to_ascii_lowercase));
+        self.scratch
+            .extend(ev.recipient.iter().map(u8::to_ascii_lowercase));
         let evidence = match self.recipients.get_mut(self.scratch.as_slice()) {
             Some(e) => e,
-            None => self.recipients.entry(self.scratch.clone().into_boxed_slice()).or_default(),
+            None => self
+                .recipients
+                .entry(self.scratch.clone().into_boxed_slice())
+                .or_default(),
         };
         if success {
             evidence.last_success = max_opt(evidence.last_success, Some(time));
@@ -214,16 +234,32 @@ impl Tracker {
         let mut out: Vec<Stuck<'_>> = self
             .recipients
             .iter()
-            .filter_map(|(k, e)| e.persistent(rule).map(|reason| Stuck { recipient: k, evidence: e, reason }))
+            .filter_map(|(k, e)| {
+                e.persistent(rule).map(|reason| Stuck {
+                    recipient: k,
+                    evidence: e,
+                    reason,
+                })
+            })
             .collect();
-        out.sort_by(|a, b| b.evidence.attempts.cmp(&a.evidence.attempts).then_with(|| a.recipient.cmp(b.recipient)));
+        out.sort_by(|a, b| {
+            b.evidence
+                .attempts
+                .cmp(&a.evidence.attempts)
+                .then_with(|| a.recipient.cmp(b.recipient))
+        });
         out
     }
 
     /// How many recipients got a 450 or greylisting deferral and later a 2xx; and how many
     /// of those were greylisted.
     pub fn recovered(&self) -> (u64, u64) {
-        self.recipients.values().filter(|e| e.recovered()).fold((0, 0), |(n, g), e| (n + 1, g + u64::from(e.saw_greylisting)))
+        self.recipients
+            .values()
+            .filter(|e| e.recovered())
+            .fold((0, 0), |(n, g), e| {
+                (n + 1, g + u64::from(e.saw_greylisting))
+            })
     }
 }
 
@@ -240,14 +276,28 @@ mod tests {
     use super::*;
     use crate::parse::{Enhanced, Mta, Outcome};
 
-    fn ev(min: i64, code: u16, enh: (u8, u16, u16), rcpt: &'static str, text: &'static str) -> Event<'static> {
+    fn ev(
+        min: i64,
+        code: u16,
+        enh: (u8, u16, u16),
+        rcpt: &'static str,
+        text: &'static str,
+    ) -> Event<'static> {
         let class = Class::from_digit((code / 100) as u8).unwrap();
         Event {
             time: Some(Stamp::naive(1_800_000_000 + min * 60)),
             code: Some(code),
-            enhanced: Some(Enhanced { class: enh.0, subject: enh.1, detail: enh.2 }),
+            enhanced: Some(Enhanced {
+                class: enh.0,
+                subject: enh.1,
+                detail: enh.2,
+            }),
             class,
-            outcome: if class == Class::Success { Outcome::Delivered } else { Outcome::Deferred },
+            outcome: if class == Class::Success {
+                Outcome::Delivered
+            } else {
+                Outcome::Deferred
+            },
             mta: Mta::Postfix,
             recipient: rcpt.as_bytes(),
             text: text.as_bytes(),
@@ -258,19 +308,49 @@ mod tests {
     fn full_mailbox_over_eight_hours() {
         let mut t = Tracker::default();
         for i in 0..6 {
-            t.add(&ev(i * 96, 450, (4, 2, 2), "Full@Example.org", "450 4.2.2 Mailbox full"), 1);
+            t.add(
+                &ev(
+                    i * 96,
+                    450,
+                    (4, 2, 2),
+                    "Full@Example.org",
+                    "450 4.2.2 Mailbox full",
+                ),
+                1,
+            );
         }
         let p = t.persistent(&Rule::default());
         assert_eq!(p.len(), 1);
-        assert_eq!((p[0].recipient, p[0].evidence.attempts, p[0].reason), (&b"full@example.org"[..], 6, Reason::MailboxFull));
+        assert_eq!(
+            (p[0].recipient, p[0].evidence.attempts, p[0].reason),
+            (&b"full@example.org"[..], 6, Reason::MailboxFull)
+        );
     }
 
     #[test]
     fn greylisting_and_recovery_are_not_persistent() {
         let mut t = Tracker::default();
         for i in 0..5 {
-            t.add(&ev(i * 30, 450, (4, 2, 0), "g@x", "450 4.2.0 <g@x>: Recipient address rejected: Greylisted"), 1);
-            t.add(&ev(i * 30, 450, (4, 7, 1), "p@x", "450 4.7.1 Client host rejected"), 1);
+            t.add(
+                &ev(
+                    i * 30,
+                    450,
+                    (4, 2, 0),
+                    "g@x",
+                    "450 4.2.0 <g@x>: Recipient address rejected: Greylisted",
+                ),
+                1,
+            );
+            t.add(
+                &ev(
+                    i * 30,
+                    450,
+                    (4, 7, 1),
+                    "p@x",
+                    "450 4.7.1 Client host rejected",
+                ),
+                1,
+            );
             t.add(&ev(i * 30, 450, (4, 2, 0), "r@x", "450 4.2.0 try later"), 1);
         }
         t.add(&ev(200, 250, (2, 0, 0), "r@x", "250 ok"), 1);
@@ -285,7 +365,10 @@ mod tests {
         t.add(&ev(0, 450, (4, 2, 1), "d@x", "450 4.2.1 disabled"), 1);
         t.add(&ev(10, 450, (4, 2, 1), "d@x", "450 4.2.1 disabled"), 1);
         assert!(t.persistent(&Rule::default()).is_empty());
-        let loose = Rule { min_attempts: 2, min_span_secs: 600 };
+        let loose = Rule {
+            min_attempts: 2,
+            min_span_secs: 600,
+        };
         assert_eq!(t.persistent(&loose)[0].reason, Reason::MailboxDisabled);
     }
 }

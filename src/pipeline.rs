@@ -5,7 +5,7 @@
 
 use crate::input::{self, Chunker, Source};
 use crate::parse::Context;
-use crate::scan::Scanner;
+use crate::scan::{Scanner, MAX_LINE};
 use crate::stats::{Stats, Tail};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -14,8 +14,6 @@ use std::sync::mpsc;
 
 /// Bytes per chunk handed to one worker.
 pub const CHUNK_SIZE: usize = 4 << 20;
-/// Longest line that is parsed; longer ones are skipped and counted.
-pub const MAX_LINE: usize = 1 << 20;
 
 /// An input that could not be read (or not to its end).
 #[derive(Debug)]
@@ -41,6 +39,8 @@ pub struct Pipeline<'a> {
     pub context: Context,
     pub pool: &'a rayon::ThreadPool,
     pub progress: &'a ProgressBar,
+    /// Bytes per chunk ([`CHUNK_SIZE`] unless testing).
+    pub chunk_size: usize,
 }
 
 impl Pipeline<'_> {
@@ -61,7 +61,16 @@ impl Pipeline<'_> {
         let bar = self.progress.clone();
         let opened = match input::open(source, move |n| bar.inc(n as u64)) {
             Ok(o) => o,
-            Err(error) => return (Stats::default(), Some(InputError { name: source.name(), line: None, error })),
+            Err(error) => {
+                return (
+                    Stats::default(),
+                    Some(InputError {
+                        name: source.name(),
+                        line: None,
+                        error,
+                    }),
+                )
+            }
         };
         let mut ctx = self.context.clone();
         if let crate::parse::YearRule::NotAfter(_) = ctx.year {
@@ -74,20 +83,33 @@ impl Pipeline<'_> {
         stats.head_repeat = 0;
         stats.head_repeat_lines = 0;
         let error = error.map(|e| {
-            let message = if opened.gzip { format!("corrupt gzip stream: {e}") } else { e.to_string() };
-            InputError { name: source.name(), line: Some(stats.lines + 1), error: io::Error::new(e.kind(), message) }
+            let message = if opened.gzip {
+                format!("corrupt gzip stream: {e}")
+            } else {
+                e.to_string()
+            };
+            InputError {
+                name: source.name(),
+                line: Some(stats.lines + 1),
+                error: io::Error::new(e.kind(), message),
+            }
         });
         (stats, error)
     }
 
     /// Scans a reader: a reader thread fills chunks, the pool scans them a batch at a time.
-    pub fn scan_reader(&self, reader: Box<dyn Read + Send>, scanner: &Scanner) -> (Stats, Option<io::Error>) {
+    pub fn scan_reader(
+        &self,
+        reader: Box<dyn Read + Send>,
+        scanner: &Scanner,
+    ) -> (Stats, Option<io::Error>) {
         let threads = self.pool.current_num_threads().max(1);
         let (tx, rx) = mpsc::sync_channel::<io::Result<input::Chunk>>(threads * 2);
         let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<u8>>();
+        let chunk_size = self.chunk_size;
         std::thread::scope(|s| {
             s.spawn(move || {
-                let mut chunker = Chunker::new(reader, CHUNK_SIZE, MAX_LINE);
+                let mut chunker = Chunker::new(reader, chunk_size, MAX_LINE);
                 loop {
                     let buf = recycle_rx.try_recv().unwrap_or_default();
                     let item = match chunker.next_chunk(buf) {

@@ -8,8 +8,20 @@ use crate::parse::{parse_line, Context, Event, Line};
 use crate::stats::{OwnedEvent, Stats, Tail};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
+/// Longest line that is parsed (1 MiB); longer lines are skipped and counted as over-long.
+pub const MAX_LINE: usize = 1 << 20;
+
 /// Literals that every event line (and every repeat note) contains.
-const CANDIDATES: &[&str] = &["status=", "reject:", " => ", " -> ", " == ", " ** ", "rejected ", "repeated "];
+const CANDIDATES: &[&str] = &[
+    "status=",
+    "reject:",
+    " => ",
+    " -> ",
+    " == ",
+    " ** ",
+    "rejected ",
+    "repeated ",
+];
 
 /// Scans chunks with one compiled prefilter and one parsing context.
 #[derive(Debug, Clone)]
@@ -38,9 +50,15 @@ impl Scanner {
     /// the input).
     pub fn scan(&self, chunk: &[u8]) -> Stats {
         let mut stats = Stats::default();
-        stats.lines = memchr::memchr_iter(b'\n', chunk).count() as u64;
-        if chunk.last().is_some_and(|b| *b != b'\n') {
+        let mut line_start = 0;
+        for nl in memchr::memchr_iter(b'\n', chunk) {
             stats.lines += 1;
+            stats.overlong_lines += u64::from(nl - line_start > MAX_LINE);
+            line_start = nl + 1;
+        }
+        if line_start < chunk.len() {
+            stats.lines += 1;
+            stats.overlong_lines += u64::from(chunk.len() - line_start > MAX_LINE);
         }
         // The last event and where its line ended (index of its newline).
         let mut last: Option<(Event<'_>, usize)> = None;
@@ -52,12 +70,18 @@ impl Scanner {
                 break;
             };
             let start = memchr::memrchr(b'\n', &chunk[pos..m.start()]).map_or(pos, |i| pos + i + 1);
-            let end = memchr::memchr(b'\n', &chunk[m.start()..]).map_or(chunk.len(), |i| m.start() + i);
+            let end =
+                memchr::memchr(b'\n', &chunk[m.start()..]).map_or(chunk.len(), |i| m.start() + i);
             let mut line = &chunk[start..end];
             if line.last() == Some(&b'\r') {
                 line = &line[..line.len() - 1];
             }
-            match parse_line(line, &self.ctx) {
+            let parsed = if line.len() > MAX_LINE {
+                Line::Other
+            } else {
+                parse_line(line, &self.ctx)
+            };
+            match parsed {
                 Line::Event(e, weight) => {
                     stats.add(&e, u64::from(weight));
                     stats.event_lines += 1;
@@ -85,10 +109,16 @@ impl Scanner {
             }
             pos = end + 1;
         }
-        let last_line_end = if chunk.last() == Some(&b'\n') { chunk.len() - 1 } else { chunk.len() };
+        let last_line_end = if chunk.last() == Some(&b'\n') {
+            chunk.len() - 1
+        } else {
+            chunk.len()
+        };
         stats.tail = match (last, head_end) {
             (_, Some(h)) if h >= chunk.len() => Tail::Transparent,
-            (Some((e, end)), _) if end == last_line_end => Tail::Event(Box::new(OwnedEvent::from_event(&e))),
+            (Some((e, end)), _) if end == last_line_end => {
+                Tail::Event(Box::new(OwnedEvent::from_event(&e)))
+            }
             _ => Tail::Other,
         };
         stats
@@ -109,7 +139,10 @@ Nov 28 07:00:05 mx postfix/smtp[2]: A2: to=<c@D.org>, relay=x[1.2.3.4]:25, delay
 ";
 
     fn scanner() -> Scanner {
-        Scanner::new(Context { year: crate::parse::YearRule::Fixed(2026), ..Context::new(0) })
+        Scanner::new(Context {
+            year: crate::parse::YearRule::Fixed(2026),
+            ..Context::new(0)
+        })
     }
 
     #[test]
@@ -133,7 +166,11 @@ Nov 28 07:00:05 mx postfix/smtp[2]: A2: to=<c@D.org>, relay=x[1.2.3.4]:25, delay
         for (i, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'\n') {
             let mut left = sc.scan(&bytes[..=i]);
             left.merge(sc.scan(&bytes[i + 1..]));
-            assert_eq!((left.events, left.lines, left.event_lines, &left.codes), (whole.events, whole.lines, whole.event_lines, &whole.codes), "split at {i}");
+            assert_eq!(
+                (left.events, left.lines, left.event_lines, &left.codes),
+                (whole.events, whole.lines, whole.event_lines, &whole.codes),
+                "split at {i}"
+            );
         }
     }
 

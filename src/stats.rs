@@ -108,7 +108,10 @@ impl Stats {
         let c = e.class.index();
         self.events += weight;
         self.classes[c] += weight;
-        self.outcomes[Outcome::ALL.iter().position(|o| *o == e.outcome).unwrap_or(0)] += weight;
+        self.outcomes[Outcome::ALL
+            .iter()
+            .position(|o| *o == e.outcome)
+            .unwrap_or(0)] += weight;
         self.mtas[usize::from(e.mta == Mta::Exim)] += weight;
         if let Some(code) = e.code {
             *self.codes.entry(code).or_default() += weight;
@@ -120,13 +123,15 @@ impl Stats {
             let domain = &e.recipient[at + 1..];
             if !domain.is_empty() {
                 self.scratch.clear();
-                self.scratch.extend(domain.iter().map(u8::to_ascii_lowercase));
+                self.scratch
+                    .extend(domain.iter().map(u8::to_ascii_lowercase));
                 match self.domains.get_mut(self.scratch.as_slice()) {
                     Some(counts) => counts[c] += weight,
                     None => {
                         let mut counts = [0; 3];
                         counts[c] = weight;
-                        self.domains.insert(self.scratch.clone().into_boxed_slice(), counts);
+                        self.domains
+                            .insert(self.scratch.clone().into_boxed_slice(), counts);
                     }
                 }
             }

@@ -50,7 +50,14 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
 }
 
 /// Seconds of a validated date and time of day, or `None` when the date does not exist.
-pub fn naive_seconds(year: i64, month: u32, day: u32, hour: u32, min: u32, sec: u32) -> Option<i64> {
+pub fn naive_seconds(
+    year: i64,
+    month: u32,
+    day: u32,
+    hour: u32,
+    min: u32,
+    sec: u32,
+) -> Option<i64> {
     if day == 0 || day > days_in_month(year, month) || hour > 23 || min > 59 || sec > 60 {
         return None;
     }
@@ -71,7 +78,10 @@ pub struct Stamp {
 impl Stamp {
     /// A timestamp with no stated zone.
     pub fn naive(local: i64) -> Stamp {
-        Stamp { local, offset_min: NO_OFFSET }
+        Stamp {
+            local,
+            offset_min: NO_OFFSET,
+        }
     }
 
     /// A timestamp with a UTC offset in minutes (east positive).
@@ -122,7 +132,11 @@ impl PartialOrd for Stamp {
 }
 impl Ord for Stamp {
     fn cmp(&self, other: &Self) -> Ordering {
-        (self.instant(), self.local, self.offset_min).cmp(&(other.instant(), other.local, other.offset_min))
+        (self.instant(), self.local, self.offset_min).cmp(&(
+            other.instant(),
+            other.local,
+            other.offset_min,
+        ))
     }
 }
 
@@ -132,7 +146,13 @@ impl fmt::Display for Stamp {
         let days = self.local.div_euclid(86_400);
         let sod = self.local.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60)?;
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            sod / 3600,
+            sod / 60 % 60,
+            sod % 60
+        )?;
         if let Some(off) = self.offset() {
             let sign = if off < 0 { '-' } else { '+' };
             let a = off.unsigned_abs();
@@ -155,18 +175,33 @@ pub fn parse_span(text: &str) -> Result<i64, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: i64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration '{text}': expected a number and a unit, like 30m, 6h or 2d"))?;
+    let n: i64 = num.parse().map_err(|_| {
+        format!("invalid duration '{text}': expected a number and a unit, like 30m, 6h or 2d")
+    })?;
     let mult = match unit.trim() {
         "" | "s" | "sec" | "secs" => 1,
         "m" | "min" | "mins" => 60,
         "h" | "hour" | "hours" => 3600,
         "d" | "day" | "days" => 86_400,
         "w" | "week" | "weeks" => 604_800,
-        other => return Err(format!("invalid duration unit '{other}' in '{text}': use s, m, h, d or w")),
+        other => {
+            return Err(format!(
+                "invalid duration unit '{other}' in '{text}': use s, m, h, d or w"
+            ))
+        }
     };
-    n.checked_mul(mult).ok_or_else(|| format!("duration '{text}' is too large"))
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("duration '{text}' is too large"))
+}
+
+/// Formats seconds as the largest whole unit: `1h`, `30m`, `2d`, `90s`.
+pub fn format_span(secs: i64) -> String {
+    for (unit, n) in [("d", 86_400), ("h", 3600), ("m", 60)] {
+        if secs != 0 && secs % n == 0 {
+            return format!("{}{unit}", secs / n);
+        }
+    }
+    format!("{secs}s")
 }
 
 #[cfg(test)]
@@ -196,8 +231,14 @@ mod tests {
     fn display_with_and_without_offset() {
         let s = naive_seconds(2026, 11, 28, 6, 25, 13).unwrap();
         assert_eq!(Stamp::naive(s).to_string(), "2026-11-28T06:25:13");
-        assert_eq!(Stamp::with_offset(s, 60).to_string(), "2026-11-28T06:25:13+01:00");
-        assert_eq!(Stamp::with_offset(s, -150).to_string(), "2026-11-28T06:25:13-02:30");
+        assert_eq!(
+            Stamp::with_offset(s, 60).to_string(),
+            "2026-11-28T06:25:13+01:00"
+        );
+        assert_eq!(
+            Stamp::with_offset(s, -150).to_string(),
+            "2026-11-28T06:25:13-02:30"
+        );
         assert_eq!(hour_label(Stamp::naive(s).hour_floor()), "2026-11-28T06:00");
     }
 
@@ -218,14 +259,4 @@ mod tests {
         assert!(parse_span("h").is_err());
         assert!(parse_span("3x").is_err());
     }
-}
-
-/// Formats seconds as the largest whole unit: `1h`, `30m`, `2d`, `90s`.
-pub fn format_span(secs: i64) -> String {
-    for (unit, n) in [("d", 86_400), ("h", 3600), ("m", 60)] {
-        if secs != 0 && secs % n == 0 {
-            return format!("{}{unit}", secs / n);
-        }
-    }
-    format!("{secs}s")
 }

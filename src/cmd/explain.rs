@@ -98,7 +98,18 @@ pub fn explain(code: Code, lang: Lang) -> Explained {
     let class_label = format!("{digit}xx");
     let mut fell_back = false;
     if let Some(e) = kb::lookup(code) {
-        let Entry { title, description, when, fix, reference, title_vi, description_vi, when_vi, fix_vi, .. } = *e;
+        let Entry {
+            title,
+            description,
+            when,
+            fix,
+            reference,
+            title_vi,
+            description_vi,
+            when_vi,
+            fix_vi,
+            ..
+        } = *e;
         return Explained {
             code,
             registered: true,
@@ -117,7 +128,11 @@ pub fn explain(code: Code, lang: Lang) -> Explained {
         Code::Basic(c) => generic_text(lang, kb::basic_category((c / 10 % 10) as u8)),
         Code::Enhanced(e) => generic_text(lang, kb::enhanced_subject(e.subject)),
     };
-    let title = if subject_title.is_empty() { class_title.clone() } else { format!("{class_title}: {subject_title}") };
+    let title = if subject_title.is_empty() {
+        class_title.clone()
+    } else {
+        format!("{class_title}: {subject_title}")
+    };
     Explained {
         code,
         registered: false,
@@ -125,7 +140,9 @@ pub fn explain(code: Code, lang: Lang) -> Explained {
         class_title: class_title.clone(),
         class_text: class_text.clone(),
         title,
-        description: format!("{} {}", words(lang).unregistered, subject_text).trim().to_string(),
+        description: format!("{} {}", words(lang).unregistered, subject_text)
+            .trim()
+            .to_string(),
         when: class_text.clone(),
         fix: class_text,
         reference: match code {
@@ -154,8 +171,22 @@ fn action_sentence(e: &Explained, lang: Lang) -> String {
 /// The *key difference* paragraph for two codes, built from their classes.
 pub fn key_difference(a: &Explained, b: &Explained, lang: Lang) -> String {
     let one = |e: &Explained| match lang {
-        Lang::En => format!("{} is a {} {} ({}): {}", e.code, e.class_label, e.class_title.to_lowercase(), e.title, e.class_text),
-        Lang::Vi => format!("{} thuộc lớp {} — {} ({}): {}", e.code, e.class_label, e.class_title.to_lowercase(), e.title, e.class_text),
+        Lang::En => format!(
+            "{} is a {} {} ({}): {}",
+            e.code,
+            e.class_label,
+            e.class_title.to_lowercase(),
+            e.title,
+            e.class_text
+        ),
+        Lang::Vi => format!(
+            "{} thuộc lớp {} — {} ({}): {}",
+            e.code,
+            e.class_label,
+            e.class_title.to_lowercase(),
+            e.title,
+            e.class_text
+        ),
     };
     if a.code.class_digit() == b.code.class_digit() {
         match lang {
@@ -192,7 +223,11 @@ pub fn run(args: &ExplainArgs) -> Exit {
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = if args.list { list(&mut out, args.format) } else { show(&mut out, &codes, args.format, args.lang) };
+    let result = if args.list {
+        list(&mut out, args.format)
+    } else {
+        show(&mut out, &codes, args.format, args.lang)
+    };
     match result.and_then(|()| out.flush()) {
         Ok(()) => Exit::Success,
         Err(e) if is_broken_pipe(&e) => Exit::Success,
@@ -204,7 +239,12 @@ pub fn run(args: &ExplainArgs) -> Exit {
 }
 
 /// Writes the explanation of one or two codes.
-pub fn show<W: Write>(w: &mut W, codes: &[Code], format: ExplainFormat, lang: Lang) -> io::Result<()> {
+pub fn show<W: Write>(
+    w: &mut W,
+    codes: &[Code],
+    format: ExplainFormat,
+    lang: Lang,
+) -> io::Result<()> {
     let items: Vec<Explained> = codes.iter().map(|c| explain(*c, lang)).collect();
     let pair = match items.as_slice() {
         [a, b] => Some((key_difference(a, b, lang), which_action(a, b, lang))),
@@ -223,7 +263,11 @@ pub fn show<W: Write>(w: &mut W, codes: &[Code], format: ExplainFormat, lang: La
                 if !e.registered {
                     writeln!(w, "  ({} {})", e.code, wd.unregistered)?;
                 }
-                for (head, body) in [(wd.description, &e.description), (wd.when, &e.when), (wd.fix, &e.fix)] {
+                for (head, body) in [
+                    (wd.description, &e.description),
+                    (wd.when, &e.when),
+                    (wd.fix, &e.fix),
+                ] {
                     writeln!(w, "{head}")?;
                     writeln!(w, "  {body}")?;
                 }
@@ -239,7 +283,17 @@ pub fn show<W: Write>(w: &mut W, codes: &[Code], format: ExplainFormat, lang: La
         }
         ExplainFormat::Csv => {
             let mut c = csv::Writer::from_writer(&mut *w);
-            let head = ["code", "class", "registered", "title", "description", "when", "fix", "reference", "english_fallback"];
+            let head = [
+                "code",
+                "class",
+                "registered",
+                "title",
+                "description",
+                "when",
+                "fix",
+                "reference",
+                "english_fallback",
+            ];
             c.write_record(head).map_err(io::Error::other)?;
             for e in &items {
                 let flag = |b: bool| if b { "true" } else { "false" };
@@ -281,7 +335,12 @@ pub fn show<W: Write>(w: &mut W, codes: &[Code], format: ExplainFormat, lang: La
             }
             write!(w, "]")?;
             if let Some((diff, action)) = &pair {
-                write!(w, ",\"key_difference\":{},\"which_action\":{}", json(diff), json(action))?;
+                write!(
+                    w,
+                    ",\"key_difference\":{},\"which_action\":{}",
+                    json(diff),
+                    json(action)
+                )?;
             }
             writeln!(w, "}}")
         }
@@ -300,9 +359,11 @@ pub fn list<W: Write>(w: &mut W, format: ExplainFormat) -> io::Result<()> {
         }
         ExplainFormat::Csv => {
             let mut c = csv::Writer::from_writer(&mut *w);
-            c.write_record(["code", "title", "reference"]).map_err(io::Error::other)?;
+            c.write_record(["code", "title", "reference"])
+                .map_err(io::Error::other)?;
             for e in all {
-                c.write_record([e.code, &crate::report::safe_cell(e.title), e.reference]).map_err(io::Error::other)?;
+                c.write_record([e.code, &crate::report::safe_cell(e.title), e.reference])
+                    .map_err(io::Error::other)?;
             }
             c.flush()
         }
@@ -312,7 +373,13 @@ pub fn list<W: Write>(w: &mut W, format: ExplainFormat) -> io::Result<()> {
                 if i > 0 {
                     write!(w, ",")?;
                 }
-                write!(w, "{{\"code\":{},\"title\":{},\"reference\":{}}}", json(e.code), json(e.title), json(e.reference))?;
+                write!(
+                    w,
+                    "{{\"code\":{},\"title\":{},\"reference\":{}}}",
+                    json(e.code),
+                    json(e.title),
+                    json(e.reference)
+                )?;
             }
             writeln!(w, "]")
         }

@@ -34,7 +34,11 @@ pub fn progress_bar(total: Option<u64>, quiet: bool) -> ProgressBar {
 
 /// Runs the command.
 pub fn run(args: &ScanArgs) -> Exit {
-    let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(DEFAULT_LOG)] } else { args.paths.clone() };
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(DEFAULT_LOG)]
+    } else {
+        args.paths.clone()
+    };
     let sources: Vec<Source> = paths.iter().map(|p| Source::from_arg(p)).collect();
     let names: Vec<String> = sources.iter().map(Source::name).collect();
     let threads = args.threads.map_or(0, usize::from);
@@ -65,7 +69,12 @@ pub fn run(args: &ScanArgs) -> Exit {
         },
         syslog_name: args.syslog_name.as_ref().map(|s| s.as_bytes().to_vec()),
     };
-    let pipeline = Pipeline { context, pool: &pool, progress: &bar };
+    let pipeline = Pipeline {
+        context,
+        pool: &pool,
+        progress: &bar,
+        chunk_size: args.chunk_size,
+    };
     let (stats, errors) = pipeline.run(&sources);
     bar.finish_and_clear();
 
@@ -74,7 +83,10 @@ pub fn run(args: &ScanArgs) -> Exit {
         eprintln!("mailcodes: {e}");
         status = Exit::Error;
     }
-    let rule = Rule { min_attempts: args.min_attempts, min_span_secs: args.min_span };
+    let rule = Rule {
+        min_attempts: args.min_attempts,
+        min_span_secs: args.min_span,
+    };
     if let Some(dir) = &args.out_dir {
         if let Err(e) = write_csvs(dir, &stats, &rule) {
             eprintln!("mailcodes: cannot write reports to {}: {e}", dir.display());
@@ -82,7 +94,12 @@ pub fn run(args: &ScanArgs) -> Exit {
         }
     }
     if !args.quiet {
-        let summary = Summary { inputs: &names, rule, top: args.top, window: None };
+        let summary = Summary {
+            inputs: &names,
+            rule,
+            top: args.top,
+            window: None,
+        };
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let result = report::text::write(&mut out, &stats, &summary).and_then(|()| out.flush());

@@ -7,7 +7,9 @@
 
 mod data;
 
-pub use data::{BASIC, BASIC_CLASSES, BASIC_CATEGORIES, ENHANCED, ENHANCED_CLASSES, ENHANCED_SUBJECTS};
+pub use data::{
+    BASIC, BASIC_CATEGORIES, BASIC_CLASSES, ENHANCED, ENHANCED_CLASSES, ENHANCED_SUBJECTS,
+};
 
 /// One registered code and everything mailcodes knows about it.
 ///
@@ -119,7 +121,9 @@ pub fn enhanced_class(digit: u8) -> Option<&'static Generic> {
 
 /// The generic text of an enhanced code's subject (middle number).
 pub fn enhanced_subject(subject: u16) -> Option<&'static Generic> {
-    ENHANCED_SUBJECTS.iter().find(|g| u16::from(g.digit) == subject)
+    ENHANCED_SUBJECTS
+        .iter()
+        .find(|g| u16::from(g.digit) == subject)
 }
 
 /// The generic text of a basic code's category (second digit).

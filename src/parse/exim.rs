@@ -58,9 +58,14 @@ fn delivery(s: &[u8], outcome: Outcome) -> Body<'_> {
         let v = &s[p + 4..];
         let v = &v[..memchr::memchr(b'"', v).unwrap_or(v.len())];
         (reply_at(v), v)
-    } else if let Some(p) = [&b"error from remote mail"[..], b"LMTP error after", b"PRDR error after"]
-        .iter()
-        .find_map(|m| memmem::find(s, m)) {
+    } else if let Some(p) = [
+        &b"error from remote mail"[..],
+        b"LMTP error after",
+        b"PRDR error after",
+    ]
+    .iter()
+    .find_map(|m| memmem::find(s, m))
+    {
         match first_reply_after_colon(&s[p..]) {
             Some(r) => (Some(r), r.text),
             None => (None, &s[p..]),
@@ -91,7 +96,14 @@ fn rejection(msg: &[u8]) -> Option<Body<'_>> {
             continue;
         }
         let after = &msg[at + 9..];
-        let kinds: [&[u8]; 6] = [b"RCPT", b"MAIL", b"after DATA", b"EHLO", b"HELO", b"connection"];
+        let kinds: [&[u8]; 6] = [
+            b"RCPT",
+            b"MAIL",
+            b"after DATA",
+            b"EHLO",
+            b"HELO",
+            b"connection",
+        ];
         let Some(kind) = kinds.iter().find(|k| after.starts_with(k)) else {
             continue;
         };
@@ -117,7 +129,11 @@ fn rejection(msg: &[u8]) -> Option<Body<'_>> {
             code: reply.and_then(|r| r.code),
             enhanced: reply.and_then(|r| r.enhanced),
             outcome: Outcome::Rejected,
-            class_hint: Some(if temporary { Class::Transient } else { Class::Permanent }),
+            class_hint: Some(if temporary {
+                Class::Transient
+            } else {
+                Class::Permanent
+            }),
             recipient,
             text,
         });
@@ -140,11 +156,24 @@ mod tests {
     #[test]
     fn deliveries() {
         let b = parse(b"1jmKso-0009d4-Uf => bob@x.org R=dnslookup T=remote_smtp H=mx [1.2.3.4] C=\"250 2.0.0 OK id=1\"").unwrap();
-        assert_eq!((b.code, b.outcome, b.recipient), (Some(250), Outcome::Delivered, &b"bob@x.org"[..]));
+        assert_eq!(
+            (b.code, b.outcome, b.recipient),
+            (Some(250), Outcome::Delivered, &b"bob@x.org"[..])
+        );
         let b = parse(b"1jmKso-0009d4-Uf => bob <bob@x.org> R=local T=local_delivery").unwrap();
-        assert_eq!((b.code, b.recipient, b.class()), (None, &b"bob@x.org"[..], Class::Success));
+        assert_eq!(
+            (b.code, b.recipient, b.class()),
+            (None, &b"bob@x.org"[..], Class::Success)
+        );
         let b = parse(b"1jmFYj-00039V-QX ** bob@null.corp: retry timeout exceeded").unwrap();
-        assert_eq!((b.recipient, b.class(), b.text), (&b"bob@null.corp"[..], Class::Permanent, &b"retry timeout exceeded"[..]));
+        assert_eq!(
+            (b.recipient, b.class(), b.text),
+            (
+                &b"bob@null.corp"[..],
+                Class::Permanent,
+                &b"retry timeout exceeded"[..]
+            )
+        );
         let b = parse(b"1b8lwj-0003bo-6W == a@x.com R=dnslookup T=remote_smtp defer (-44): SMTP error from remote mail server after RCPT TO:<a@x.com>: host h [1.2.3.4]: 451 Internal resource temporarily unavailable").unwrap();
         assert_eq!((b.code, b.class()), (Some(451), Class::Transient));
         let b = parse(b"1jmFYj-00039V-QX == bob@null.corp R=dnslookup T=remote_smtp defer (110): Connection timed out").unwrap();
@@ -154,8 +183,12 @@ mod tests {
     #[test]
     fn rejections() {
         let b = parse(b"H=(x) [1.2.3.4] F=<s@t> rejected RCPT <r@u>: relay not permitted").unwrap();
-        assert_eq!((b.code, b.class(), b.recipient), (None, Class::Permanent, &b"r@u"[..]));
-        let b = parse(b"H=(x) [1.2.3.4] F=<s@t> temporarily rejected RCPT <r@u>: greylisted").unwrap();
+        assert_eq!(
+            (b.code, b.class(), b.recipient),
+            (None, Class::Permanent, &b"r@u"[..])
+        );
+        let b =
+            parse(b"H=(x) [1.2.3.4] F=<s@t> temporarily rejected RCPT <r@u>: greylisted").unwrap();
         assert_eq!((b.class(), b.text), (Class::Transient, &b"greylisted"[..]));
         let b = parse(b"H=(x) [1.2.3.4] rejected MAIL <s@t>: Access denied").unwrap();
         assert_eq!(b.recipient, b"");

@@ -50,7 +50,11 @@ fn clock(s: &[u8], at: usize) -> Option<u32> {
     if s.get(at + 2) != Some(&b':') || s.get(at + 5) != Some(&b':') {
         return None;
     }
-    let (h, m, sec) = (digits(s, at, 2)?, digits(s, at + 3, 2)?, digits(s, at + 6, 2)?);
+    let (h, m, sec) = (
+        digits(s, at, 2)?,
+        digits(s, at + 3, 2)?,
+        digits(s, at + 6, 2)?,
+    );
     (h < 24 && m < 60 && sec <= 60).then_some(h * 3600 + m * 60 + sec.min(59))
 }
 
@@ -59,7 +63,11 @@ fn iso_date(s: &[u8]) -> Option<(i64, u32, u32)> {
     if s.get(4) != Some(&b'-') || s.get(7) != Some(&b'-') {
         return None;
     }
-    Some((i64::from(digits(s, 0, 4)?), digits(s, 5, 2)?, digits(s, 8, 2)?))
+    Some((
+        i64::from(digits(s, 0, 4)?),
+        digits(s, 5, 2)?,
+        digits(s, 8, 2)?,
+    ))
 }
 
 fn stamp(date: (i64, u32, u32), sod: u32, offset: Option<i16>) -> Option<Stamp> {
@@ -219,7 +227,11 @@ fn rfc5424(s: &[u8]) -> Option<Header<'_>> {
     };
     let msg = msg.strip_prefix(b" ").unwrap_or(msg);
     let msg = msg.strip_prefix("\u{feff}".as_bytes()).unwrap_or(msg);
-    Some(Header { time: RawTime::Full(st), source: Source::Tag(app), msg })
+    Some(Header {
+        time: RawTime::Full(st),
+        source: Source::Tag(app),
+        msg,
+    })
 }
 
 /// Skips `[id k="v"]...` elements, honouring quoted values with `\"` escapes.
@@ -261,10 +273,18 @@ pub fn parse_header(line: &[u8]) -> Option<Header<'_>> {
                     return None;
                 }
                 let (source, msg) = syslog_rest(&s[n + 1..])?;
-                return Some(Header { time: RawTime::Full(st), source, msg });
+                return Some(Header {
+                    time: RawTime::Full(st),
+                    source,
+                    msg,
+                });
             }
             let (st, msg) = exim_stamp(s)?;
-            Some(Header { time: RawTime::Full(st), source: Source::EximNative, msg })
+            Some(Header {
+                time: RawTime::Full(st),
+                source: Source::EximNative,
+                msg,
+            })
         }
         _ => {
             let mon = s.get(..3)?;
@@ -286,7 +306,11 @@ pub fn parse_header(line: &[u8]) -> Option<Header<'_>> {
                 return None;
             }
             let (source, msg) = syslog_rest(&s[at + 10..])?;
-            Some(Header { time: RawTime::NoYear { month, day, sod }, source, msg })
+            Some(Header {
+                time: RawTime::NoYear { month, day, sod },
+                source,
+                msg,
+            })
         }
     }
 }
@@ -305,7 +329,14 @@ mod tests {
     #[test]
     fn classic_syslog() {
         let h = parse_header(b"Nov  8 06:25:13 mx postfix/smtp[123]: ABC: to=<a@b>").unwrap();
-        assert_eq!(h.time, RawTime::NoYear { month: 11, day: 8, sod: 6 * 3600 + 25 * 60 + 13 });
+        assert_eq!(
+            h.time,
+            RawTime::NoYear {
+                month: 11,
+                day: 8,
+                sod: 6 * 3600 + 25 * 60 + 13
+            }
+        );
         assert_eq!(h.source, Source::Tag(b"postfix/smtp"));
         assert_eq!(h.msg, b"ABC: to=<a@b>");
         let h = parse_header(b"Nov 01 06:25:13 mx postfix/smtp[1]: x").unwrap();
@@ -320,12 +351,14 @@ mod tests {
         assert_eq!(full(&h), "2026-11-28T06:25:13+01:00");
         let h = parse_header(b"2026-11-28T06:25:13+0100 mx postfix/smtpd[9]: hi").unwrap();
         assert_eq!(full(&h), "2026-11-28T06:25:13+01:00");
-        let h = parse_header(b"<22>1 2026-11-28T06:25:13Z mx postfix/smtp 123 - - hi there").unwrap();
+        let h =
+            parse_header(b"<22>1 2026-11-28T06:25:13Z mx postfix/smtp 123 - - hi there").unwrap();
         assert_eq!(full(&h), "2026-11-28T06:25:13+00:00");
         assert_eq!(h.source, Source::Tag(b"postfix/smtp"));
         assert_eq!(h.msg, b"hi there");
         let h =
-            parse_header(b"<22>1 2026-11-28T06:25:13Z mx app 1 ID [a x=\"]\" y=\"\\\"\"][b] msg").unwrap();
+            parse_header(b"<22>1 2026-11-28T06:25:13Z mx app 1 ID [a x=\"]\" y=\"\\\"\"][b] msg")
+                .unwrap();
         assert_eq!(h.msg, b"msg");
     }
 
@@ -339,7 +372,9 @@ mod tests {
 
     #[test]
     fn solaris_and_repeat() {
-        let h = parse_header(b"Nov 28 06:25:13 mx postfix/smtp[1]: [ID 197553 mail.info] Q: to=<a@b>").unwrap();
+        let h =
+            parse_header(b"Nov 28 06:25:13 mx postfix/smtp[1]: [ID 197553 mail.info] Q: to=<a@b>")
+                .unwrap();
         assert_eq!(h.msg, b"Q: to=<a@b>");
         let h = parse_header(b"Nov 28 06:25:13 mx last message repeated 4 times").unwrap();
         assert_eq!(h.source, Source::Repeat(4));
@@ -347,8 +382,19 @@ mod tests {
 
     #[test]
     fn garbage() {
-        for l in [&b""[..], b"Nov", b"Nov 99 00:00:00 x y: z", b"<999999>", b"2026-13-01 00:00:00 x", b"\xff\xfe"] {
-            assert!(parse_header(l).is_none(), "{:?}", String::from_utf8_lossy(l));
+        for l in [
+            &b""[..],
+            b"Nov",
+            b"Nov 99 00:00:00 x y: z",
+            b"<999999>",
+            b"2026-13-01 00:00:00 x",
+            b"\xff\xfe",
+        ] {
+            assert!(
+                parse_header(l).is_none(),
+                "{:?}",
+                String::from_utf8_lossy(l)
+            );
         }
     }
 }

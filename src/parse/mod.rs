@@ -35,7 +35,12 @@ pub enum Outcome {
 
 impl Outcome {
     /// All outcomes, in report order.
-    pub const ALL: [Outcome; 4] = [Outcome::Delivered, Outcome::Deferred, Outcome::Bounced, Outcome::Rejected];
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Delivered,
+        Outcome::Deferred,
+        Outcome::Bounced,
+        Outcome::Rejected,
+    ];
 
     /// The class an outcome implies when the line carries no code.
     pub fn default_class(self) -> Class {
@@ -128,7 +133,11 @@ pub struct Context {
 impl Context {
     /// A context that resolves years relative to `reference` (seconds since the epoch).
     pub fn new(reference: i64) -> Context {
-        Context { format: Format::Auto, year: YearRule::NotAfter(reference), syslog_name: None }
+        Context {
+            format: Format::Auto,
+            year: YearRule::NotAfter(reference),
+            syslog_name: None,
+        }
     }
 
     fn resolve(&self, t: RawTime) -> Option<Stamp> {
@@ -139,7 +148,8 @@ impl Context {
                 match self.year {
                     YearRule::Fixed(y) => mk(y).map(Stamp::naive),
                     YearRule::NotAfter(reference) => {
-                        let (ref_year, _, _) = crate::time::civil_from_days(reference.div_euclid(86_400));
+                        let (ref_year, _, _) =
+                            crate::time::civil_from_days(reference.div_euclid(86_400));
                         (0..8)
                             .map(|back| ref_year - back)
                             .filter_map(mk)
@@ -201,7 +211,9 @@ pub fn parse_line<'a>(line: &'a [u8], ctx: &Context) -> Line<'a> {
                 None => (h.time, exim::parse(h.msg), Mta::Exim, 1),
             }
         }
-        Source::Tag(name) if ctx.format != Format::Exim && is_postfix_tag(name, ctx.syslog_name.as_deref()) => {
+        Source::Tag(name)
+            if ctx.format != Format::Exim && is_postfix_tag(name, ctx.syslog_name.as_deref()) =>
+        {
             let (msg, weight) = rsyslog_repeat(h.msg);
             (h.time, postfix::parse(msg), Mta::Postfix, weight)
         }
@@ -232,7 +244,10 @@ fn rsyslog_repeat(msg: &[u8]) -> (&[u8], u32) {
     let Some(inner) = rest.get(n..).and_then(|r| r.strip_prefix(b" times: [")) else {
         return (msg, 1);
     };
-    let count = std::str::from_utf8(&rest[..n]).ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let count = std::str::from_utf8(&rest[..n])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
     let inner = inner.strip_prefix(b" ").unwrap_or(inner);
     let inner = inner.strip_suffix(b"]").unwrap_or(inner);
     (inner, count)
@@ -254,23 +269,66 @@ mod tests {
         // File last written 2027-01-02: December lines are from 2026, January lines from 2027.
         let reference = crate::time::days_from_civil(2027, 1, 2) * 86_400;
         let ctx = Context::new(reference);
-        let dec = ctx.resolve(RawTime::NoYear { month: 12, day: 31, sod: 0 }).unwrap();
-        let jan = ctx.resolve(RawTime::NoYear { month: 1, day: 1, sod: 0 }).unwrap();
+        let dec = ctx
+            .resolve(RawTime::NoYear {
+                month: 12,
+                day: 31,
+                sod: 0,
+            })
+            .unwrap();
+        let jan = ctx
+            .resolve(RawTime::NoYear {
+                month: 1,
+                day: 1,
+                sod: 0,
+            })
+            .unwrap();
         assert_eq!(dec.to_string(), "2026-12-31T00:00:00");
         assert_eq!(jan.to_string(), "2027-01-01T00:00:00");
         // Feb 29 finds the last leap year that is not in the future.
-        let feb = ctx.resolve(RawTime::NoYear { month: 2, day: 29, sod: 0 }).unwrap();
+        let feb = ctx
+            .resolve(RawTime::NoYear {
+                month: 2,
+                day: 29,
+                sod: 0,
+            })
+            .unwrap();
         assert_eq!(feb.to_string(), "2024-02-29T00:00:00");
-        let fixed = Context { year: YearRule::Fixed(2020), ..ctx };
-        assert_eq!(fixed.resolve(RawTime::NoYear { month: 3, day: 1, sod: 61 }).unwrap().to_string(), "2020-03-01T00:01:01");
+        let fixed = Context {
+            year: YearRule::Fixed(2020),
+            ..ctx
+        };
+        assert_eq!(
+            fixed
+                .resolve(RawTime::NoYear {
+                    month: 3,
+                    day: 1,
+                    sod: 61
+                })
+                .unwrap()
+                .to_string(),
+            "2020-03-01T00:01:01"
+        );
     }
 
     #[test]
     fn postfix_tags() {
-        for t in [&b"postfix/smtp"[..], b"postfix-mx/smtp", b"postfix/submission/smtpd", b"relay/smtp", b"postfix-10.20.30.40/lmtp"] {
+        for t in [
+            &b"postfix/smtp"[..],
+            b"postfix-mx/smtp",
+            b"postfix/submission/smtpd",
+            b"relay/smtp",
+            b"postfix-10.20.30.40/lmtp",
+        ] {
             assert!(is_postfix_tag(t, None), "{}", String::from_utf8_lossy(t));
         }
-        for t in [&b"smtp"[..], b"postfix", b"dovecot", b"amavis/x", b"opendkim"] {
+        for t in [
+            &b"smtp"[..],
+            b"postfix",
+            b"dovecot",
+            b"amavis/x",
+            b"opendkim",
+        ] {
             assert!(!is_postfix_tag(t, None));
         }
         assert!(is_postfix_tag(b"postfix-mx/smtp", Some(b"postfix-mx")));

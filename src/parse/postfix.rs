@@ -10,11 +10,45 @@ use memchr::memmem;
 
 /// Postfix daemon names, as the last component of a syslog tag (`postfix/smtp`).
 const DAEMONS: &[&[u8]] = &[
-    b"smtp", b"lmtp", b"local", b"virtual", b"pipe", b"error", b"retry", b"discard", b"smtpd",
-    b"postscreen", b"cleanup", b"qmgr", b"oqmgr", b"bounce", b"defer", b"trace", b"pickup",
-    b"anvil", b"scache", b"tlsmgr", b"tlsproxy", b"master", b"proxymap", b"trivial-rewrite",
-    b"verify", b"flush", b"showq", b"postdrop", b"sendmail", b"dnsblog", b"postlog", b"postsuper",
-    b"postqueue", b"postmap", b"postfix-script", b"spawn", b"qmqpd", b"lmtpd", b"policy-spf",
+    b"smtp",
+    b"lmtp",
+    b"local",
+    b"virtual",
+    b"pipe",
+    b"error",
+    b"retry",
+    b"discard",
+    b"smtpd",
+    b"postscreen",
+    b"cleanup",
+    b"qmgr",
+    b"oqmgr",
+    b"bounce",
+    b"defer",
+    b"trace",
+    b"pickup",
+    b"anvil",
+    b"scache",
+    b"tlsmgr",
+    b"tlsproxy",
+    b"master",
+    b"proxymap",
+    b"trivial-rewrite",
+    b"verify",
+    b"flush",
+    b"showq",
+    b"postdrop",
+    b"sendmail",
+    b"dnsblog",
+    b"postlog",
+    b"postsuper",
+    b"postqueue",
+    b"postmap",
+    b"postfix-script",
+    b"spawn",
+    b"qmqpd",
+    b"lmtpd",
+    b"policy-spf",
 ];
 
 /// Whether `name` is a Postfix daemon.
@@ -60,7 +94,8 @@ fn delivery(r: &[u8]) -> Option<Body<'_>> {
         b"bounced" | b"undeliverable" | b"expired" => Outcome::Bounced,
         _ => return None,
     };
-    let dsn = memmem::find(&after[..st], b", dsn=").and_then(|p| enhanced_at(&after[p + 6..st]).map(|(e, _)| e));
+    let dsn = memmem::find(&after[..st], b", dsn=")
+        .and_then(|p| enhanced_at(&after[p + 6..st]).map(|(e, _)| e));
     let mut text = status_and_text.get(word_end + 1..).unwrap_or(&[]);
     if let Some(inner) = text.strip_prefix(b"(") {
         text = match memchr::memrchr(b')', inner) {
@@ -99,7 +134,9 @@ fn status_reply(text: &[u8]) -> Option<Reply<'_>> {
 /// or cleanup's `header Subject: … from host[ip]; from=<s> to=<r> proto=… helo=<h>: 5.7.1 text`.
 fn reject(r: &[u8]) -> Body<'_> {
     let tail_at = memmem::find(r, b"; from=<").or_else(|| memmem::find(r, b"; to=<"));
-    let recipient = tail_at.and_then(|t| angle_value(&r[t..], b"to=<")).unwrap_or(&[]);
+    let recipient = tail_at
+        .and_then(|t| angle_value(&r[t..], b"to=<"))
+        .unwrap_or(&[]);
     let content_check = r.starts_with(b"header ") || r.starts_with(b"body ");
     let (reply, text) = if content_check {
         // The reply follows the envelope details: `…helo=<h>: 5.7.1 Message content rejected`.
@@ -110,7 +147,10 @@ fn reject(r: &[u8]) -> Body<'_> {
         let head = tail_at.map_or(r, |t| &r[..t]);
         match first_reply_after_colon(head) {
             Some(rep) => (Some(rep), rep.text),
-            None => (None, memmem::find(head, b": ").map_or(head, |p| &head[p + 2..])),
+            None => (
+                None,
+                memmem::find(head, b": ").map_or(head, |p| &head[p + 2..]),
+            ),
         }
     };
     Body {
@@ -135,7 +175,10 @@ mod tests {
     #[test]
     fn deferred_with_remote_reply() {
         let b = parse(b"4F9D: to=<a@b.org>, relay=mx[1.2.3.4]:25, delay=3, delays=0/0/1/2, dsn=4.2.2, status=deferred (host mx[1.2.3.4] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))").unwrap();
-        assert_eq!((b.code, b.enhanced, b.class(), b.recipient), (Some(452), e("4.2.2"), Class::Transient, &b"a@b.org"[..]));
+        assert_eq!(
+            (b.code, b.enhanced, b.class(), b.recipient),
+            (Some(452), e("4.2.2"), Class::Transient, &b"a@b.org"[..])
+        );
         assert!(b.text.starts_with(b"452 4.2.2 Mailbox full"));
     }
 
@@ -144,7 +187,10 @@ mod tests {
         let b = parse(b"ABC: to=<a@b>, relay=x[1.2.3.4]:25, delay=1, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 550AB)").unwrap();
         assert_eq!((b.code, b.outcome), (Some(250), Outcome::Delivered));
         let b = parse(b"ABC: to=<root@x>, orig_to=<root>, relay=local, delay=0, dsn=2.0.0, status=sent (delivered to mailbox)").unwrap();
-        assert_eq!((b.code, b.enhanced, b.class()), (None, e("2.0.0"), Class::Success));
+        assert_eq!(
+            (b.code, b.enhanced, b.class()),
+            (None, e("2.0.0"), Class::Success)
+        );
         let b = parse(b"ABC: to=<a@b>, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to mx[1.2.3.4]:25: Connection refused)").unwrap();
         assert_eq!((b.code, b.class()), (None, Class::Transient));
     }
@@ -152,14 +198,21 @@ mod tests {
     #[test]
     fn rejects() {
         let b = parse(b"NOQUEUE: reject: RCPT from unknown[1.2.3.4]: 450 4.2.0 <a@b>: Recipient address rejected: Greylisted; from=<s@t> to=<a@b> proto=ESMTP helo=<x>").unwrap();
-        assert_eq!((b.code, b.enhanced, b.recipient), (Some(450), e("4.2.0"), &b"a@b"[..]));
+        assert_eq!(
+            (b.code, b.enhanced, b.recipient),
+            (Some(450), e("4.2.0"), &b"a@b"[..])
+        );
         let b = parse(b"NOQUEUE: reject: RCPT from [1.2.3.4]:5678: 550 5.7.1 Service unavailable; client [1.2.3.4] blocked using zen; from=<s@t>, to=<a@b>, proto=ESMTP, helo=<x>").unwrap();
         assert_eq!((b.code, b.recipient), (Some(550), &b"a@b"[..]));
         let b = parse(b"8B7: reject: header Date: Mon, 18 Jan 2038 19:07:11 +0800 from unknown[1.2.3.4]; from=<s@t> to=<r@u> proto=ESMTP helo=<h>: 5.7.1 Message content rejected").unwrap();
-        assert_eq!((b.code, b.enhanced, b.recipient, b.class()), (None, e("5.7.1"), &b"r@u"[..], Class::Permanent));
+        assert_eq!(
+            (b.code, b.enhanced, b.recipient, b.class()),
+            (None, e("5.7.1"), &b"r@u"[..], Class::Permanent)
+        );
         let b = parse(b"769F: milter-reject: END-OF-MESSAGE from h[1.2.3.4]: 5.7.1 Spam; from=<s@t> to=<r@u> proto=ESMTP helo=<h>").unwrap();
         assert_eq!((b.code, b.enhanced), (None, e("5.7.1")));
-        let b = parse(b"NOQUEUE: reject: CONNECT from h[1.2.3.4]: 421 4.7.0 too many; proto=SMTP").unwrap();
+        let b = parse(b"NOQUEUE: reject: CONNECT from h[1.2.3.4]: 421 4.7.0 too many; proto=SMTP")
+            .unwrap();
         assert_eq!((b.code, b.recipient), (Some(421), &b""[..]));
     }
 

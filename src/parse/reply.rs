@@ -71,7 +71,10 @@ impl fmt::Display for Enhanced {
 
 /// Whether `b` may follow a code: the end, white space, or punctuation that ends a token.
 fn ends_token(b: Option<&u8>) -> bool {
-    matches!(b, None | Some(b' ' | b'-' | b'\t' | b';' | b',' | b')' | b'"' | b'\''))
+    matches!(
+        b,
+        None | Some(b' ' | b'-' | b'\t' | b';' | b',' | b')' | b'"' | b'\'')
+    )
 }
 
 /// A basic reply code (200–599, first digit 2, 3, 4 or 5) at the very start of `s`,
@@ -95,7 +98,9 @@ fn number(s: &[u8]) -> Option<(u16, usize)> {
     if n == 0 || n > 3 {
         return None;
     }
-    let v = s[..n].iter().fold(0u16, |a, b| a * 10 + u16::from(b - b'0'));
+    let v = s[..n]
+        .iter()
+        .fold(0u16, |a, b| a * 10 + u16::from(b - b'0'));
     Some((v, n))
 }
 
@@ -116,7 +121,14 @@ pub fn enhanced_at(s: &[u8]) -> Option<(Enhanced, usize)> {
     if !ends_token(s.get(end)) || s.get(end) == Some(&b'-') {
         return None;
     }
-    Some((Enhanced { class: c - b'0', subject, detail }, end))
+    Some((
+        Enhanced {
+            class: c - b'0',
+            subject,
+            detail,
+        },
+        end,
+    ))
 }
 
 /// A reply at the start of `s`: an optional basic code then an optional enhanced code,
@@ -124,9 +136,17 @@ pub fn enhanced_at(s: &[u8]) -> Option<(Enhanced, usize)> {
 pub fn reply_at(s: &[u8]) -> Option<Reply<'_>> {
     if let Some((code, rest)) = basic_at(s) {
         let enhanced = enhanced_at(trim_start(rest)).map(|(e, _)| e);
-        return Some(Reply { code: Some(code), enhanced, text: s });
+        return Some(Reply {
+            code: Some(code),
+            enhanced,
+            text: s,
+        });
     }
-    enhanced_at(s).map(|(e, _)| Reply { code: None, enhanced: Some(e), text: s })
+    enhanced_at(s).map(|(e, _)| Reply {
+        code: None,
+        enhanced: Some(e),
+        text: s,
+    })
 }
 
 /// What a reply carried.
@@ -162,7 +182,11 @@ mod tests {
     use super::*;
 
     fn e(c: u8, s: u16, d: u16) -> Enhanced {
-        Enhanced { class: c, subject: s, detail: d }
+        Enhanced {
+            class: c,
+            subject: s,
+            detail: d,
+        }
     }
 
     #[test]

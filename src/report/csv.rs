@@ -10,7 +10,9 @@ use crate::time::hour_label;
 use std::io::{self, Write};
 
 fn writer<W: Write>(w: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w)
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w)
 }
 
 fn flush<W: Write>(mut w: csv::Writer<W>) -> io::Result<()> {
@@ -28,10 +30,12 @@ fn class_of_enhanced(e: &Enhanced) -> &'static str {
 /// `classes.csv`: `class,count,share` — always 2xx, 4xx, 5xx.
 pub fn classes<W: Write>(w: W, s: &Stats) -> io::Result<()> {
     let mut w = writer(w);
-    w.write_record(["class", "count", "share"]).map_err(io_err)?;
+    w.write_record(["class", "count", "share"])
+        .map_err(io_err)?;
     for c in Class::ALL {
         let share = format!("{:.4}", s.share(c));
-        w.write_record([c.label(), &s.classes[c.index()].to_string(), &share]).map_err(io_err)?;
+        w.write_record([c.label(), &s.classes[c.index()].to_string(), &share])
+            .map_err(io_err)?;
     }
     flush(w)
 }
@@ -39,11 +43,18 @@ pub fn classes<W: Write>(w: W, s: &Stats) -> io::Result<()> {
 /// `codes.csv`: `code,class,count,meaning` — basic codes ascending.
 pub fn codes<W: Write>(w: W, s: &Stats) -> io::Result<()> {
     let mut w = writer(w);
-    w.write_record(["code", "class", "count", "meaning"]).map_err(io_err)?;
+    w.write_record(["code", "class", "count", "meaning"])
+        .map_err(io_err)?;
     for (code, n) in &s.codes {
         let class = Class::from_digit((code / 100) as u8).map_or("3xx", Class::label);
         let meaning = kb::meaning(Code::Basic(*code));
-        w.write_record([&code.to_string(), class, &n.to_string(), &safe_cell(&meaning)]).map_err(io_err)?;
+        w.write_record([
+            &code.to_string(),
+            class,
+            &n.to_string(),
+            &safe_cell(&meaning),
+        ])
+        .map_err(io_err)?;
     }
     flush(w)
 }
@@ -51,29 +62,49 @@ pub fn codes<W: Write>(w: W, s: &Stats) -> io::Result<()> {
 /// `enhanced.csv`: `enhanced_code,class,count,meaning` — ascending.
 pub fn enhanced<W: Write>(w: W, s: &Stats) -> io::Result<()> {
     let mut w = writer(w);
-    w.write_record(["enhanced_code", "class", "count", "meaning"]).map_err(io_err)?;
+    w.write_record(["enhanced_code", "class", "count", "meaning"])
+        .map_err(io_err)?;
     for (e, n) in &s.enhanced {
         let meaning = kb::meaning(Code::Enhanced(*e));
-        w.write_record([&e.to_string(), class_of_enhanced(e), &n.to_string(), &safe_cell(&meaning)]).map_err(io_err)?;
+        w.write_record([
+            &e.to_string(),
+            class_of_enhanced(e),
+            &n.to_string(),
+            &safe_cell(&meaning),
+        ])
+        .map_err(io_err)?;
     }
     flush(w)
 }
 
 /// The domains sorted by total descending, then name.
 pub fn sorted_domains(s: &Stats) -> Vec<(String, [u64; 3])> {
-    let mut rows: Vec<(String, [u64; 3])> = s.domains.iter().map(|(k, v)| (clean_text(k), *v)).collect();
-    rows.sort_by(|a, b| b.1.iter().sum::<u64>().cmp(&a.1.iter().sum::<u64>()).then_with(|| a.0.cmp(&b.0)));
+    let mut rows: Vec<(String, [u64; 3])> =
+        s.domains.iter().map(|(k, v)| (clean_text(k), *v)).collect();
+    rows.sort_by(|a, b| {
+        b.1.iter()
+            .sum::<u64>()
+            .cmp(&a.1.iter().sum::<u64>())
+            .then_with(|| a.0.cmp(&b.0))
+    });
     rows
 }
 
 /// `domains.csv`: `domain,2xx,4xx,5xx,total` — total descending, then domain.
 pub fn domains<W: Write>(w: W, s: &Stats) -> io::Result<()> {
     let mut w = writer(w);
-    w.write_record(["domain", "2xx", "4xx", "5xx", "total"]).map_err(io_err)?;
+    w.write_record(["domain", "2xx", "4xx", "5xx", "total"])
+        .map_err(io_err)?;
     for (d, c) in sorted_domains(s) {
         let total: u64 = c.iter().sum();
-        w.write_record([&*safe_cell(&d), &c[0].to_string(), &c[1].to_string(), &c[2].to_string(), &total.to_string()])
-            .map_err(io_err)?;
+        w.write_record([
+            &*safe_cell(&d),
+            &c[0].to_string(),
+            &c[1].to_string(),
+            &c[2].to_string(),
+            &total.to_string(),
+        ])
+        .map_err(io_err)?;
     }
     flush(w)
 }
@@ -81,9 +112,16 @@ pub fn domains<W: Write>(w: W, s: &Stats) -> io::Result<()> {
 /// `hourly.csv`: `hour,2xx,4xx,5xx` — ascending, hours without events omitted.
 pub fn hourly<W: Write>(w: W, s: &Stats) -> io::Result<()> {
     let mut w = writer(w);
-    w.write_record(["hour", "2xx", "4xx", "5xx"]).map_err(io_err)?;
+    w.write_record(["hour", "2xx", "4xx", "5xx"])
+        .map_err(io_err)?;
     for (h, c) in &s.hourly {
-        w.write_record([&hour_label(*h), &c[0].to_string(), &c[1].to_string(), &c[2].to_string()]).map_err(io_err)?;
+        w.write_record([
+            &hour_label(*h),
+            &c[0].to_string(),
+            &c[1].to_string(),
+            &c[2].to_string(),
+        ])
+        .map_err(io_err)?;
     }
     flush(w)
 }
@@ -91,7 +129,15 @@ pub fn hourly<W: Write>(w: W, s: &Stats) -> io::Result<()> {
 /// `persistent_450.csv`: `recipient,attempts,first_seen,last_seen,reason,last_reply`.
 pub fn persistent<W: Write>(w: W, t: &Tracker, rule: &Rule) -> io::Result<()> {
     let mut w = writer(w);
-    w.write_record(["recipient", "attempts", "first_seen", "last_seen", "reason", "last_reply"]).map_err(io_err)?;
+    w.write_record([
+        "recipient",
+        "attempts",
+        "first_seen",
+        "last_seen",
+        "reason",
+        "last_reply",
+    ])
+    .map_err(io_err)?;
     for p in t.persistent(rule) {
         let e = p.evidence;
         let fmt = |s: Option<crate::time::Stamp>| s.map(|s| s.to_string()).unwrap_or_default();
@@ -117,7 +163,9 @@ pub fn render_all(s: &Stats, rule: &Rule) -> io::Result<Vec<(&'static str, Vec<u
         ("enhanced.csv", |w, s, _| enhanced(w, s)),
         ("domains.csv", |w, s, _| domains(w, s)),
         ("hourly.csv", |w, s, _| hourly(w, s)),
-        ("persistent_450.csv", |w, s, r| persistent(w, &s.persistent, r)),
+        ("persistent_450.csv", |w, s, r| {
+            persistent(w, &s.persistent, r)
+        }),
     ];
     files
         .iter()

@@ -15,7 +15,10 @@ use std::path::Path;
 /// spaces, surrounding white space trimmed.
 pub fn clean_text(bytes: &[u8]) -> String {
     let s = String::from_utf8_lossy(bytes);
-    let cleaned: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let cleaned: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     cleaned.trim().to_string()
 }
 
@@ -24,7 +27,9 @@ pub fn clean_text(bytes: &[u8]) -> String {
 /// any of these after leading spaces) gets a leading `'` (OWASP's advice on CSV injection).
 /// Other control characters are replaced by spaces.
 pub fn safe_cell(text: &str) -> Cow<'_, str> {
-    const RISKY: &[char] = &['=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}'];
+    const RISKY: &[char] = &[
+        '=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+    ];
     let risky = text.starts_with(RISKY) || text.trim_start_matches(' ').starts_with(RISKY);
     let has_control = text.chars().any(char::is_control);
     if !risky && !has_control {
@@ -45,7 +50,10 @@ pub fn write_atomically(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()>
     std::fs::create_dir_all(dir)?;
     let mut staged = Vec::with_capacity(files.len());
     for (name, contents) in files {
-        let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
         tmp.write_all(contents)?;
         tmp.as_file().sync_all()?;
         staged.push((tmp, dir.join(name)));
@@ -87,9 +95,17 @@ mod tests {
     #[test]
     fn atomic_write_replaces_whole_files() {
         let dir = tempfile::tempdir().unwrap();
-        write_atomically(dir.path(), &[("a.csv", b"1\n".to_vec()), ("b.csv", b"2\n".to_vec())]).unwrap();
+        write_atomically(
+            dir.path(),
+            &[("a.csv", b"1\n".to_vec()), ("b.csv", b"2\n".to_vec())],
+        )
+        .unwrap();
         assert_eq!(std::fs::read(dir.path().join("a.csv")).unwrap(), b"1\n");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 }

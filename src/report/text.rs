@@ -37,13 +37,25 @@ pub fn write<W: Write>(mut w: W, s: &Stats, opts: &Summary<'_>) -> io::Result<()
         (Some(a), Some(b)) => writeln!(w, "  period    {a} .. {b}")?,
         _ => writeln!(w, "  period    (no timestamped events)")?,
     }
-    write!(w, "  lines     {} read, {} skipped (not mail events)", s.lines, s.skipped())?;
+    write!(
+        w,
+        "  lines     {} read, {} skipped (not mail events)",
+        s.lines,
+        s.skipped()
+    )?;
     if s.overlong_lines > 0 {
         write!(w, ", {} over-long", s.overlong_lines)?;
     }
     writeln!(w)?;
-    writeln!(w, "  events    {} (Postfix {}, Exim {})", s.events, s.mtas[0], s.mtas[1])?;
-    let outcomes: Vec<String> = Outcome::ALL.iter().map(|o| format!("{} {}", o.label(), s.outcome(*o))).collect();
+    writeln!(
+        w,
+        "  events    {} (Postfix {}, Exim {})",
+        s.events, s.mtas[0], s.mtas[1]
+    )?;
+    let outcomes: Vec<String> = Outcome::ALL
+        .iter()
+        .map(|o| format!("{} {}", o.label(), s.outcome(*o)))
+        .collect();
     writeln!(w, "  outcomes  {}", outcomes.join(", "))?;
     writeln!(w)?;
     writeln!(w, "  class      count   share")?;
@@ -57,7 +69,11 @@ pub fn write<W: Write>(mut w: W, s: &Stats, opts: &Summary<'_>) -> io::Result<()
         writeln!(w)?;
         writeln!(w, "  top codes       count  meaning")?;
         for (code, n) in codes.iter().take(opts.top) {
-            writeln!(w, "  {code:<9} {n:>11}  {}", kb::meaning(Code::Basic(*code)))?;
+            writeln!(
+                w,
+                "  {code:<9} {n:>11}  {}",
+                kb::meaning(Code::Basic(*code))
+            )?;
         }
     }
     let mut enhanced: Vec<_> = s.enhanced.iter().collect();
@@ -66,7 +82,12 @@ pub fn write<W: Write>(mut w: W, s: &Stats, opts: &Summary<'_>) -> io::Result<()
         writeln!(w)?;
         writeln!(w, "  top enhanced    count  meaning")?;
         for (e, n) in enhanced.iter().take(opts.top) {
-            writeln!(w, "  {:<9} {n:>11}  {}", e.to_string(), kb::meaning(Code::Enhanced(**e)))?;
+            writeln!(
+                w,
+                "  {:<9} {n:>11}  {}",
+                e.to_string(),
+                kb::meaning(Code::Enhanced(**e))
+            )?;
         }
     }
     let failing: Vec<_> = crate::report::csv::sorted_domains(s)
@@ -78,8 +99,21 @@ pub fn write<W: Write>(mut w: W, s: &Stats, opts: &Summary<'_>) -> io::Result<()
     failing.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
     if !failing.is_empty() {
         writeln!(w)?;
-        let width = failing.iter().take(opts.top).map(|f| f.0.chars().count()).max().unwrap_or(6).clamp(6, 40);
-        writeln!(w, "  {:<width$} {:>8} {:>8}", "top failing domains", "4xx", "5xx", width = width.max(19))?;
+        let width = failing
+            .iter()
+            .take(opts.top)
+            .map(|f| f.0.chars().count())
+            .max()
+            .unwrap_or(6)
+            .clamp(6, 40);
+        writeln!(
+            w,
+            "  {:<width$} {:>8} {:>8}",
+            "top failing domains",
+            "4xx",
+            "5xx",
+            width = width.max(19)
+        )?;
         for (d, t, p) in failing.iter().take(opts.top) {
             writeln!(w, "  {:<width$} {t:>8} {p:>8}", d, width = width.max(19))?;
         }
@@ -111,7 +145,13 @@ fn persistent<W: Write>(w: &mut W, s: &Stats, opts: &Summary<'_>) -> io::Result<
     writeln!(w)?;
     let by_reason: Vec<String> = Reason::ALL
         .iter()
-        .map(|r| format!("{} {}", r.label(), stuck.iter().filter(|p| p.reason == *r).count()))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.label(),
+                stuck.iter().filter(|p| p.reason == *r).count()
+            )
+        })
         .collect();
     writeln!(
         w,
@@ -124,7 +164,13 @@ fn persistent<W: Write>(w: &mut W, s: &Stats, opts: &Summary<'_>) -> io::Result<
     for p in stuck.iter().take(opts.top) {
         let e = p.evidence;
         let since = e.first_mailbox.map(|t| t.to_string()).unwrap_or_default();
-        writeln!(w, "    {}  {} attempts since {since}  {}", clean_text(p.recipient), e.attempts, p.reason.label())?;
+        writeln!(
+            w,
+            "    {}  {} attempts since {since}  {}",
+            clean_text(p.recipient),
+            e.attempts,
+            p.reason.label()
+        )?;
     }
     writeln!(w, "  recovered: {recovered} recipient(s) got a 450 or greylisting deferral and later a 2xx ({greylisted} greylisted)")?;
     Ok(())

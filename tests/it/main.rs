@@ -1,3 +1,4 @@
 //! Integration tests, one binary: parsers over real lines, the CLI over fixtures.
 
 mod parser_real;
+mod scan_cli;

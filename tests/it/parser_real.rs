@@ -9,8 +9,15 @@ fn dash(s: &str) -> Option<&str> {
 
 #[test]
 fn real_lines_parse_as_expected() {
-    let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/real/expected.tsv")).unwrap();
-    let ctx = Context { year: YearRule::Fixed(2020), ..Context::new(0) };
+    let table = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/real/expected.tsv"
+    ))
+    .unwrap();
+    let ctx = Context {
+        year: YearRule::Fixed(2020),
+        ..Context::new(0)
+    };
     let mut failures = Vec::new();
     let mut rows = 0;
     for row in table.lines().skip(1) {
@@ -39,9 +46,16 @@ fn real_lines_parse_as_expected() {
             )
         });
         if got != want {
-            failures.push(format!("[{style}] {source}\n  line: {line}\n  want: {want:?}\n  got:  {got:?}"));
+            failures.push(format!(
+                "[{style}] {source}\n  line: {line}\n  want: {want:?}\n  got:  {got:?}"
+            ));
         }
     }
     assert!(rows > 200, "the table should hold the real lines");
-    assert!(failures.is_empty(), "{} of {rows} rows differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {rows} rows differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -1,0 +1,287 @@
+//! The `scan` command end to end: golden CSV files, errors, bad input, threads.
+
+use assert_cmd::Command;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+pub fn mailcodes() -> Command {
+    Command::cargo_bin("mailcodes").unwrap()
+}
+
+const CSVS: [&str; 6] = [
+    "classes.csv",
+    "codes.csv",
+    "enhanced.csv",
+    "domains.csv",
+    "hourly.csv",
+    "persistent_450.csv",
+];
+
+/// Runs `scan` over `input` with `args`, and compares every CSV with
+/// fixtures/expected/NAME/. `MAILCODES_BLESS=1` rewrites the expected files.
+fn golden(name: &str, input: &str, args: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    mailcodes()
+        .arg("scan")
+        .args(args)
+        .arg("-q")
+        .arg("-o")
+        .arg(out.path())
+        .arg(fixture(input))
+        .assert()
+        .success();
+    let expected_dir = fixture(&format!("expected/{name}"));
+    for csv in CSVS {
+        let got = std::fs::read_to_string(out.path().join(csv)).unwrap();
+        let path = expected_dir.join(csv);
+        if std::env::var_os("MAILCODES_BLESS").is_some() {
+            std::fs::create_dir_all(&expected_dir).unwrap();
+            std::fs::write(&path, &got).unwrap();
+        }
+        let want =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(got, want, "{name}/{csv} differs");
+    }
+}
+
+#[test]
+fn golden_postfix() {
+    golden(
+        "lightmeter-mixed",
+        "postfix/lightmeter-mixed.log",
+        &["--year", "2021"],
+    );
+}
+
+#[test]
+fn golden_postfix_sample() {
+    golden(
+        "postfix-sample",
+        "sample/postfix-mail.log",
+        &["--year", "2021"],
+    );
+}
+
+#[test]
+fn golden_exim() {
+    golden("exim-mainlog", "sample/exim-mainlog", &[]);
+}
+
+#[test]
+fn golden_persistent() {
+    golden("persistent", "persistent/mixed.log", &["--year", "2026"]);
+}
+
+/// pflogsumm 1.1.5 (Debian) run on fixtures/postfix/lightmeter-mixed.log reports
+/// delivered 33, deferred 1, bounced 8, rejected 7 (see README, "Agreement with pflogsumm").
+#[test]
+fn counts_agree_with_pflogsumm() {
+    let out = mailcodes()
+        .args(["scan", "--year", "2021"])
+        .arg(fixture("postfix/lightmeter-mixed.log"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("outcomes  delivered 33, deferred 1, bounced 8, rejected 7"),
+        "{text}"
+    );
+    let sample = mailcodes()
+        .args(["scan", "--year", "2021"])
+        .arg(fixture("sample/postfix-mail.log"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(sample.stdout).unwrap();
+    assert!(
+        text.contains("outcomes  delivered 118, deferred 0, bounced 1, rejected 1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn threads_and_chunking_do_not_change_results() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    for (dir, threads, chunk) in [(&one, "1", "1000000"), (&two, "2", "700")] {
+        mailcodes()
+            .args([
+                "scan",
+                "-q",
+                "--year",
+                "2026",
+                "-j",
+                threads,
+                "--chunk-size",
+                chunk,
+                "-o",
+            ])
+            .arg(dir.path())
+            .arg(fixture("persistent/mixed.log"))
+            .arg(fixture("sample/exim-mainlog"))
+            .arg(fixture("postfix/lightmeter-mixed.log"))
+            .assert()
+            .success();
+    }
+    for csv in CSVS {
+        let a = std::fs::read(one.path().join(csv)).unwrap();
+        let b = std::fs::read(two.path().join(csv)).unwrap();
+        assert_eq!(a, b, "{csv} differs between --threads 1 and --threads 2");
+    }
+}
+
+#[test]
+fn missing_file_is_reported_and_others_still_scanned() {
+    let out = mailcodes()
+        .args(["scan", "--year", "2021", "/nonexistent/mail.log"])
+        .arg(fixture("sample/postfix-mail.log"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/mail.log"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line per error: {err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("delivered 118"));
+}
+
+#[test]
+fn gzip_is_detected_by_content_and_truncation_is_an_error() {
+    let plain = std::fs::read(fixture("sample/postfix-mail.log")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&plain).unwrap();
+    let gz = gz.finish().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("mail.log.2"); // no .gz suffix on purpose
+    std::fs::write(&whole, &gz).unwrap();
+    let out = mailcodes()
+        .args(["scan", "--year", "2021"])
+        .arg(&whole)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("delivered 118"));
+
+    let cut = dir.path().join("mail.log.3.gz");
+    std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+    let out = mailcodes()
+        .args(["scan", "--year", "2021", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(&cut)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mail.log.3.gz") && err.contains("line") && err.contains("gzip"),
+        "{err}"
+    );
+    // The part before the damage is still reported, and the CSVs are whole files.
+    let classes = std::fs::read_to_string(dir.path().join("out/classes.csv")).unwrap();
+    assert_eq!(classes.lines().count(), 4);
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut data = Vec::new();
+    for _ in 0..200_000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        data.push((seed >> 24) as u8);
+    }
+    // Sprinkle fragments of real lines in the noise.
+    let real = std::fs::read(fixture("sample/postfix-mail.log")).unwrap();
+    for i in 0..50 {
+        let at = (i * 7919) % (real.len() - 300);
+        let pos = (i * 3989) % data.len();
+        data.splice(pos..pos, real[at..at + 300].iter().copied());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("junk.log");
+    std::fs::write(&path, &data).unwrap();
+    for threads in ["1", "2"] {
+        let out = mailcodes()
+            .args(["scan", "-j", threads, "--chunk-size", "4096"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("skipped (not mail events)"));
+    }
+}
+
+#[test]
+fn empty_input_and_huge_lines() {
+    mailcodes()
+        .args(["scan", "-"])
+        .write_stdin("")
+        .assert()
+        .success();
+    let mut data = b"Nov 28 06:25:13 mx postfix/smtp[2]: A1: to=<a@b.org>, relay=x, dsn=2.0.0, status=sent (250 ok)\n".to_vec();
+    data.extend(std::iter::repeat(b'x').take(3 << 20));
+    data.extend(b"\nNov 28 06:25:14 mx postfix/smtp[2]: A2: to=<a@b.org>, relay=x, dsn=2.0.0, status=sent (250 ok)\n");
+    // Whether the long line fits in one chunk or not, it is skipped and counted the same way.
+    for chunk in ["65536", "8388608"] {
+        let out = mailcodes()
+            .args(["scan", "--year", "2026", "--chunk-size", chunk, "-"])
+            .write_stdin(data.clone())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("3 read, 1 skipped (not mail events), 1 over-long"),
+            "{text}"
+        );
+        assert!(text.contains("events    2"), "{text}");
+    }
+}
+
+#[test]
+fn spreadsheet_injection_is_neutralised() {
+    let log = "Nov 28 06:25:13 mx postfix/smtp[2]: A1: to=<=HYPERLINK(\"http://evil\")@x.org>, relay=x, dsn=4.2.2, status=deferred (host x said: 450 4.2.2 =cmd|' /C calc'!A0 full)\n\
+Nov 28 08:25:13 mx postfix/smtp[2]: A1: to=<=HYPERLINK(\"http://evil\")@x.org>, relay=x, dsn=4.2.2, status=deferred (host x said: 450 4.2.2 =cmd|' /C calc'!A0 full)\n\
+Nov 28 09:25:13 mx postfix/smtp[2]: A1: to=<=HYPERLINK(\"http://evil\")@x.org>, relay=x, dsn=4.2.2, status=deferred (host x said: 450 4.2.2 @SUM(1+1)\tfull)\n\
+Nov 28 09:25:14 mx postfix/smtp[2]: A1: to=<a@-evil.org>, relay=x, dsn=4.2.2, status=sent (250 ok)\n";
+    let dir = tempfile::tempdir().unwrap();
+    mailcodes()
+        .args(["scan", "-q", "--year", "2026", "-o"])
+        .arg(dir.path())
+        .arg("-")
+        .write_stdin(log)
+        .assert()
+        .success();
+    let p = std::fs::read_to_string(dir.path().join("persistent_450.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(p.as_bytes());
+    let row = rdr.records().next().unwrap().unwrap();
+    assert!(row[0].starts_with("'="), "{p}");
+    assert_eq!(&row[5], "450 4.2.2 @SUM(1+1) full");
+    let d = std::fs::read_to_string(dir.path().join("domains.csv")).unwrap();
+    assert!(d.contains("'-evil.org"), "{d}");
+}
+
+#[test]
+fn broken_pipe_is_not_an_error() {
+    // `head -c0`: the reader goes away at once.
+    let bin = assert_cmd::cargo::cargo_bin("mailcodes");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' scan --year 2021 '{}' | head -c 0; exit ${{PIPESTATUS:-0}}",
+            bin.display(),
+            fixture("sample/postfix-mail.log").display()
+        ))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
