@@ -28,7 +28,8 @@ const EN: Words = Words {
     reference: "Reference",
     key_difference: "Key difference",
     which_action: "Which one needs action",
-    unregistered: "not a registered code; this is the generic meaning of its class and subject",
+    unregistered:
+        "is not a registered code; what follows is the generic meaning of its class and subject.",
     fallback: "",
 };
 
@@ -40,8 +41,9 @@ const VI: Words = Words {
     reference: "Tham chiếu",
     key_difference: "Sự khác biệt chính",
     which_action: "Khi nào dùng cái nào",
-    unregistered: "không phải mã đã đăng ký; đây là ý nghĩa chung theo lớp và chủ đề của nó",
-    fallback: "[chưa có bản tiếng Việt, hiển thị tiếng Anh] ",
+    unregistered:
+        "không phải là mã đã đăng ký; nội dung dưới đây là ý nghĩa chung theo lớp và chủ đề của nó.",
+    fallback: "[chưa có bản tiếng Việt cho mã này: phần mô tả hiển thị bằng tiếng Anh]",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -73,7 +75,7 @@ fn pick(lang: Lang, en: &'static str, vi: Option<&'static str>, fell_back: &mut 
         (Lang::Vi, Some(v)) => v.to_string(),
         (Lang::Vi, None) => {
             *fell_back = true;
-            format!("{}{en}", VI.fallback)
+            en.to_string()
         }
         (Lang::En, _) => en.to_string(),
     }
@@ -133,38 +135,59 @@ pub fn explain(code: Code, lang: Lang) -> Explained {
     } else {
         format!("{class_title}: {subject_title}")
     };
-    Explained {
+    let (when, fix) = match lang {
+        Lang::En => (
+            "Some servers send codes that no RFC registers; a client must then act on the first digit (RFC 5321 section 4.2, RFC 3463 section 3.1).",
+            "Treat it as its class says; if it comes from your own server, use a registered code instead.",
+        ),
+        Lang::Vi => (
+            "Một số máy chủ gửi mã không được RFC nào đăng ký; khi đó máy khách phải xử lý theo chữ số đầu tiên (RFC 5321 mục 4.2, RFC 3463 mục 3.1).",
+            "Xử lý theo ý nghĩa của lớp; nếu mã do máy chủ của bạn gửi, hãy dùng một mã đã đăng ký.",
+        ),
+    };
+    let explained = Explained {
         code,
         registered: false,
         class_label,
-        class_title: class_title.clone(),
+        class_title,
         class_text: class_text.clone(),
         title,
-        description: format!("{} {}", words(lang).unregistered, subject_text)
-            .trim()
-            .to_string(),
-        when: class_text.clone(),
-        fix: class_text,
+        description: format!("{class_text} {subject_text}").trim().to_string(),
+        when: when.to_string(),
+        fix: String::new(),
         reference: match code {
             Code::Basic(_) => "RFC 5321".into(),
             Code::Enhanced(_) => "RFC 3463".into(),
         },
         fell_back: false,
+    };
+    let advice = action_sentence(&explained, lang);
+    Explained {
+        fix: format!("{advice} {fix}"),
+        ..explained
     }
 }
 
 /// What a class means for action, in one sentence.
 fn action_sentence(e: &Explained, lang: Lang) -> String {
     let c = e.code;
+    let e = &Explained {
+        fix: if e.registered {
+            e.fix.clone()
+        } else {
+            String::new()
+        },
+        ..e.clone()
+    };
     match (lang, e.code.class_digit()) {
         (Lang::En, 2) => format!("{c} needs no action: it reports success."),
         (Lang::En, 3) => format!("{c} needs no action: the server is waiting for the rest of the command."),
-        (Lang::En, 4) => format!("{c} needs action only if it persists: the sending server keeps the message queued and retries on its own. {}", e.fix),
-        (Lang::En, _) => format!("{c} needs action: the message was refused for good and will not be retried. {}", e.fix),
+        (Lang::En, 4) => format!("{c} needs action only if it persists: the sending server keeps the message queued and retries on its own. {}", e.fix).trim_end().to_string(),
+        (Lang::En, _) => format!("{c} needs action: the message was refused for good and will not be retried. {}", e.fix).trim_end().to_string(),
         (Lang::Vi, 2) => format!("{c} không cần xử lý: đây là kết quả thành công."),
         (Lang::Vi, 3) => format!("{c} không cần xử lý: máy chủ đang chờ phần còn lại của lệnh."),
-        (Lang::Vi, 4) => format!("{c} chỉ cần xử lý nếu lỗi kéo dài: máy chủ gửi giữ thư trong hàng đợi và tự thử lại. {}", e.fix),
-        (Lang::Vi, _) => format!("{c} cần xử lý: thư đã bị từ chối vĩnh viễn và sẽ không được gửi lại. {}", e.fix),
+        (Lang::Vi, 4) => format!("{c} chỉ cần xử lý nếu lỗi kéo dài: máy chủ gửi giữ thư trong hàng đợi và tự thử lại. {}", e.fix).trim_end().to_string(),
+        (Lang::Vi, _) => format!("{c} cần xử lý: thư đã bị từ chối vĩnh viễn và sẽ không được gửi lại. {}", e.fix).trim_end().to_string(),
     }
 }
 
@@ -206,7 +229,30 @@ pub fn key_difference(a: &Explained, b: &Explained, lang: Lang) -> String {
 
 /// The *which one needs action* paragraph.
 pub fn which_action(a: &Explained, b: &Explained, lang: Lang) -> String {
-    format!("{} {}", action_sentence(a, lang), action_sentence(b, lang))
+    let (da, db) = (a.code.class_digit(), b.code.class_digit());
+    let verdict = match (lang, da.max(db) < 4, da.cmp(&db)) {
+        (Lang::En, true, _) => "Neither needs action.".to_string(),
+        (Lang::En, false, std::cmp::Ordering::Equal) => {
+            "Both need the same kind of attention.".to_string()
+        }
+        (Lang::En, false, o) => format!(
+            "Of the two, {} is the one to look at.",
+            if o.is_gt() { a.code } else { b.code }
+        ),
+        (Lang::Vi, true, _) => "Không mã nào cần xử lý.".to_string(),
+        (Lang::Vi, false, std::cmp::Ordering::Equal) => {
+            "Cả hai cần được chú ý như nhau.".to_string()
+        }
+        (Lang::Vi, false, o) => format!(
+            "Trong hai mã, {} là mã cần xem xét.",
+            if o.is_gt() { a.code } else { b.code }
+        ),
+    };
+    format!(
+        "{} {} {verdict}",
+        action_sentence(a, lang),
+        action_sentence(b, lang)
+    )
 }
 
 /// Runs the command.
@@ -258,10 +304,13 @@ pub fn show<W: Write>(
                     writeln!(w)?;
                 }
                 writeln!(w, "{}  {}", e.code, e.title)?;
-                writeln!(w, "  {:<10} {} {}", wd.class, e.class_label, e.class_title)?;
-                writeln!(w, "  {:<10} {}", wd.reference, e.reference)?;
+                writeln!(w, "  {:<11} {} {}", wd.class, e.class_label, e.class_title)?;
+                writeln!(w, "  {:<11} {}", wd.reference, e.reference)?;
                 if !e.registered {
-                    writeln!(w, "  ({} {})", e.code, wd.unregistered)?;
+                    writeln!(w, "  {} {}", e.code, wd.unregistered)?;
+                }
+                if e.fell_back {
+                    writeln!(w, "  {}", wd.fallback)?;
                 }
                 for (head, body) in [
                     (wd.description, &e.description),

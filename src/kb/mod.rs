@@ -154,3 +154,95 @@ pub fn meaning(code: Code) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn well_formed_text(s: &str) -> bool {
+        !s.is_empty() && s.trim() == s && !s.contains(['\n', '\t', '\r'])
+    }
+
+    #[test]
+    fn every_entry_is_well_formed_and_complete() {
+        for e in BASIC {
+            assert!(
+                matches!(Code::parse(e.code), Ok(Code::Basic(_))),
+                "basic code {}",
+                e.code
+            );
+        }
+        for e in ENHANCED {
+            let concrete = e.code.replacen('X', "4", 1);
+            assert!(e.code.starts_with("X."), "{}", e.code);
+            assert!(
+                matches!(Code::parse(&concrete), Ok(Code::Enhanced(_))),
+                "enhanced code {}",
+                e.code
+            );
+        }
+        for e in BASIC.iter().chain(ENHANCED) {
+            for f in [e.title, e.description, e.when, e.fix, e.reference] {
+                assert!(well_formed_text(f), "{}: {f:?}", e.code);
+            }
+            let vi = [e.title_vi, e.description_vi, e.when_vi, e.fix_vi];
+            assert!(
+                vi.iter().all(Option::is_some) || vi.iter().all(Option::is_none),
+                "{}: partial Vietnamese",
+                e.code
+            );
+            assert!(
+                vi.iter().flatten().all(|t| well_formed_text(t)),
+                "{}",
+                e.code
+            );
+        }
+        for g in BASIC_CLASSES
+            .iter()
+            .chain(BASIC_CATEGORIES)
+            .chain(ENHANCED_CLASSES)
+            .chain(ENHANCED_SUBJECTS)
+        {
+            for f in [g.title, g.description, g.title_vi, g.description_vi] {
+                assert!(well_formed_text(f), "{}: {f:?}", g.digit);
+            }
+        }
+    }
+
+    #[test]
+    fn no_duplicates_and_required_codes_present() {
+        let mut seen = std::collections::HashSet::new();
+        for e in BASIC.iter().chain(ENHANCED) {
+            assert!(seen.insert(e.code), "duplicate {}", e.code);
+        }
+        for c in [
+            211, 214, 220, 221, 250, 251, 252, 354, 421, 450, 451, 452, 455, 500, 501, 502, 503,
+            504, 521, 550, 551, 552, 553, 554, 555, 556,
+        ] {
+            assert!(lookup(Code::Basic(c)).is_some(), "{c} missing");
+        }
+        for c in [
+            "X.0.0", "X.1.1", "X.2.2", "X.3.4", "X.4.7", "X.5.3", "X.6.3", "X.7.1", "X.7.26",
+            "X.7.30",
+        ] {
+            assert!(ENHANCED.iter().any(|e| e.code == c), "{c} missing");
+        }
+        for d in [2, 4, 5] {
+            assert!(basic_class(d).is_some() && enhanced_class(d).is_some());
+        }
+        for s in 0..=7 {
+            assert!(enhanced_subject(s).is_some());
+        }
+    }
+
+    #[test]
+    fn meanings_for_known_and_unknown_codes() {
+        assert_eq!(meaning(Code::Basic(221)), "Closing connection");
+        assert!(meaning(Code::Basic(299)).contains("unregistered"));
+        assert!(meaning(Code::parse("4.9.9").unwrap()).contains("unregistered"));
+        assert!(Code::parse("45").is_err());
+        assert!(Code::parse("abc").is_err());
+        assert!(Code::parse("4.2").is_err());
+        assert!(Code::parse("650").is_err());
+    }
+}

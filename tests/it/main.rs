@@ -1,4 +1,6 @@
 //! Integration tests, one binary: parsers over real lines, the CLI over fixtures.
 
+mod explain_cli;
 mod parser_real;
 mod scan_cli;
+mod split;

@@ -1,0 +1,517 @@
+#!/usr/bin/env bash
+# Compare mailcodes with pflogsumm / eximstats and with the I/O floor (rg -c, wc -l) on the
+# same generated log, and print a Markdown table ready to paste into BENCHMARKS.md.
+#
+# Usage: benches/compare.sh [--mta postfix|exim] [--size 1G] [--seed 42] [--runs 3]
+#                           [--file PATH] [--threads N]
+#
+#   --mta      log flavour to generate and tools to compare (default: postfix)
+#   --size     size of the generated log: 1G, 100M, 512K or bytes (default: 1G)
+#   --seed     generator seed (default: 42)
+#   --runs     timed runs per fast tool (default: 3); pflogsumm/eximstats always run once
+#   --file     benchmark this existing log instead of generating one
+#   --threads  pass -j N to mailcodes (default: all cores); -j 1 is always timed too
+#
+# Environment:
+#   BENCH_DIR   where generated logs (and a fetched eximstats) live (default: target/bench)
+#   MAILCODES   mailcodes binary (default: target/release/mailcodes, built if missing)
+#   EXIMSTATS   eximstats script (default: eximstats on PATH, else
+#               $BENCH_DIR/exim4/usr/sbin/eximstats, fetched with `apt-get download`)
+#   SLOW_TOOLS  set to 0 to skip pflogsumm and eximstats (~100 s per GB each)
+#
+# Timing uses hyperfine when installed, else the median of repeated `/usr/bin/time` runs.
+# Progress goes to stderr; only the report goes to stdout.
+
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+usage() {
+    sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+die() {
+    printf 'compare.sh: %s\n' "$*" >&2
+    exit 2
+}
+
+log() {
+    printf '==> %s\n' "$*" >&2
+}
+
+# --- arguments -------------------------------------------------------------------------
+
+mta=postfix
+size=1G
+seed=42
+runs=3
+file=
+threads=
+
+need_value() {
+    [[ $# -ge 2 && -n $2 ]] || die "$1 needs a value (see --help)"
+}
+
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --mta | --size | --seed | --runs | --file | --threads)
+            need_value "$@"
+            opt=${1#--}
+            val=$2
+            shift 2
+            ;;
+        --mta=* | --size=* | --seed=* | --runs=* | --file=* | --threads=*)
+            opt=${1%%=*}
+            opt=${opt#--}
+            val=${1#*=}
+            shift
+            ;;
+        -h | --help)
+            usage
+            exit 0
+            ;;
+        *)
+            die "unknown argument '$1' (see --help)"
+            ;;
+    esac
+    case $opt in
+        mta) mta=$val ;;
+        size) size=$val ;;
+        seed) seed=$val ;;
+        runs) runs=$val ;;
+        file) file=$val ;;
+        threads) threads=$val ;;
+    esac
+done
+
+[[ $mta == postfix || $mta == exim ]] || die "--mta must be postfix or exim, not '$mta'"
+[[ $size =~ ^[0-9]+[KkMmGg]?$ ]] || die "--size must look like 1G, 100M, 512K or a byte count, not '$size'"
+[[ $seed =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer, not '$seed'"
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, not '$runs'"
+[[ -z $threads || $threads =~ ^[1-9][0-9]*$ ]] || die "--threads must be a positive integer, not '$threads'"
+
+bench_dir=${BENCH_DIR:-target/bench}
+slow_tools=${SLOW_TOOLS:-1}
+
+# --- temporary files ---------------------------------------------------------------------
+
+tmpdir=$(mktemp -d "${TMPDIR:-/tmp}/mailcodes-bench.XXXXXX")
+partial=
+cleanup() {
+    if [[ -n $partial ]]; then
+        rm -f -- "$partial"
+    fi
+    rm -rf -- "$tmpdir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- helpers ---------------------------------------------------------------------------
+
+have() {
+    command -v "$1" > /dev/null 2>&1
+}
+
+# Quote a word for a POSIX shell (hyperfine runs commands with sh -c).
+shquote() {
+    local s=${1//\'/\'\\\'\'}
+    printf "'%s'" "$s"
+}
+
+# Quote every argument and join them with spaces.
+shjoin() {
+    local out= arg
+    for arg in "$@"; do
+        out+="${out:+ }$(shquote "$arg")"
+    done
+    printf '%s' "$out"
+}
+
+file_bytes() {
+    stat -c %s -- "$1"
+}
+
+# Print a floating-point expression, evaluated by awk, with the given printf format.
+calc() {
+    local fmt=$1
+    shift
+    awk "BEGIN { printf \"$fmt\", $* }"
+}
+
+# --- the log file ------------------------------------------------------------------------
+
+if [[ -z $file ]]; then
+    num=${size%[KkMmGg]}
+    case $size in
+        *[Kk]) dec=$((num * 1000)) bin=$((num * 1024)) ;;
+        *[Mm]) dec=$((num * 1000000)) bin=$((num * 1048576)) ;;
+        *[Gg]) dec=$((num * 1000000000)) bin=$((num * 1073741824)) ;;
+        *) dec=$num bin=$num ;;
+    esac
+    [[ $dec -gt 0 ]] || die "--size must be positive"
+    file="$bench_dir/$mta-$size-$seed.log"
+    # The generator stops at a line boundary and K/M/G may be powers of 1000 or 1024:
+    # accept anything within 1% of either reading.
+    lo=$((dec - dec / 100))
+    hi=$((bin + bin / 100 + 4096))
+    if [[ -f $file ]] && cur=$(file_bytes "$file") && ((cur >= lo && cur <= hi)); then
+        log "using existing $file ($cur bytes)"
+    else
+        have cargo || die "cargo is needed to generate $file (or pass --file PATH)"
+        mkdir -p -- "$bench_dir"
+        log "generating $file (mta $mta, size $size, seed $seed)"
+        partial="$file.partial"
+        rm -f -- "$partial"
+        cargo run --release --quiet --example genlog -- \
+            --mta "$mta" --size "$size" --seed "$seed" --output "$partial" >&2
+        mv -f -- "$partial" "$file"
+        partial=
+    fi
+fi
+
+[[ -f $file && -r $file ]] || die "cannot read log file '$file'"
+bytes=$(file_bytes "$file")
+[[ $bytes -gt 0 ]] || die "log file '$file' is empty"
+mb=$(calc '%.1f' "$bytes / 1000000")
+
+# --- the mailcodes binary ----------------------------------------------------------------
+
+if [[ -n ${MAILCODES:-} ]]; then
+    mailcodes=$MAILCODES
+    [[ -x $mailcodes ]] || die "MAILCODES=$mailcodes is not an executable file"
+else
+    mailcodes=target/release/mailcodes
+    if [[ ! -x $mailcodes ]]; then
+        have cargo || die "cargo is needed to build $mailcodes (or set MAILCODES)"
+        log "building $mailcodes"
+        cargo build --release --quiet >&2
+    fi
+    [[ -x $mailcodes ]] || die "$mailcodes is missing after cargo build"
+fi
+
+nthreads=${threads:-$(nproc)}
+
+# --- timing --------------------------------------------------------------------------
+
+time_bin=
+if [[ -x /usr/bin/time ]]; then
+    time_bin=/usr/bin/time
+fi
+timer=fallback
+if have hyperfine; then
+    timer=hyperfine
+elif [[ -n $time_bin ]]; then
+    timer=time
+fi
+
+# Mean (hyperfine) of a hyperfine JSON export.
+json_mean() {
+    if have python3; then
+        python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["results"][0]["mean"])' "$1"
+    elif have jq; then
+        jq -r '.results[0].mean' "$1"
+    else
+        grep -o '"mean": *[0-9.eE+-]*' "$1" | head -n 1 | sed 's/.*: *//'
+    fi
+}
+
+median() {
+    sort -g | awk '{ v[NR] = $1 } END {
+        if (NR == 0) exit 1
+        if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# Time the shell command $1 (output discarded) $2 times, with $3 warmup runs, under the name
+# $4 (used for temporary files). Prints seconds. Returns non-zero if the command failed.
+# $5 is a file to which /usr/bin/time writes the peak RSS (KB) of the last run, or empty.
+time_cmd() {
+    local cmd=$1 n=$2 warm=$3 name=$4 memfile=$5 i
+    if [[ -n $memfile ]]; then
+        cmd="$(shjoin "$time_bin" -f '%M' -o "$memfile") $cmd"
+    fi
+    case $timer in
+        hyperfine)
+            local json="$tmpdir/$name.json"
+            hyperfine --style basic --warmup "$warm" --runs "$n" --export-json "$json" \
+                --command-name "$name" "$cmd" >&2 || return 1
+            json_mean "$json"
+            ;;
+        time)
+            local tf="$tmpdir/$name.time"
+            for ((i = 0; i < warm; i++)); do
+                sh -c "$cmd" > /dev/null || return 1
+            done
+            for ((i = 0; i < n; i++)); do
+                "$time_bin" -f '%e %M' -o "$tf" sh -c "$cmd" > /dev/null || return 1
+                tail -n 1 "$tf" | awk '{ print $1 }'
+            done | median
+            ;;
+        fallback)
+            local t0 t1
+            for ((i = 0; i < warm; i++)); do
+                sh -c "$cmd" > /dev/null || return 1
+            done
+            for ((i = 0; i < n; i++)); do
+                t0=$EPOCHREALTIME
+                sh -c "$cmd" > /dev/null || return 1
+                t1=$EPOCHREALTIME
+                calc '%.6f\n' "$t1 - $t0"
+            done | median
+            ;;
+    esac
+}
+
+# Results, in row order.
+names=()
+shown=()
+means=()
+peaks=()
+notes=()
+
+skip() {
+    notes+=("skipped: $*")
+    log "skipped: $*"
+}
+
+# bench NAME SLOW DISPLAY-COMMAND ARGV...
+# SLOW=1: one run, no warmup, peak memory taken from that run.
+bench() {
+    local name=$1 slow=$2 display=$3
+    shift 3
+    local cmd mean peak=- memfile=
+    cmd="$(shjoin "$@") > /dev/null"
+    local n=$runs warm=1
+    if [[ $slow == 1 ]]; then
+        n=1
+        warm=0
+    fi
+    cat -- "$file" > /dev/null
+    if [[ $slow == 1 && -n $time_bin ]]; then
+        memfile="$tmpdir/$name.mem"
+    fi
+    log "timing $name ($n run(s), $warm warmup)"
+    if ! mean=$(time_cmd "$cmd" "$n" "$warm" "$name" "$memfile"); then
+        skip "$name failed: $display"
+        return 0
+    fi
+    if [[ -n $time_bin ]]; then
+        if [[ -z $memfile ]]; then
+            memfile="$tmpdir/$name.mem"
+            "$time_bin" -f '%M' -o "$memfile" "$@" > /dev/null || true
+        fi
+        if [[ -s $memfile ]]; then
+            peak=$(tail -n 1 "$memfile" | awk '$1 ~ /^[0-9]+$/ { printf "%.1f", $1 / 1000; ok = 1 } END { if (!ok) print "-" }')
+        fi
+    fi
+    names+=("$name")
+    shown+=("$display")
+    means+=("$mean")
+    peaks+=("$peak")
+}
+
+# Index of the row named $1, or nothing.
+row_of() {
+    local i
+    for i in "${!names[@]}"; do
+        if [[ ${names[$i]} == "$1" ]]; then
+            printf '%s' "$i"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Does the slow tool run at all? Try it on the first lines of the log.
+runs_on_sample() {
+    local sample="$tmpdir/sample.log"
+    [[ -s $sample ]] || head -n 2000 -- "$file" > "$sample"
+    "$@" "$sample" > /dev/null 2> "$tmpdir/sample.err"
+}
+
+# --- the tools -------------------------------------------------------------------------
+
+log "log: $file ($mb MB), timer: $timer"
+cat -- "$file" > /dev/null
+
+outdir="$tmpdir/out"
+mkdir -p -- "$outdir"
+
+mc_args=(scan -q --year 2026 -o "$outdir")
+mc_disp="mailcodes scan -q --year 2026 -o OUT"
+if [[ -n $threads ]]; then
+    bench mailcodes 0 "$mc_disp -j $threads LOG" "$mailcodes" "${mc_args[@]}" -j "$threads" "$file"
+else
+    bench mailcodes 0 "$mc_disp LOG" "$mailcodes" "${mc_args[@]}" "$file"
+fi
+bench "mailcodes-j1" 0 "$mc_disp -j 1 LOG" "$mailcodes" "${mc_args[@]}" -j 1 "$file"
+
+if [[ $mta == postfix ]]; then
+    pflogsumm=
+    if have pflogsumm; then
+        pflogsumm=$(command -v pflogsumm)
+    elif [[ -x /usr/sbin/pflogsumm ]]; then
+        pflogsumm=/usr/sbin/pflogsumm
+    fi
+    if [[ $slow_tools == 0 ]]; then
+        skip "pflogsumm (SLOW_TOOLS=0)"
+    elif [[ -z $pflogsumm ]]; then
+        skip "pflogsumm not installed (apt-get install pflogsumm)"
+    elif ! runs_on_sample "$pflogsumm"; then
+        skip "pflogsumm does not run: $(head -n 1 "$tmpdir/sample.err")"
+    else
+        bench pflogsumm 1 "pflogsumm LOG" "$pflogsumm" "$file"
+    fi
+fi
+
+if [[ $mta == exim ]]; then
+    if [[ $slow_tools == 0 ]]; then
+        skip "eximstats (SLOW_TOOLS=0)"
+    else
+        eximstats=
+        if have eximstats; then
+            eximstats=$(command -v eximstats)
+        else
+            eximstats=${EXIMSTATS:-$bench_dir/exim4/usr/sbin/eximstats}
+            if [[ ! -f $eximstats && -z ${EXIMSTATS:-} ]] && have apt-get && have dpkg; then
+                log "fetching eximstats: apt-get download exim4-base (not installed)"
+                mkdir -p -- "$bench_dir/deb"
+                if ! (cd "$bench_dir/deb" && rm -f exim4-base_*.deb \
+                    && apt-get download exim4-base >&2 \
+                    && dpkg -x exim4-base_*.deb ../exim4); then
+                    log "could not fetch exim4-base"
+                fi
+            fi
+            [[ -f $eximstats ]] || eximstats=
+        fi
+        if [[ -z $eximstats ]]; then
+            skip "eximstats not installed (set EXIMSTATS=PATH)"
+        elif ! have perl; then
+            skip "eximstats: perl not installed"
+        elif ! runs_on_sample perl "$eximstats"; then
+            skip "eximstats does not run: $(head -n 1 "$tmpdir/sample.err")"
+        else
+            bench eximstats 1 "perl eximstats LOG" perl "$eximstats" "$file"
+        fi
+    fi
+fi
+
+if [[ $mta == postfix ]]; then
+    rg_pat='status=|reject:'
+else
+    rg_pat=' (=>|->|==|\*\*) |rejected '
+fi
+if have rg; then
+    bench rg 0 "rg -c '$rg_pat' LOG" rg -c "$rg_pat" "$file"
+else
+    skip "rg not installed (apt-get install ripgrep)"
+fi
+if have wc; then
+    bench wc 0 "wc -l LOG" wc -l "$file"
+else
+    skip "wc not installed"
+fi
+
+# --- report ----------------------------------------------------------------------------
+
+mc_row=$(row_of mailcodes || true)
+mc_mean=
+if [[ -n $mc_row ]]; then
+    mc_mean=${means[$mc_row]}
+fi
+
+# "112.3x slower" / "1.3x faster" for time $1 against mailcodes.
+versus() {
+    local t=$1
+    if [[ -z $mc_mean ]] || ! awk -v a="$mc_mean" -v b="$t" 'BEGIN { exit !(a > 0 && b > 0) }'; then
+        printf 'n/a'
+        return
+    fi
+    awk -v t="$t" -v m="$mc_mean" 'BEGIN {
+        r = t / m
+        if (r >= 0.995 && r < 1.005) printf "1.0x"
+        else if (r >= 1) printf "%.1fx slower", r
+        else printf "%.1fx faster", 1 / r }'
+}
+
+# Ratio $1 / $2 with two decimals, or nothing if either is missing.
+ratio() {
+    [[ -n $1 && -n $2 ]] || return 1
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) exit 1; printf "%.2f", a / b }'
+}
+
+mean_of() {
+    local i
+    i=$(row_of "$1") || return 1
+    printf '%s' "${means[$i]}"
+}
+
+md_cell() {
+    local s=${1//|/\\|}
+    printf '%s' "$s"
+}
+
+if [[ $timer == hyperfine ]]; then
+    how="hyperfine mean of $runs run(s) after 1 warmup"
+elif [[ $timer == time ]]; then
+    how="median of $runs run(s) under /usr/bin/time"
+else
+    how="median of $runs run(s) (bash \$EPOCHREALTIME)"
+fi
+
+echo
+printf 'Log: `%s` (%s, %s MB; %s bytes, 1 MB = 10^6 bytes), page cache warm.\n' \
+    "$(md_cell "$file")" "$mta" "$mb" "$bytes"
+printf 'Timing: %s; pflogsumm and eximstats: 1 run, no warmup. LOG = the log, OUT = a temporary directory.\n' "$how"
+echo
+echo '| tool | command | mean s | MB/s | peak MB | vs mailcodes |'
+echo '|------|---------|-------:|-----:|--------:|--------------|'
+for i in "${!names[@]}"; do
+    t=${means[$i]}
+    rate=$(calc '%.1f' "$t > 0 ? $bytes / 1000000 / $t : 0")
+    if [[ $i == "$mc_row" ]]; then
+        vs="baseline"
+    else
+        vs=$(versus "$t")
+    fi
+    printf '| %s | `%s` | %s | %s | %s | %s |\n' \
+        "${names[$i]}" "$(md_cell "${shown[$i]}")" "$(calc '%.3f' "$t")" "$rate" "${peaks[$i]}" "$vs"
+done
+echo
+
+t1=$(mean_of "mailcodes-j1" || true)
+if s=$(ratio "$t1" "$mc_mean"); then
+    echo "- mailcodes speed-up 1 -> $nthreads threads: ${s}x ($(calc '%.3f' "$t1") s -> $(calc '%.3f' "$mc_mean") s)"
+else
+    echo "- mailcodes speed-up 1 -> $nthreads threads: n/a"
+fi
+
+t_rg=$(mean_of rg || true)
+if r=$(ratio "$mc_mean" "$t_rg"); then
+    verdict=$(awk -v r="$r" 'BEGIN { print (r <= 1.5 ? "met" : "NOT met") }')
+    echo "- mailcodes time / rg time: $r (target <= 1.5: $verdict)"
+else
+    echo "- mailcodes time / rg time: n/a (target <= 1.5)"
+fi
+
+if [[ $mta == postfix ]]; then
+    slow_name=pflogsumm
+else
+    slow_name=eximstats
+fi
+t_slow=$(mean_of "$slow_name" || true)
+if r=$(ratio "$t_slow" "$mc_mean"); then
+    verdict=$(awk -v r="$r" 'BEGIN { print (r >= 100 ? "met" : "NOT met") }')
+    echo "- $slow_name time / mailcodes time: $r (target >= 100: $verdict)"
+else
+    echo "- $slow_name time / mailcodes time: n/a (target >= 100)"
+fi
+
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2> /dev/null || true)
+echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, Linux $(uname -r), $(date -u '+%Y-%m-%d %H:%M UTC')"
+if [[ -z $time_bin ]]; then
+    echo "- peak memory not measured: /usr/bin/time missing (apt-get install time)"
+fi
+for note in ${notes[@]+"${notes[@]}"}; do
+    echo "- $note"
+done
