@@ -121,7 +121,7 @@ shquote() {
 
 # Quote every argument and join them with spaces.
 shjoin() {
-    local out= arg
+    local out='' arg
     for arg in "$@"; do
         out+="${out:+ }$(shquote "$arg")"
     done
@@ -202,7 +202,7 @@ timer=fallback
 if have hyperfine; then
     timer=hyperfine
 elif [[ -n $time_bin ]]; then
-    timer=time
+    timer='time'
 fi
 
 # Mean (hyperfine) of a hyperfine JSON export.
@@ -264,6 +264,7 @@ time_cmd() {
 
 # Results, in row order.
 names=()
+labels=()
 shown=()
 means=()
 peaks=()
@@ -274,11 +275,12 @@ skip() {
     log "skipped: $*"
 }
 
-# bench NAME SLOW DISPLAY-COMMAND ARGV...
-# SLOW=1: one run, no warmup, peak memory taken from that run.
+# bench NAME LABEL SLOW DISPLAY-COMMAND ARGV...
+# NAME identifies the row, LABEL is shown in the table. SLOW=1: one run, no warmup, and the
+# peak memory is taken from that run.
 bench() {
-    local name=$1 slow=$2 display=$3
-    shift 3
+    local name=$1 label=$2 slow=$3 display=$4
+    shift 4
     local cmd mean peak=- memfile=
     cmd="$(shjoin "$@") > /dev/null"
     local n=$runs warm=1
@@ -305,6 +307,7 @@ bench() {
         fi
     fi
     names+=("$name")
+    labels+=("$label")
     shown+=("$display")
     means+=("$mean")
     peaks+=("$peak")
@@ -340,11 +343,11 @@ mkdir -p -- "$outdir"
 mc_args=(scan -q --year 2026 -o "$outdir")
 mc_disp="mailcodes scan -q --year 2026 -o OUT"
 if [[ -n $threads ]]; then
-    bench mailcodes 0 "$mc_disp -j $threads LOG" "$mailcodes" "${mc_args[@]}" -j "$threads" "$file"
+    bench mailcodes mailcodes 0 "$mc_disp -j $threads LOG" "$mailcodes" "${mc_args[@]}" -j "$threads" "$file"
 else
-    bench mailcodes 0 "$mc_disp LOG" "$mailcodes" "${mc_args[@]}" "$file"
+    bench mailcodes mailcodes 0 "$mc_disp LOG" "$mailcodes" "${mc_args[@]}" "$file"
 fi
-bench "mailcodes-j1" 0 "$mc_disp -j 1 LOG" "$mailcodes" "${mc_args[@]}" -j 1 "$file"
+bench mailcodes-j1 "mailcodes (1 thread)" 0 "$mc_disp -j 1 LOG" "$mailcodes" "${mc_args[@]}" -j 1 "$file"
 
 if [[ $mta == postfix ]]; then
     pflogsumm=
@@ -360,7 +363,7 @@ if [[ $mta == postfix ]]; then
     elif ! runs_on_sample "$pflogsumm"; then
         skip "pflogsumm does not run: $(head -n 1 "$tmpdir/sample.err")"
     else
-        bench pflogsumm 1 "pflogsumm LOG" "$pflogsumm" "$file"
+        bench pflogsumm pflogsumm 1 "pflogsumm LOG" "$pflogsumm" "$file"
     fi
 fi
 
@@ -391,7 +394,7 @@ if [[ $mta == exim ]]; then
         elif ! runs_on_sample perl "$eximstats"; then
             skip "eximstats does not run: $(head -n 1 "$tmpdir/sample.err")"
         else
-            bench eximstats 1 "perl eximstats LOG" perl "$eximstats" "$file"
+            bench eximstats eximstats 1 "perl eximstats LOG" perl "$eximstats" "$file"
         fi
     fi
 fi
@@ -402,12 +405,12 @@ else
     rg_pat=' (=>|->|==|\*\*) |rejected '
 fi
 if have rg; then
-    bench rg 0 "rg -c '$rg_pat' LOG" rg -c "$rg_pat" "$file"
+    bench rg "rg (floor)" 0 "rg -c '$rg_pat' LOG" rg -c "$rg_pat" "$file"
 else
     skip "rg not installed (apt-get install ripgrep)"
 fi
 if have wc; then
-    bench wc 0 "wc -l LOG" wc -l "$file"
+    bench wc "wc -l (floor)" 0 "wc -l LOG" wc -l "$file"
 else
     skip "wc not installed"
 fi
@@ -460,6 +463,7 @@ else
 fi
 
 echo
+# shellcheck disable=SC2016 # the backquotes are Markdown
 printf 'Log: `%s` (%s, %s MB; %s bytes, 1 MB = 10^6 bytes), page cache warm.\n' \
     "$(md_cell "$file")" "$mta" "$mb" "$bytes"
 printf 'Timing: %s; pflogsumm and eximstats: 1 run, no warmup. LOG = the log, OUT = a temporary directory.\n' "$how"
@@ -474,8 +478,9 @@ for i in "${!names[@]}"; do
     else
         vs=$(versus "$t")
     fi
+    # shellcheck disable=SC2016 # the backquotes are Markdown
     printf '| %s | `%s` | %s | %s | %s | %s |\n' \
-        "${names[$i]}" "$(md_cell "${shown[$i]}")" "$(calc '%.3f' "$t")" "$rate" "${peaks[$i]}" "$vs"
+        "${labels[$i]}" "$(md_cell "${shown[$i]}")" "$(calc '%.3f' "$t")" "$rate" "${peaks[$i]}" "$vs"
 done
 echo
 
@@ -512,6 +517,6 @@ echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, Linux $(uname -r), $(date 
 if [[ -z $time_bin ]]; then
     echo "- peak memory not measured: /usr/bin/time missing (apt-get install time)"
 fi
-for note in ${notes[@]+"${notes[@]}"}; do
+for note in "${notes[@]}"; do
     echo "- $note"
 done
