@@ -24,7 +24,17 @@
 
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+# Paths given by the caller (--file, BENCH_DIR, MAILCODES, EXIMSTATS) are relative to the
+# directory the script is started from; everything else to the repository root.
+caller_dir=$PWD
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+
+from_caller() {
+    case $1 in
+        /*) printf '%s' "$1" ;;
+        *) printf '%s/%s' "$caller_dir" "$1" ;;
+    esac
+}
 
 usage() {
     sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'
@@ -90,8 +100,28 @@ done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, not '$runs'"
 [[ -z $threads || $threads =~ ^[1-9][0-9]*$ ]] || die "--threads must be a positive integer, not '$threads'"
 
-bench_dir=${BENCH_DIR:-target/bench}
+if [[ -n $file ]]; then
+    file=$(from_caller "$file")
+fi
+bench_dir=target/bench
+if [[ -n ${BENCH_DIR:-} ]]; then
+    bench_dir=$(from_caller "$BENCH_DIR")
+fi
+mailcodes_env=
+if [[ -n ${MAILCODES:-} ]]; then
+    if [[ $MAILCODES != */* ]] && command -v "$MAILCODES" > /dev/null 2>&1; then
+        mailcodes_env=$(command -v "$MAILCODES")
+    else
+        mailcodes_env=$(from_caller "$MAILCODES")
+    fi
+fi
+eximstats_env=
+if [[ -n ${EXIMSTATS:-} ]]; then
+    eximstats_env=$(from_caller "$EXIMSTATS")
+fi
 slow_tools=${SLOW_TOOLS:-1}
+
+cd "$repo_root"
 
 # --- temporary files ---------------------------------------------------------------------
 
@@ -132,7 +162,8 @@ file_bytes() {
     stat -c %s -- "$1"
 }
 
-# Print a floating-point expression, evaluated by awk, with the given printf format.
+# Print a floating-point expression, evaluated by awk, with the given printf format
+# (arithmetic only: a bare `>` would be an awk output redirection).
 calc() {
     local fmt=$1
     shift
@@ -164,7 +195,9 @@ if [[ -z $file ]]; then
         partial="$file.partial"
         rm -f -- "$partial"
         cargo run --release --quiet --example genlog -- \
-            --mta "$mta" --size "$size" --seed "$seed" --output "$partial" >&2
+            --mta "$mta" --size "$size" --seed "$seed" --output "$partial" >&2 \
+            || die "cargo run --example genlog failed"
+        [[ -s $partial ]] || die "genlog wrote nothing to $partial"
         mv -f -- "$partial" "$file"
         partial=
     fi
@@ -177,8 +210,8 @@ mb=$(calc '%.1f' "$bytes / 1000000")
 
 # --- the mailcodes binary ----------------------------------------------------------------
 
-if [[ -n ${MAILCODES:-} ]]; then
-    mailcodes=$MAILCODES
+if [[ -n $mailcodes_env ]]; then
+    mailcodes=$mailcodes_env
     [[ -x $mailcodes ]] || die "MAILCODES=$mailcodes is not an executable file"
 else
     mailcodes=target/release/mailcodes
@@ -372,11 +405,13 @@ if [[ $mta == exim ]]; then
         skip "eximstats (SLOW_TOOLS=0)"
     else
         eximstats=
-        if have eximstats; then
+        if [[ -n $eximstats_env ]]; then
+            [[ -f $eximstats_env ]] && eximstats=$eximstats_env
+        elif have eximstats; then
             eximstats=$(command -v eximstats)
         else
-            eximstats=${EXIMSTATS:-$bench_dir/exim4/usr/sbin/eximstats}
-            if [[ ! -f $eximstats && -z ${EXIMSTATS:-} ]] && have apt-get && have dpkg; then
+            eximstats=$bench_dir/exim4/usr/sbin/eximstats
+            if [[ ! -f $eximstats ]] && have apt-get && have dpkg; then
                 log "fetching eximstats: apt-get download exim4-base (not installed)"
                 mkdir -p -- "$bench_dir/deb"
                 if ! (cd "$bench_dir/deb" && rm -f exim4-base_*.deb \
@@ -387,7 +422,9 @@ if [[ $mta == exim ]]; then
             fi
             [[ -f $eximstats ]] || eximstats=
         fi
-        if [[ -z $eximstats ]]; then
+        if [[ -n $eximstats_env && -z $eximstats ]]; then
+            skip "eximstats not installed: EXIMSTATS=$eximstats_env is not a file"
+        elif [[ -z $eximstats ]]; then
             skip "eximstats not installed (set EXIMSTATS=PATH)"
         elif ! have perl; then
             skip "eximstats: perl not installed"
@@ -432,8 +469,7 @@ versus() {
     fi
     awk -v t="$t" -v m="$mc_mean" 'BEGIN {
         r = t / m
-        if (r >= 0.995 && r < 1.005) printf "1.0x"
-        else if (r >= 1) printf "%.1fx slower", r
+        if (r >= 1) printf "%.1fx slower", r
         else printf "%.1fx faster", 1 / r }'
 }
 
@@ -472,7 +508,7 @@ echo '| tool | command | mean s | MB/s | peak MB | vs mailcodes |'
 echo '|------|---------|-------:|-----:|--------:|--------------|'
 for i in "${!names[@]}"; do
     t=${means[$i]}
-    rate=$(calc '%.1f' "$t > 0 ? $bytes / 1000000 / $t : 0")
+    rate=$(awk -v b="$bytes" -v t="$t" 'BEGIN { if (t > 0) printf "%.1f", b / 1000000 / t; else printf "-" }')
     if [[ $i == "$mc_row" ]]; then
         vs="baseline"
     else

@@ -102,6 +102,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
 
+    /// Read files with read() instead of memory-mapping them: for setups that truncate a
+    /// log in place (copytruncate) while it may be being scanned.
+    #[arg(long)]
+    pub no_mmap: bool,
+
     /// Bytes per parallel chunk (for tests and benchmarks).
     #[arg(long, hide = true, value_name = "BYTES", default_value_t = crate::pipeline::CHUNK_SIZE)]
     pub chunk_size: usize,

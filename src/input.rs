@@ -7,7 +7,7 @@
 
 use flate2::read::MultiGzDecoder;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -37,9 +37,17 @@ impl Source {
     }
 }
 
+/// How an opened input is read.
+pub enum Content {
+    /// A regular, uncompressed file, memory-mapped: parsed in place, no copy.
+    Mapped(memmap2::Mmap),
+    /// Anything else (stdin, pipes, gzip): read in chunks by a reader thread.
+    Stream(Box<dyn Read + Send>),
+}
+
 /// An opened input.
 pub struct Opened {
-    pub reader: Box<dyn Read + Send>,
+    pub content: Content,
     /// Seconds since the epoch that no timestamp in the input should be later than (the
     /// file's modification time; now for stdin). Used to infer missing years.
     pub reference_time: i64,
@@ -55,13 +63,31 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Opens a source, decompressing it if it starts with the gzip magic bytes. `counter` is
-/// called with the number of raw bytes read, as they are read.
-pub fn open(source: &Source, counter: impl FnMut(usize) + Send + 'static) -> io::Result<Opened> {
+/// Maps a regular file into memory.
+///
+/// A map is only as stable as the file: if another process truncates the file while it is
+/// being read, the kernel ends the process with SIGBUS. Log files are appended to, and
+/// rotation renames them or truncates them between runs; `--no-mmap` reads with `read()`
+/// instead for setups that truncate a log while it is being scanned.
+#[allow(unsafe_code)]
+fn map(file: &File) -> io::Result<memmap2::Mmap> {
+    // SAFETY: the map is read-only and private to this process; see the note above about
+    // truncation by other processes, the one case this cannot rule out.
+    unsafe { memmap2::Mmap::map(file) }
+}
+
+/// Opens a source. A file that starts with the gzip magic bytes is decompressed; a regular
+/// uncompressed file is memory-mapped unless `mmap` is false. `counter` is called with the
+/// number of raw bytes read, as they are read (streams only).
+pub fn open(
+    source: &Source,
+    mmap: bool,
+    counter: impl FnMut(usize) + Send + 'static,
+) -> io::Result<Opened> {
     let (raw, reference_time, size): (Box<dyn Read + Send>, i64, Option<u64>) = match source {
         Source::Stdin => (Box::new(io::stdin()), now(), None),
         Source::Path(p) => {
-            let f = File::open(p)?;
+            let mut f = File::open(p)?;
             let meta = f.metadata()?;
             if meta.is_dir() {
                 return Err(io::Error::new(
@@ -74,6 +100,20 @@ pub fn open(source: &Source, counter: impl FnMut(usize) + Send + 'static) -> io:
                 .ok()
                 .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
                 .map_or_else(now, |d| d.as_secs() as i64);
+            if mmap && meta.is_file() && meta.len() > 0 {
+                let mut magic = [0u8; 2];
+                let n = f.read(&mut magic)?;
+                if magic[..n] != [0x1f, 0x8b] {
+                    let content = Content::Mapped(map(&f)?);
+                    return Ok(Opened {
+                        content,
+                        reference_time: mtime,
+                        size: Some(meta.len()),
+                        gzip: false,
+                    });
+                }
+                f.seek(SeekFrom::Start(0))?;
+            }
             (Box::new(f), mtime, Some(meta.len()))
         }
     };
@@ -91,7 +131,7 @@ pub fn open(source: &Source, counter: impl FnMut(usize) + Send + 'static) -> io:
         Box::new(buffered)
     };
     Ok(Opened {
-        reader,
+        content: Content::Stream(reader),
         reference_time,
         size,
         gzip,
@@ -111,11 +151,20 @@ impl<R: Read, F: FnMut(usize)> Read for Counting<R, F> {
     }
 }
 
-/// A buffer of whole lines, plus how many over-long lines were skipped before it.
+/// A buffer of whole lines (`data[..len]`), plus how many over-long lines were skipped before
+/// it. The buffer may be longer than `len`: buffers are reused without clearing them.
 #[derive(Debug, Default)]
 pub struct Chunk {
     pub data: Vec<u8>,
+    pub len: usize,
     pub overlong: u64,
+}
+
+impl Chunk {
+    /// The lines.
+    pub fn bytes(&self) -> &[u8] {
+        &self.data[..self.len]
+    }
 }
 
 /// Cuts a reader into chunks that end at a newline.
@@ -128,7 +177,8 @@ pub struct Chunker<R> {
 }
 
 impl<R: Read> Chunker<R> {
-    /// Chunks of about `chunk_size` bytes; lines longer than `max_line` are skipped.
+    /// Chunks of about `chunk_size` bytes; lines longer than `max_line` that do not fit in a
+    /// chunk are skipped and counted.
     pub fn new(reader: R, chunk_size: usize, max_line: usize) -> Chunker<R> {
         Chunker {
             reader,
@@ -139,21 +189,18 @@ impl<R: Read> Chunker<R> {
         }
     }
 
-    fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
-        while buf.len() < want && !self.eof {
-            let old = buf.len();
+    /// Reads into `buf[*filled..]` until `want` bytes are filled or the input ends. `buf` only
+    /// ever grows, so a reused buffer is not zeroed again.
+    fn fill(&mut self, buf: &mut Vec<u8>, filled: &mut usize, want: usize) -> io::Result<()> {
+        if buf.len() < want {
             buf.resize(want, 0);
-            match self.reader.read(&mut buf[old..]) {
-                Ok(0) => {
-                    buf.truncate(old);
-                    self.eof = true;
-                }
-                Ok(n) => buf.truncate(old + n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
-                Err(e) => {
-                    buf.truncate(old);
-                    return Err(e);
-                }
+        }
+        while *filled < want && !self.eof {
+            match self.reader.read(&mut buf[*filled..want]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => *filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(())
@@ -161,47 +208,53 @@ impl<R: Read> Chunker<R> {
 
     /// The next chunk, reusing `buf`'s allocation. `None` at the end of the input.
     pub fn next_chunk(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Chunk>> {
-        buf.clear();
-        buf.append(&mut self.carry);
+        let mut filled = self.carry.len();
+        if buf.len() < filled {
+            buf.resize(filled, 0);
+        }
+        buf[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
         let mut overlong = 0;
-        let mut want = self.chunk_size;
+        let mut want = self.chunk_size.max(filled);
         loop {
-            self.fill(&mut buf, want)?;
-            if let Some(nl) = memchr::memrchr(b'\n', &buf) {
-                self.carry.extend_from_slice(&buf[nl + 1..]);
-                buf.truncate(nl + 1);
+            self.fill(&mut buf, &mut filled, want)?;
+            if let Some(nl) = memchr::memrchr(b'\n', &buf[..filled]) {
+                self.carry.extend_from_slice(&buf[nl + 1..filled]);
                 return Ok(Some(Chunk {
                     data: buf,
+                    len: nl + 1,
                     overlong,
                 }));
             }
             if self.eof {
-                let done = buf.is_empty() && overlong == 0;
+                let done = filled == 0 && overlong == 0;
                 return Ok((!done).then_some(Chunk {
                     data: buf,
+                    len: filled,
                     overlong,
                 }));
             }
-            if buf.len() <= self.max_line {
+            if filled <= self.max_line {
                 // A long line: read on until its newline.
-                want = buf.len() + self.chunk_size;
+                want = filled + self.chunk_size;
                 continue;
             }
             // One line is longer than the limit: drop it up to its newline.
             overlong += 1;
             loop {
-                buf.clear();
-                self.fill(&mut buf, self.chunk_size)?;
-                if let Some(nl) = memchr::memchr(b'\n', &buf) {
-                    buf.drain(..=nl);
+                filled = 0;
+                self.fill(&mut buf, &mut filled, self.chunk_size)?;
+                if let Some(nl) = memchr::memchr(b'\n', &buf[..filled]) {
+                    buf.copy_within(nl + 1..filled, 0);
+                    filled -= nl + 1;
                     break;
                 }
                 if self.eof {
-                    buf.clear();
+                    filled = 0;
                     break;
                 }
             }
-            want = self.chunk_size;
+            want = self.chunk_size.max(filled);
         }
     }
 }
@@ -213,8 +266,10 @@ mod tests {
     fn chunks(data: &[u8], size: usize, max_line: usize) -> Vec<(Vec<u8>, u64)> {
         let mut c = Chunker::new(data, size, max_line);
         let mut out = Vec::new();
-        while let Some(ch) = c.next_chunk(Vec::new()).unwrap() {
-            out.push((ch.data, ch.overlong));
+        let mut buf = Vec::new();
+        while let Some(ch) = c.next_chunk(buf).unwrap() {
+            out.push((ch.bytes().to_vec(), ch.overlong));
+            buf = ch.data; // reuse, as the pipeline does
         }
         out
     }

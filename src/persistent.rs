@@ -6,8 +6,10 @@
 //! not depend on how the input was split between threads or runs.
 
 use crate::parse::{Class, Event};
+use crate::stats::Map;
 use crate::time::Stamp;
-use std::collections::HashMap;
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
 
 /// Why a recipient's mailbox keeps refusing mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,36 +132,47 @@ impl Evidence {
     }
 }
 
-/// ASCII case-insensitive substring test.
-fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    hay.len() >= needle.len()
-        && hay
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
+/// Case-insensitive searchers for the words that classify a 450.
+struct Words {
+    greylisting: AhoCorasick,
+    full: AhoCorasick,
+    disabled: AhoCorasick,
+    account: AhoCorasick,
+    blocked: AhoCorasick,
 }
+
+fn searcher(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .expect("static patterns compile")
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| Words {
+    greylisting: searcher(&["greylist", "graylist"]),
+    full: searcher(&["full", "quota", "storage"]),
+    disabled: searcher(&["disabled", "inactive", "suspended", "locked"]),
+    account: searcher(&["account"]),
+    blocked: searcher(&["blocked"]),
+});
 
 /// Whether a reply is greylisting rather than a mailbox problem.
 pub fn is_greylisting(text: &[u8]) -> bool {
-    contains_ci(text, b"greylist") || contains_ci(text, b"graylist")
+    WORDS.greylisting.is_match(text)
 }
 
 fn says_full(text: &[u8]) -> bool {
-    [&b"full"[..], b"quota", b"storage"]
-        .iter()
-        .any(|w| contains_ci(text, w))
+    WORDS.full.is_match(text)
 }
 
 fn says_disabled(text: &[u8]) -> bool {
-    [&b"disabled"[..], b"inactive", b"suspended", b"locked"]
-        .iter()
-        .any(|w| contains_ci(text, w))
-        || (contains_ci(text, b"blocked") && contains_ci(text, b"account"))
+    WORDS.disabled.is_match(text) || (WORDS.blocked.is_match(text) && WORDS.account.is_match(text))
 }
 
 /// Per-recipient evidence for a whole scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tracker {
-    pub recipients: HashMap<Box<[u8]>, Evidence>,
+    pub recipients: Map<Box<[u8]>, Evidence>,
     scratch: Vec<u8>,
 }
 
@@ -196,21 +209,29 @@ impl Tracker {
             evidence.saw_greylisting |= greylist;
             return;
         }
-        let mut one = Evidence {
-            attempts: weight,
-            first_mailbox: Some(time),
-            last_mailbox: Some(time),
-            last_reply: crate::report::clean_text(ev.text),
-            ..Evidence::default()
-        };
+        evidence.attempts += weight;
+        evidence.first_mailbox = min_opt(evidence.first_mailbox, Some(time));
+        // The latest reply wins; on a tie of time the greater text, so order never matters.
+        match Some(time).cmp(&evidence.last_mailbox) {
+            std::cmp::Ordering::Greater => {
+                evidence.last_reply = crate::report::clean_text(ev.text);
+                evidence.last_mailbox = Some(time);
+            }
+            std::cmp::Ordering::Equal => {
+                let text = crate::report::clean_text(ev.text);
+                if text > evidence.last_reply {
+                    evidence.last_reply = text;
+                }
+            }
+            std::cmp::Ordering::Less => {}
+        }
         match ev.enhanced.map(|e| (e.subject, e.detail)) {
-            Some((2, 2)) => one.saw_full = true,
-            Some((2, 1)) => one.saw_disabled = true,
-            _ if says_full(ev.text) => one.saw_full = true,
-            _ if says_disabled(ev.text) => one.saw_disabled = true,
+            Some((2, 2)) => evidence.saw_full = true,
+            Some((2, 1)) => evidence.saw_disabled = true,
+            _ if says_full(ev.text) => evidence.saw_full = true,
+            _ if says_disabled(ev.text) => evidence.saw_disabled = true,
             _ => {}
         }
-        evidence.merge(&one);
     }
 
     /// Folds another tracker into this one.

@@ -1,16 +1,19 @@
-//! Reading inputs in parallel: one thread reads (and decompresses) chunks of whole lines,
-//! the rayon pool scans them, and the per-chunk [`Stats`] are merged in input order.
+//! Reading inputs in parallel. A regular file is memory-mapped and cut at newlines into
+//! chunks; a stream (stdin, gzip) is cut into chunks by a reader thread (which also
+//! decompresses, so parsing overlaps it). The rayon pool scans chunks as they come, each
+//! worker folds its [`Stats`], and the only order-dependent part — `last message repeated`
+//! at a chunk's start — is set aside per chunk and resolved in input order at the end.
 //!
 //! `--threads 1` runs the very same code with a pool of one.
 
-use crate::input::{self, Chunker, Source};
+use crate::input::{self, Chunker, Content, Source};
 use crate::parse::Context;
 use crate::scan::{Scanner, MAX_LINE};
 use crate::stats::{Stats, Tail};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::io::{self, Read};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 
 /// Bytes per chunk handed to one worker.
 pub const CHUNK_SIZE: usize = 4 << 20;
@@ -41,6 +44,8 @@ pub struct Pipeline<'a> {
     pub progress: &'a ProgressBar,
     /// Bytes per chunk ([`CHUNK_SIZE`] unless testing).
     pub chunk_size: usize,
+    /// Memory-map regular files (`--no-mmap` turns it off).
+    pub mmap: bool,
 }
 
 impl Pipeline<'_> {
@@ -59,7 +64,7 @@ impl Pipeline<'_> {
     /// Scans one source.
     pub fn scan_source(&self, source: &Source) -> (Stats, Option<InputError>) {
         let bar = self.progress.clone();
-        let opened = match input::open(source, move |n| bar.inc(n as u64)) {
+        let opened = match input::open(source, self.mmap, move |n| bar.inc(n as u64)) {
             Ok(o) => o,
             Err(error) => {
                 return (
@@ -77,7 +82,10 @@ impl Pipeline<'_> {
             ctx.year = crate::parse::YearRule::NotAfter(opened.reference_time);
         }
         let scanner = Scanner::new(ctx);
-        let (mut stats, error) = self.scan_reader(opened.reader, &scanner);
+        let (mut stats, error) = match opened.content {
+            Content::Mapped(map) => (self.scan_mapped(&map, &scanner), None),
+            Content::Stream(reader) => self.scan_reader(reader, &scanner),
+        };
         // Repeat notes never reach across files.
         stats.tail = Tail::Other;
         stats.head_repeat = 0;
@@ -97,23 +105,58 @@ impl Pipeline<'_> {
         (stats, error)
     }
 
-    /// Scans a reader: a reader thread fills chunks, the pool scans them a batch at a time.
+    /// Scans a memory-mapped file: cut at newlines into chunks, scanned in parallel in place.
+    pub fn scan_mapped(&self, bytes: &[u8], scanner: &Scanner) -> Stats {
+        let mut ranges = Vec::new();
+        let mut start = 0;
+        while start < bytes.len() {
+            let mut end = (start + self.chunk_size).min(bytes.len());
+            if end < bytes.len() {
+                end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
+            }
+            ranges.push((ranges.len(), start, end));
+            start = end;
+        }
+        let edges = Mutex::new(Vec::with_capacity(ranges.len()));
+        let mut total = self.pool.install(|| {
+            ranges
+                .into_par_iter()
+                .fold(Stats::default, |mut acc, (index, start, end)| {
+                    let (s, edge) = scan_chunk(scanner, index, &bytes[start..end], 0);
+                    lock(&edges).push(edge);
+                    self.progress.inc((end - start) as u64);
+                    acc.merge(s);
+                    acc
+                })
+                .reduce(Stats::default, merged)
+        });
+        resolve_edges(
+            &mut total,
+            edges.into_inner().unwrap_or_else(|p| p.into_inner()),
+        );
+        total
+    }
+
+    /// Scans a stream: a reader thread fills chunks, the pool scans them in whatever order
+    /// workers pick them up.
     pub fn scan_reader(
         &self,
         reader: Box<dyn Read + Send>,
         scanner: &Scanner,
     ) -> (Stats, Option<io::Error>) {
         let threads = self.pool.current_num_threads().max(1);
-        let (tx, rx) = mpsc::sync_channel::<io::Result<input::Chunk>>(threads * 2);
+        let (tx, rx) = mpsc::sync_channel::<io::Result<(usize, input::Chunk)>>(threads * 2);
         let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<u8>>();
         let chunk_size = self.chunk_size;
-        std::thread::scope(|s| {
+        let error = Mutex::new(None);
+        let edges = Mutex::new(Vec::new());
+        let mut total = std::thread::scope(|s| {
             s.spawn(move || {
                 let mut chunker = Chunker::new(reader, chunk_size, MAX_LINE);
-                loop {
+                for index in 0.. {
                     let buf = recycle_rx.try_recv().unwrap_or_default();
                     let item = match chunker.next_chunk(buf) {
-                        Ok(Some(c)) => Ok(c),
+                        Ok(Some(c)) => Ok((index, c)),
                         Ok(None) => break,
                         Err(e) => Err(e),
                     };
@@ -123,45 +166,83 @@ impl Pipeline<'_> {
                     }
                 }
             });
-            let mut total = Stats::default();
-            let mut error = None;
-            let mut done = false;
-            while !done {
-                let mut batch = Vec::with_capacity(threads);
-                while batch.len() < threads {
-                    match rx.recv() {
-                        Ok(Ok(c)) => batch.push(c),
-                        Ok(Err(e)) => {
-                            error = Some(e);
-                            done = true;
-                            break;
+            let recycle = Mutex::new(recycle_tx);
+            self.pool.install(|| {
+                rx.into_iter()
+                    .par_bridge()
+                    .fold(Stats::default, |mut acc, item| {
+                        match item {
+                            Ok((index, chunk)) => {
+                                let (s, edge) =
+                                    scan_chunk(scanner, index, chunk.bytes(), chunk.overlong);
+                                lock(&edges).push(edge);
+                                let _ = lock(&recycle).send(chunk.data);
+                                acc.merge(s);
+                            }
+                            Err(e) => *lock(&error) = Some(e),
                         }
-                        Err(_) => {
-                            done = true;
-                            break;
-                        }
-                    }
-                }
-                let results: Vec<Stats> = self.pool.install(|| {
-                    batch
-                        .par_iter()
-                        .map(|c| {
-                            let mut s = scanner.scan(&c.data);
-                            s.lines += c.overlong;
-                            s.overlong_lines += c.overlong;
-                            s
-                        })
-                        .collect()
-                });
-                for r in results {
-                    total.merge(r);
-                }
-                for c in batch {
-                    let _ = recycle_tx.send(c.data);
-                }
-            }
-            drop(rx);
-            (total, error)
-        })
+                        acc
+                    })
+                    .reduce(Stats::default, merged)
+            })
+        });
+        resolve_edges(
+            &mut total,
+            edges.into_inner().unwrap_or_else(|p| p.into_inner()),
+        );
+        let error = error.into_inner().unwrap_or_else(|p| p.into_inner());
+        (total, error)
     }
+}
+
+/// Scans one chunk and sets aside what belongs to its neighbours. Everything left in the
+/// returned [`Stats`] merges in any order, so workers fold chunks as they come.
+fn scan_chunk(scanner: &Scanner, index: usize, bytes: &[u8], overlong: u64) -> (Stats, Edge) {
+    let mut s = scanner.scan(bytes);
+    s.lines += overlong;
+    s.overlong_lines += overlong;
+    let edge = Edge {
+        index,
+        head_repeat: std::mem::take(&mut s.head_repeat),
+        head_repeat_lines: std::mem::take(&mut s.head_repeat_lines),
+        tail: std::mem::take(&mut s.tail),
+    };
+    (s, edge)
+}
+
+fn merged(mut a: Stats, b: Stats) -> Stats {
+    a.merge(b);
+    a
+}
+
+/// Applies `last message repeated` notes at chunk starts to the last line of the chunk
+/// before, in input order.
+fn resolve_edges(total: &mut Stats, mut edges: Vec<Edge>) {
+    edges.sort_unstable_by_key(|e| e.index);
+    let mut previous: Option<Box<crate::stats::OwnedEvent>> = None;
+    for edge in edges {
+        if edge.head_repeat > 0 {
+            if let Some(e) = &previous {
+                total.add(&e.as_event(), edge.head_repeat);
+                total.event_lines += edge.head_repeat_lines;
+            }
+        }
+        match edge.tail {
+            Tail::Transparent => {}
+            Tail::Event(e) => previous = Some(e),
+            Tail::Other => previous = None,
+        }
+    }
+}
+
+/// What a chunk leaves for its neighbours: repeat notes at its start, and its last line.
+struct Edge {
+    index: usize,
+    head_repeat: u64,
+    head_repeat_lines: u64,
+    tail: Tail,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }

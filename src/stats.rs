@@ -7,7 +7,55 @@
 use crate::parse::{Class, Enhanced, Event, Mta, Outcome};
 use crate::persistent::Tracker;
 use crate::time::Stamp;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+/// Hash maps keyed by log text use foldhash: fast, and seeded per process, so crafted
+/// addresses cannot force collisions.
+pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Counts per basic code 200–599, in a flat array (allocated on first use).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodeCounts(Vec<u64>);
+
+impl CodeCounts {
+    const BASE: u16 = 200;
+    const LEN: usize = 400;
+
+    /// Adds `n` to `code` (codes outside 200–599 are never produced by the parser).
+    pub fn add(&mut self, code: u16, n: u64) {
+        if !(Self::BASE..Self::BASE + Self::LEN as u16).contains(&code) {
+            return;
+        }
+        if self.0.is_empty() {
+            self.0 = vec![0; Self::LEN];
+        }
+        self.0[usize::from(code - Self::BASE)] += n;
+    }
+
+    /// The count of one code.
+    pub fn get(&self, code: u16) -> u64 {
+        code.checked_sub(Self::BASE)
+            .and_then(|i| self.0.get(usize::from(i)))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Codes seen, ascending, with their counts.
+    pub fn iter(&self) -> impl Iterator<Item = (u16, u64)> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (Self::BASE + i as u16, *n))
+    }
+
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: &CodeCounts) {
+        for (code, n) in other.iter() {
+            self.add(code, n);
+        }
+    }
+}
 
 /// An event detached from its line, kept to apply `last message repeated N times` across a
 /// chunk boundary.
@@ -82,10 +130,11 @@ pub struct Stats {
     pub classes: ClassCounts,
     pub outcomes: [u64; 4],
     pub mtas: [u64; 2],
-    pub codes: BTreeMap<u16, u64>,
-    pub enhanced: BTreeMap<Enhanced, u64>,
-    pub domains: HashMap<Box<[u8]>, ClassCounts>,
-    pub hourly: BTreeMap<i64, ClassCounts>,
+    pub codes: CodeCounts,
+    pub enhanced: Map<Enhanced, u64>,
+    pub domains: Map<Box<[u8]>, ClassCounts>,
+    /// Local hour (seconds, see [`Stamp::hour_floor`]) → counts.
+    pub hourly: Map<i64, ClassCounts>,
     pub first: Option<Stamp>,
     pub last: Option<Stamp>,
     pub persistent: Tracker,
@@ -114,7 +163,7 @@ impl Stats {
             .unwrap_or(0)] += weight;
         self.mtas[usize::from(e.mta == Mta::Exim)] += weight;
         if let Some(code) = e.code {
-            *self.codes.entry(code).or_default() += weight;
+            self.codes.add(code, weight);
         }
         if let Some(enh) = e.enhanced {
             *self.enhanced.entry(enh).or_default() += weight;
@@ -173,9 +222,7 @@ impl Stats {
         }
         self.mtas[0] += other.mtas[0];
         self.mtas[1] += other.mtas[1];
-        for (k, v) in other.codes {
-            *self.codes.entry(k).or_default() += v;
-        }
+        self.codes.merge(&other.codes);
         for (k, v) in other.enhanced {
             *self.enhanced.entry(k).or_default() += v;
         }
@@ -200,6 +247,20 @@ impl Stats {
         if other.tail != Tail::Transparent {
             self.tail = other.tail;
         }
+    }
+
+    /// Enhanced codes with their counts, ascending.
+    pub fn enhanced_sorted(&self) -> Vec<(Enhanced, u64)> {
+        let mut v: Vec<(Enhanced, u64)> = self.enhanced.iter().map(|(k, v)| (*k, *v)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Hours with their counts, ascending.
+    pub fn hourly_sorted(&self) -> Vec<(i64, ClassCounts)> {
+        let mut v: Vec<(i64, ClassCounts)> = self.hourly.iter().map(|(k, v)| (*k, *v)).collect();
+        v.sort_unstable();
+        v
     }
 
     /// Count of one outcome.

@@ -74,6 +74,7 @@ pub fn run(args: &ScanArgs) -> Exit {
         pool: &pool,
         progress: &bar,
         chunk_size: args.chunk_size,
+        mmap: !args.no_mmap,
     };
     let (stats, errors) = pipeline.run(&sources);
     bar.finish_and_clear();

@@ -4,9 +4,9 @@
 //! Input is the message after Exim's timestamp (and `[pid]`), e.g.
 //! `1jmKso-0009d4-Uf ** molly@zee.corp R=dnslookup T=remote_smtp H=mx [3.3.3.3]: SMTP error from remote mail server after end of data: 554 5.2.0 Mailbox Full`.
 
+use super::find::{self, find};
 use super::reply::{first_reply_after_colon, reply_at, Class};
 use super::{angle_value, Body, Outcome};
-use memchr::memmem;
 
 /// Whether `id` is an Exim message id: old `XXXXXX-XXXXXX-XX` or 4.97+ `XXXXXX-XXXXXXXXXXX-XXXX`.
 pub fn is_message_id(id: &[u8]) -> bool {
@@ -54,24 +54,24 @@ fn delivery(s: &[u8], outcome: Outcome) -> Body<'_> {
             recipient = orig;
         }
     }
-    let (reply, text) = if let Some(p) = memmem::find(s, b" C=\"") {
+    let (reply, text) = if let Some(p) = find(&find::EXIM_CONFIRM, s) {
         let v = &s[p + 4..];
         let v = &v[..memchr::memchr(b'"', v).unwrap_or(v.len())];
         (reply_at(v), v)
     } else if let Some(p) = [
-        &b"error from remote mail"[..],
-        b"LMTP error after",
-        b"PRDR error after",
+        &find::EXIM_SMTP_ERROR,
+        &find::EXIM_LMTP_ERROR,
+        &find::EXIM_PRDR_ERROR,
     ]
     .iter()
-    .find_map(|m| memmem::find(s, m))
+    .find_map(|m| find(m, s))
     {
         match first_reply_after_colon(&s[p..]) {
             Some(r) => (Some(r), r.text),
             None => (None, &s[p..]),
         }
     } else {
-        let t = memmem::find(s, b": ").map_or(&b""[..], |p| &s[p + 2..]);
+        let t = find(&find::COLON_SPACE, s).map_or(&b""[..], |p| &s[p + 2..]);
         (None, t)
     };
     Body {
@@ -89,7 +89,7 @@ fn delivery(s: &[u8], outcome: Outcome) -> Body<'_> {
 /// `temporarily rejected`.
 fn rejection(msg: &[u8]) -> Option<Body<'_>> {
     let mut from = 0;
-    while let Some(p) = memmem::find(&msg[from..], b"rejected ") {
+    while let Some(p) = find(&find::REJECTED, &msg[from..]) {
         let at = from + p;
         from = at + 9;
         if at > 0 && msg[at - 1] != b' ' {
@@ -123,7 +123,7 @@ fn rejection(msg: &[u8]) -> Option<Body<'_>> {
         } else {
             &[]
         };
-        let text = memmem::find(after, b": ").map_or(&b""[..], |q| &after[q + 2..]);
+        let text = find(&find::COLON_SPACE, after).map_or(&b""[..], |q| &after[q + 2..]);
         let reply = reply_at(text);
         return Some(Body {
             code: reply.and_then(|r| r.code),

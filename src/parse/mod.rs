@@ -5,6 +5,7 @@
 //! message, using [`reply`] to recognise codes where a reply starts.
 
 pub mod exim;
+pub mod find;
 pub mod header;
 pub mod postfix;
 pub mod reply;
@@ -255,7 +256,11 @@ fn rsyslog_repeat(msg: &[u8]) -> (&[u8], u32) {
 
 /// The first `<…>` address after `key` (such as `to=<`) in `s`; empty for `<>`.
 pub(crate) fn angle_value<'a>(s: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    let at = memchr::memmem::find(s, key)? + key.len();
+    let at = if key.len() == 1 {
+        memchr::memchr(key[0], s)?
+    } else {
+        memchr::memmem::find(s, key)?
+    } + key.len();
     let end = memchr::memchr(b'>', &s[at..])?;
     Some(&s[at..at + end])
 }

@@ -45,9 +45,9 @@ pub fn codes<W: Write>(w: W, s: &Stats) -> io::Result<()> {
     let mut w = writer(w);
     w.write_record(["code", "class", "count", "meaning"])
         .map_err(io_err)?;
-    for (code, n) in &s.codes {
+    for (code, n) in s.codes.iter() {
         let class = Class::from_digit((code / 100) as u8).map_or("3xx", Class::label);
-        let meaning = kb::meaning(Code::Basic(*code));
+        let meaning = kb::meaning(Code::Basic(code));
         w.write_record([
             &code.to_string(),
             class,
@@ -64,11 +64,11 @@ pub fn enhanced<W: Write>(w: W, s: &Stats) -> io::Result<()> {
     let mut w = writer(w);
     w.write_record(["enhanced_code", "class", "count", "meaning"])
         .map_err(io_err)?;
-    for (e, n) in &s.enhanced {
-        let meaning = kb::meaning(Code::Enhanced(*e));
+    for (e, n) in s.enhanced_sorted() {
+        let meaning = kb::meaning(Code::Enhanced(e));
         w.write_record([
             &e.to_string(),
-            class_of_enhanced(e),
+            class_of_enhanced(&e),
             &n.to_string(),
             &safe_cell(&meaning),
         ])
@@ -114,9 +114,9 @@ pub fn hourly<W: Write>(w: W, s: &Stats) -> io::Result<()> {
     let mut w = writer(w);
     w.write_record(["hour", "2xx", "4xx", "5xx"])
         .map_err(io_err)?;
-    for (h, c) in &s.hourly {
+    for (h, c) in s.hourly_sorted() {
         w.write_record([
-            &hour_label(*h),
+            &hour_label(h),
             &c[0].to_string(),
             &c[1].to_string(),
             &c[2].to_string(),

@@ -63,7 +63,7 @@ pub fn write<W: Write>(mut w: W, s: &Stats, opts: &Summary<'_>) -> io::Result<()
         let n = s.classes[c.index()];
         writeln!(w, "  {:<5} {:>10} {:>7}", c.label(), n, pct(n, s.events))?;
     }
-    let mut codes: Vec<(u16, u64)> = s.codes.iter().map(|(c, n)| (*c, *n)).collect();
+    let mut codes: Vec<(u16, u64)> = s.codes.iter().collect();
     codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     if !codes.is_empty() {
         writeln!(w)?;
@@ -76,8 +76,8 @@ pub fn write<W: Write>(mut w: W, s: &Stats, opts: &Summary<'_>) -> io::Result<()
             )?;
         }
     }
-    let mut enhanced: Vec<_> = s.enhanced.iter().collect();
-    enhanced.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let mut enhanced = s.enhanced_sorted();
+    enhanced.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     if !enhanced.is_empty() {
         writeln!(w)?;
         writeln!(w, "  top enhanced    count  meaning")?;
@@ -86,7 +86,7 @@ pub fn write<W: Write>(mut w: W, s: &Stats, opts: &Summary<'_>) -> io::Result<()
                 w,
                 "  {:<9} {n:>11}  {}",
                 e.to_string(),
-                kb::meaning(Code::Enhanced(**e))
+                kb::meaning(Code::Enhanced(*e))
             )?;
         }
     }

@@ -105,33 +105,46 @@ fn counts_agree_with_pflogsumm() {
 }
 
 #[test]
-fn threads_and_chunking_do_not_change_results() {
-    let one = tempfile::tempdir().unwrap();
-    let two = tempfile::tempdir().unwrap();
-    for (dir, threads, chunk) in [(&one, "1", "1000000"), (&two, "2", "700")] {
-        mailcodes()
-            .args([
-                "scan",
-                "-q",
-                "--year",
-                "2026",
-                "-j",
-                threads,
-                "--chunk-size",
-                chunk,
-                "-o",
-            ])
-            .arg(dir.path())
-            .arg(fixture("persistent/mixed.log"))
+fn threads_chunking_and_reading_mode_do_not_change_results() {
+    let runs: [(&str, &str, bool); 4] = [
+        ("1", "1000000", false),
+        ("2", "700", false),
+        ("2", "900", true),
+        ("1", "333", true),
+    ];
+    let dirs: Vec<tempfile::TempDir> = runs.iter().map(|_| tempfile::tempdir().unwrap()).collect();
+    for (dir, (threads, chunk, no_mmap)) in dirs.iter().zip(runs) {
+        let mut cmd = mailcodes();
+        cmd.args([
+            "scan",
+            "-q",
+            "--year",
+            "2026",
+            "-j",
+            threads,
+            "--chunk-size",
+            chunk,
+            "-o",
+        ])
+        .arg(dir.path());
+        if no_mmap {
+            cmd.arg("--no-mmap");
+        }
+        cmd.arg(fixture("persistent/mixed.log"))
             .arg(fixture("sample/exim-mainlog"))
             .arg(fixture("postfix/lightmeter-mixed.log"))
             .assert()
             .success();
     }
     for csv in CSVS {
-        let a = std::fs::read(one.path().join(csv)).unwrap();
-        let b = std::fs::read(two.path().join(csv)).unwrap();
-        assert_eq!(a, b, "{csv} differs between --threads 1 and --threads 2");
+        let first = std::fs::read(dirs[0].path().join(csv)).unwrap();
+        for (dir, run) in dirs.iter().zip(runs).skip(1) {
+            let other = std::fs::read(dir.path().join(csv)).unwrap();
+            assert_eq!(
+                first, other,
+                "{csv} differs for --threads/--chunk-size/--no-mmap {run:?}"
+            );
+        }
     }
 }
 
