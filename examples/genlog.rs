@@ -153,7 +153,7 @@ fn postfix_message<W: Write>(w: &mut W, r: &mut Rng, t: u64) -> io::Result<()> {
         1 + r.below(254)
     );
     let client = format!("client{}.{}", r.below(5000), r.pick(DOMAINS));
-    let rcpt = recipient(r);
+    let mut rcpt = recipient(r);
     let id = qid(r);
     writeln!(
         w,
@@ -201,7 +201,12 @@ fn postfix_message<W: Write>(w: &mut W, r: &mut Rng, t: u64) -> io::Result<()> {
     let status = match r.below(100) {
         0..=79 => format!("dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as {})", qid(r)),
         80..=87 => format!("dsn=4.2.0, status=deferred (host {mx}[{mxip}] said: 450 4.2.0 <{rcpt}>: Recipient address rejected: Greylisted (in reply to RCPT TO command))"),
-        88..=91 => format!("dsn=4.2.2, status=deferred (host {mx}[{mxip}] said: 452 4.2.2 <{rcpt}>: Mailbox full (in reply to RCPT TO command))"),
+        88..=90 => format!("dsn=4.2.2, status=deferred (host {mx}[{mxip}] said: 452 4.2.2 <{rcpt}>: Mailbox full (in reply to RCPT TO command))"),
+        91 => {
+            // A few mailboxes stay full for good: persistent 450s.
+            rcpt = format!("full{}@{}", r.below(20), r.pick(DOMAINS));
+            format!("dsn=4.2.2, status=deferred (host {mx}[{mxip}] said: 450 4.2.2 <{rcpt}>: Mailbox full (in reply to RCPT TO command))")
+        }
         92..=93 => format!("dsn=4.4.1, status=deferred (connect to {mx}[{mxip}]:25: Connection timed out)"),
         94..=97 => format!("dsn=5.1.1, status=bounced (host {mx}[{mxip}] said: 550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown (in reply to RCPT TO command))"),
         _ => format!("dsn=4.7.0, status=deferred (host {mx}[{mxip}] refused to talk to me: 421 4.7.0 Try again later)"),

@@ -64,7 +64,8 @@ pub struct ScanArgs {
     pub paths: Vec<PathBuf>,
 
     /// Write classes.csv, codes.csv, enhanced.csv, domains.csv, hourly.csv and
-    /// persistent_450.csv into DIR (created if missing). Example: -o /tmp/report
+    /// persistent_450.csv into DIR (created if missing). `{date}` in DIR becomes the window's
+    /// start date. Example: -o /var/lib/mailcodes/{date}
     #[arg(short = 'o', long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
@@ -101,6 +102,25 @@ pub struct ScanArgs {
     /// Rows in each top list of the summary.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+
+    /// Only count events at or after T: YYYY-MM-DD (local midnight), an RFC 3339 date-time
+    /// (2026-11-28T06:00:00+01:00), today, yesterday, or a span back from now (24h, 7d).
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+
+    /// Only count events before T (same forms as --since).
+    #[arg(long, value_name = "T")]
+    pub until: Option<String>,
+
+    /// One whole day: today or yesterday (or YYYY-MM-DD), as pflogsumm's -d.
+    #[arg(short = 'd', long = "day", value_name = "DAY", conflicts_with_all = ["since", "until"])]
+    pub day: Option<String>,
+
+    /// Remember in FILE where each log was read up to (and the open persistent-450 evidence),
+    /// so the next run reads only what was appended, following logrotate's renames, gzip and
+    /// copytruncate. Example: --state /var/lib/mailcodes/state
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
 
     /// Read files with read() instead of memory-mapping them: for setups that truncate a
     /// log in place (copytruncate) while it may be being scanned.

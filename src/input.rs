@@ -37,10 +37,20 @@ impl Source {
     }
 }
 
+/// Which part of an input to read: from `start` (bytes of the file, or of the decompressed
+/// stream for gzip) to `end` (plain files only; `None` is the end of the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: u64,
+    pub end: Option<u64>,
+}
+
 /// How an opened input is read.
 pub enum Content {
-    /// A regular, uncompressed file, memory-mapped: parsed in place, no copy.
-    Mapped(memmap2::Mmap),
+    /// A regular, uncompressed file, to be memory-mapped chunk by chunk ([`map_range`]):
+    /// parsed in place, without a copy, and unmapped once parsed, so memory stays bounded.
+    /// The range is the part to read.
+    Mapped(File, std::ops::Range<u64>),
     /// Anything else (stdin, pipes, gzip): read in chunks by a reader thread.
     Stream(Box<dyn Read + Send>),
 }
@@ -70,10 +80,50 @@ pub fn now() -> i64 {
 /// rotation renames them or truncates them between runs; `--no-mmap` reads with `read()`
 /// instead for setups that truncate a log while it is being scanned.
 #[allow(unsafe_code)]
-fn map(file: &File) -> io::Result<memmap2::Mmap> {
+pub fn map_range(file: &File, range: std::ops::Range<u64>) -> io::Result<memmap2::Mmap> {
+    let len = usize::try_from(range.end - range.start).map_err(io::Error::other)?;
     // SAFETY: the map is read-only and private to this process; see the note above about
     // truncation by other processes, the one case this cannot rule out.
-    unsafe { memmap2::Mmap::map(file) }
+    unsafe {
+        memmap2::MmapOptions::new()
+            .offset(range.start)
+            .len(len)
+            .populate()
+            .map(file)
+    }
+}
+
+/// Cuts `range` of a file into pieces of about `chunk_size` bytes that end after a newline
+/// (the last one may end without), reading only a little around each cut.
+pub fn line_chunks(
+    file: &File,
+    range: std::ops::Range<u64>,
+    chunk_size: u64,
+) -> io::Result<Vec<std::ops::Range<u64>>> {
+    use std::os::unix::fs::FileExt;
+    let mut out = Vec::new();
+    let mut start = range.start;
+    let mut buf = vec![0u8; 64 << 10];
+    while start < range.end {
+        let mut cut = (start + chunk_size.max(1)).min(range.end);
+        // Move the cut to just after the next newline.
+        while cut < range.end {
+            let n = ((range.end - cut) as usize).min(buf.len());
+            let got = file.read_at(&mut buf[..n], cut)?;
+            if got == 0 {
+                cut = range.end;
+                break;
+            }
+            if let Some(i) = memchr::memchr(b'\n', &buf[..got]) {
+                cut += i as u64 + 1;
+                break;
+            }
+            cut += got as u64;
+        }
+        out.push(start..cut);
+        start = cut;
+    }
+    Ok(out)
 }
 
 /// Opens a source. A file that starts with the gzip magic bytes is decompressed; a regular
@@ -81,9 +131,11 @@ fn map(file: &File) -> io::Result<memmap2::Mmap> {
 /// number of raw bytes read, as they are read (streams only).
 pub fn open(
     source: &Source,
+    span: Span,
     mmap: bool,
     counter: impl FnMut(usize) + Send + 'static,
 ) -> io::Result<Opened> {
+    let mut skip = span.start;
     let (raw, reference_time, size): (Box<dyn Read + Send>, i64, Option<u64>) = match source {
         Source::Stdin => (Box::new(io::stdin()), now(), None),
         Source::Path(p) => {
@@ -100,18 +152,23 @@ pub fn open(
                 .ok()
                 .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
                 .map_or_else(now, |d| d.as_secs() as i64);
-            if mmap && meta.is_file() && meta.len() > 0 {
-                let mut magic = [0u8; 2];
-                let n = f.read(&mut magic)?;
-                if magic[..n] != [0x1f, 0x8b] {
-                    let content = Content::Mapped(map(&f)?);
-                    return Ok(Opened {
-                        content,
-                        reference_time: mtime,
-                        size: Some(meta.len()),
-                        gzip: false,
-                    });
-                }
+            let mut magic = [0u8; 2];
+            let n = f.read(&mut magic)?;
+            let plain = magic[..n] != [0x1f, 0x8b];
+            if plain && mmap && meta.is_file() && meta.len() > 0 {
+                let end = span.end.map_or(meta.len(), |e| e.min(meta.len()));
+                let content = Content::Mapped(f, span.start.min(end)..end);
+                return Ok(Opened {
+                    content,
+                    reference_time: mtime,
+                    size: Some(meta.len()),
+                    gzip: false,
+                });
+            }
+            if plain {
+                f.seek(SeekFrom::Start(span.start))?;
+                skip = 0;
+            } else {
                 f.seek(SeekFrom::Start(0))?;
             }
             (Box::new(f), mtime, Some(meta.len()))
@@ -125,11 +182,23 @@ pub fn open(
         },
     );
     let gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn Read + Send> = if gzip {
+    let mut reader: Box<dyn Read + Send> = if gzip {
         Box::new(MultiGzDecoder::new(buffered))
     } else {
         Box::new(buffered)
     };
+    if skip > 0 {
+        let skipped = io::copy(&mut (&mut reader).take(skip), &mut io::sink())?;
+        if skipped < skip {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "shorter than where the last run stopped",
+            ));
+        }
+    }
+    if let (Some(end), false) = (span.end, gzip) {
+        reader = Box::new(reader.take(end.saturating_sub(span.start)));
+    }
     Ok(Opened {
         content: Content::Stream(reader),
         reference_time,
@@ -290,7 +359,7 @@ mod tests {
     #[test]
     fn overlong_lines_are_skipped_and_counted() {
         let mut data = b"short\n".to_vec();
-        data.extend(std::iter::repeat(b'x').take(5000));
+        data.extend(std::iter::repeat_n(b'x', 5000));
         data.extend(b"\nafter\n");
         let cs = chunks(&data, 64, 1000);
         let joined: Vec<u8> = cs.iter().flat_map(|c| c.0.clone()).collect();

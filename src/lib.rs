@@ -18,8 +18,10 @@ pub mod persistent;
 pub mod pipeline;
 pub mod report;
 pub mod scan;
+pub mod state;
 pub mod stats;
 pub mod time;
+pub mod window;
 
 /// Runs the command line and returns the process exit status.
 pub fn run(cli: cli::Cli) -> cmd::Exit {

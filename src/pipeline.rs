@@ -6,7 +6,7 @@
 //!
 //! `--threads 1` runs the very same code with a pool of one.
 
-use crate::input::{self, Chunker, Content, Source};
+use crate::input::{self, Chunker, Content, Source, Span};
 use crate::parse::Context;
 use crate::scan::{Scanner, MAX_LINE};
 use crate::stats::{Stats, Tail};
@@ -54,17 +54,17 @@ impl Pipeline<'_> {
         let mut total = Stats::default();
         let mut errors = Vec::new();
         for source in sources {
-            let (stats, err) = self.scan_source(source);
+            let (stats, err) = self.scan_source(source, Span::default());
             total.merge(stats);
             errors.extend(err);
         }
         (total, errors)
     }
 
-    /// Scans one source.
-    pub fn scan_source(&self, source: &Source) -> (Stats, Option<InputError>) {
+    /// Scans one source, or the part of it given by `span`.
+    pub fn scan_source(&self, source: &Source, span: Span) -> (Stats, Option<InputError>) {
         let bar = self.progress.clone();
-        let opened = match input::open(source, self.mmap, move |n| bar.inc(n as u64)) {
+        let opened = match input::open(source, span, self.mmap, move |n| bar.inc(n as u64)) {
             Ok(o) => o,
             Err(error) => {
                 return (
@@ -78,12 +78,15 @@ impl Pipeline<'_> {
             }
         };
         let mut ctx = self.context.clone();
-        if let crate::parse::YearRule::NotAfter(_) = ctx.year {
-            ctx.year = crate::parse::YearRule::NotAfter(opened.reference_time);
+        if let crate::parse::YearRule::NotAfter { .. } = ctx.year {
+            ctx.year = crate::parse::YearRule::not_after(opened.reference_time);
         }
         let scanner = Scanner::new(ctx);
         let (mut stats, error) = match opened.content {
-            Content::Mapped(map) => (self.scan_mapped(&map, &scanner), None),
+            Content::Mapped(file, range) => match self.scan_mapped(&file, range, &scanner) {
+                Ok(stats) => (stats, None),
+                Err(e) => (Stats::default(), Some(e)),
+            },
             Content::Stream(reader) => self.scan_reader(reader, &scanner),
         };
         // Repeat notes never reach across files.
@@ -105,36 +108,44 @@ impl Pipeline<'_> {
         (stats, error)
     }
 
-    /// Scans a memory-mapped file: cut at newlines into chunks, scanned in parallel in place.
-    pub fn scan_mapped(&self, bytes: &[u8], scanner: &Scanner) -> Stats {
-        let mut ranges = Vec::new();
-        let mut start = 0;
-        while start < bytes.len() {
-            let mut end = (start + self.chunk_size).min(bytes.len());
-            if end < bytes.len() {
-                end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
-            }
-            ranges.push((ranges.len(), start, end));
-            start = end;
-        }
+    /// Scans a regular file: cut at newlines into chunks, each memory-mapped, scanned in
+    /// place and unmapped by one worker.
+    pub fn scan_mapped(
+        &self,
+        file: &std::fs::File,
+        range: std::ops::Range<u64>,
+        scanner: &Scanner,
+    ) -> io::Result<Stats> {
+        let ranges = input::line_chunks(file, range, self.chunk_size as u64)?;
         let edges = Mutex::new(Vec::with_capacity(ranges.len()));
+        let error = Mutex::new(None);
         let mut total = self.pool.install(|| {
             ranges
                 .into_par_iter()
-                .fold(Stats::default, |mut acc, (index, start, end)| {
-                    let (s, edge) = scan_chunk(scanner, index, &bytes[start..end], 0);
-                    lock(&edges).push(edge);
-                    self.progress.inc((end - start) as u64);
-                    acc.merge(s);
+                .enumerate()
+                .fold(Stats::default, |mut acc, (index, r)| {
+                    let len = r.end - r.start;
+                    match input::map_range(file, r) {
+                        Ok(map) => {
+                            let (s, edge) = scan_chunk(scanner, index, &map, 0);
+                            lock(&edges).push(edge);
+                            acc.merge(s);
+                        }
+                        Err(e) => *lock(&error) = Some(e),
+                    }
+                    self.progress.inc(len);
                     acc
                 })
                 .reduce(Stats::default, merged)
         });
+        if let Some(e) = error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(e);
+        }
         resolve_edges(
             &mut total,
             edges.into_inner().unwrap_or_else(|p| p.into_inner()),
         );
-        total
+        Ok(total)
     }
 
     /// Scans a stream: a reader thread fills chunks, the pool scans them in whatever order

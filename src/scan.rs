@@ -50,8 +50,10 @@ impl Scanner {
     /// the input).
     pub fn scan(&self, chunk: &[u8]) -> Stats {
         let mut stats = Stats::default();
-        stats.lines = count_lines(chunk);
         stats.overlong_lines = count_overlong(chunk);
+        // Newlines are counted gap by gap, right behind the search, while the bytes are
+        // still in cache.
+        let mut newlines = 0u64;
         // The last event and where its line ended (index of its newline).
         let mut last: Option<(Event<'_>, usize)> = None;
         // While every line so far was a repeat note: where the next line must start.
@@ -64,6 +66,7 @@ impl Scanner {
             let start = memchr::memrchr(b'\n', &chunk[pos..m.start()]).map_or(pos, |i| pos + i + 1);
             let end =
                 memchr::memchr(b'\n', &chunk[m.start()..]).map_or(chunk.len(), |i| m.start() + i);
+            newlines += count_newlines(&chunk[pos..start]) + u64::from(end < chunk.len());
             let mut line = &chunk[start..end];
             if line.last() == Some(&b'\r') {
                 line = &line[..line.len() - 1];
@@ -74,6 +77,11 @@ impl Scanner {
                 parse_line(line, &self.ctx)
             };
             match parsed {
+                Line::Event(e, weight) if !self.ctx.window.contains(e.time) => {
+                    stats.outside_window += u64::from(weight);
+                    last = None;
+                    head_end = None;
+                }
                 Line::Event(e, weight) => {
                     stats.add(&e, u64::from(weight));
                     stats.event_lines += 1;
@@ -101,6 +109,8 @@ impl Scanner {
             }
             pos = end + 1;
         }
+        newlines += count_newlines(chunk.get(pos..).unwrap_or(&[]));
+        stats.lines = newlines + u64::from(chunk.last().is_some_and(|b| *b != b'\n'));
         let last_line_end = if chunk.last() == Some(&b'\n') {
             chunk.len() - 1
         } else {
@@ -117,11 +127,14 @@ impl Scanner {
     }
 }
 
-/// Lines in a chunk: newlines, plus one for a last line without a newline (memchr counts
-/// with SIMD, without stopping at each match).
+/// Newlines in a slice (memchr counts with SIMD, without stopping at each match).
+fn count_newlines(s: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', s).count() as u64
+}
+
+/// Lines in a chunk: newlines, plus one for a last line without a newline.
 pub fn count_lines(chunk: &[u8]) -> u64 {
-    let newlines = memchr::memchr_iter(b'\n', chunk).count() as u64;
-    newlines + u64::from(chunk.last().is_some_and(|b| *b != b'\n'))
+    count_newlines(chunk) + u64::from(chunk.last().is_some_and(|b| *b != b'\n'))
 }
 
 /// Lines longer than [`MAX_LINE`]. Such a line covers a whole aligned window of

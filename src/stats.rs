@@ -127,6 +127,8 @@ pub struct Stats {
     pub overlong_lines: u64,
     /// Events, counting repeats.
     pub events: u64,
+    /// Events left out because they fall outside the date window.
+    pub outside_window: u64,
     pub classes: ClassCounts,
     pub outcomes: [u64; 4],
     pub mtas: [u64; 2],
@@ -214,6 +216,7 @@ impl Stats {
         self.event_lines += other.event_lines;
         self.overlong_lines += other.overlong_lines;
         self.events += other.events;
+        self.outside_window += other.outside_window;
         for i in 0..3 {
             self.classes[i] += other.classes[i];
         }

@@ -2,11 +2,13 @@
 
 use crate::cli::{FormatArg, ScanArgs};
 use crate::cmd::{is_broken_pipe, Exit};
-use crate::input::Source;
+use crate::input::{Source, Span};
 use crate::parse::{Context, Format, YearRule};
 use crate::persistent::Rule;
-use crate::pipeline::Pipeline;
+use crate::pipeline::{InputError, Pipeline};
 use crate::report::{self, text::Summary};
+use crate::state::{self, State};
+use crate::stats::Stats;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -15,9 +17,9 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_LOG: &str = "/var/log/mail.log";
 
 /// A progress bar over input bytes on stderr, or a hidden one when stderr is not a
-/// terminal or `quiet` is set, so callers never branch.
+/// terminal, `quiet` is set or `NO_COLOR` is in the environment, so callers never branch.
 pub fn progress_bar(total: Option<u64>, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
+    if quiet || !std::io::stderr().is_terminal() || std::env::var_os("NO_COLOR").is_some() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
@@ -34,6 +36,16 @@ pub fn progress_bar(total: Option<u64>, quiet: bool) -> ProgressBar {
 
 /// Runs the command.
 pub fn run(args: &ScanArgs) -> Exit {
+    match run_checked(args) {
+        Ok(status) => status,
+        Err(message) => {
+            eprintln!("mailcodes: {message}");
+            Exit::Error
+        }
+    }
+}
+
+fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(DEFAULT_LOG)]
     } else {
@@ -41,14 +53,22 @@ pub fn run(args: &ScanArgs) -> Exit {
     };
     let sources: Vec<Source> = paths.iter().map(|p| Source::from_arg(p)).collect();
     let names: Vec<String> = sources.iter().map(Source::name).collect();
+    if args.state.is_some() && sources.contains(&Source::Stdin) {
+        return Err("--state remembers where files were read up to; it cannot be used with standard input (-)".into());
+    }
+    let tz = jiff::tz::TimeZone::system();
+    let window = crate::window::window(
+        args.since.as_deref(),
+        args.until.as_deref(),
+        args.day.as_deref(),
+        jiff::Timestamp::now(),
+        &tz,
+    )?;
     let threads = args.threads.map_or(0, usize::from);
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("mailcodes: cannot start worker threads: {e}");
-            return Exit::Error;
-        }
-    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let total_bytes: Option<u64> = sources
         .iter()
         .map(|s| match s {
@@ -65,9 +85,10 @@ pub fn run(args: &ScanArgs) -> Exit {
         },
         year: match args.year {
             Some(y) => YearRule::Fixed(y),
-            None => YearRule::NotAfter(crate::input::now()),
+            None => YearRule::not_after(crate::input::now()),
         },
         syslog_name: args.syslog_name.as_ref().map(|s| s.as_bytes().to_vec()),
+        window,
     };
     let pipeline = Pipeline {
         context,
@@ -76,8 +97,29 @@ pub fn run(args: &ScanArgs) -> Exit {
         chunk_size: args.chunk_size,
         mmap: !args.no_mmap,
     };
-    let (stats, errors) = pipeline.run(&sources);
+
+    // With --state: lock, load, and read only what is new.
+    let state = match &args.state {
+        Some(path) => {
+            let lock = state::lock(path)?;
+            Some((path, lock, State::load(path)?))
+        }
+        None => None,
+    };
+    let (mut stats, errors, new_state) = match state {
+        Some((path, lock, mut st)) => {
+            let (stats, errors) = scan_incremental(&pipeline, &sources, &mut st);
+            (stats, errors, Some((path, lock, st)))
+        }
+        None => {
+            let (stats, errors) = pipeline.run(&sources);
+            (stats, errors, None)
+        }
+    };
     bar.finish_and_clear();
+    if let Some((_, _, st)) = &new_state {
+        st.restore_evidence(&mut stats.persistent);
+    }
 
     let mut status = Exit::Success;
     for e in &errors {
@@ -88,18 +130,28 @@ pub fn run(args: &ScanArgs) -> Exit {
         min_attempts: args.min_attempts,
         min_span_secs: args.min_span,
     };
+    let mut reports_ok = true;
     if let Some(dir) = &args.out_dir {
-        if let Err(e) = write_csvs(dir, &stats, &rule) {
+        let dir = out_dir(dir, &window, &stats);
+        if let Err(e) = write_csvs(&dir, &stats, &rule) {
             eprintln!("mailcodes: cannot write reports to {}: {e}", dir.display());
             status = Exit::Error;
+            reports_ok = false;
         }
     }
     if !args.quiet {
+        let window_line = window.is_set().then(|| {
+            format!(
+                "{}; {} event(s) outside it left out",
+                window.describe(),
+                stats.outside_window
+            )
+        });
         let summary = Summary {
             inputs: &names,
             rule,
             top: args.top,
-            window: None,
+            window: window_line,
         };
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
@@ -108,13 +160,90 @@ pub fn run(args: &ScanArgs) -> Exit {
             if !is_broken_pipe(&e) {
                 eprintln!("mailcodes: cannot write the summary: {e}");
                 status = Exit::Error;
+                reports_ok = false;
             }
         }
     }
-    status
+    // The state moves on only once the reports are out: a run that fails redoes the work.
+    if let Some((path, _lock, mut st)) = new_state {
+        if reports_ok {
+            st.keep_open_evidence(&stats.persistent, stats.last);
+            st.save(path)
+                .map_err(|e| format!("{}: cannot write the state: {e}", path.display()))?;
+        } else {
+            eprintln!(
+                "mailcodes: {}: state left unchanged, so the next run reads the same lines again",
+                path.display()
+            );
+        }
+    }
+    Ok(status)
 }
 
-fn write_csvs(dir: &Path, stats: &crate::stats::Stats, rule: &Rule) -> std::io::Result<()> {
+/// Reads what is new in each file since the state was written, and records where it stopped.
+fn scan_incremental(
+    pipeline: &Pipeline<'_>,
+    sources: &[Source],
+    st: &mut State,
+) -> (Stats, Vec<InputError>) {
+    let mut total = Stats::default();
+    let mut errors = Vec::new();
+    for source in sources {
+        let Source::Path(path) = source else { continue };
+        let key = std::path::absolute(path)
+            .unwrap_or_else(|_| path.clone())
+            .display()
+            .to_string();
+        let plan = match state::plan(path, st.files.get(&key)) {
+            Ok(p) => p,
+            Err(error) => {
+                errors.push(InputError {
+                    name: source.name(),
+                    line: None,
+                    error,
+                });
+                continue;
+            }
+        };
+        if let Some(w) = &plan.warning {
+            eprintln!("mailcodes: warning: {w}");
+        }
+        let mut failed = false;
+        for piece in &plan.pieces {
+            let span = Span {
+                start: piece.start,
+                end: piece.end,
+            };
+            let (stats, err) = pipeline.scan_source(&Source::Path(piece.path.clone()), span);
+            total.merge(stats);
+            if let Some(e) = err {
+                failed = true;
+                errors.push(e);
+            }
+        }
+        if !failed {
+            st.files.insert(key, plan.after);
+        }
+    }
+    (total, errors)
+}
+
+/// The output folder, with `{date}` replaced by the window's start date (or, without a
+/// window, the date of the first event; without events, today).
+fn out_dir(dir: &Path, window: &crate::window::Window, stats: &Stats) -> PathBuf {
+    let text = dir.to_string_lossy();
+    if !text.contains("{date}") {
+        return dir.to_path_buf();
+    }
+    let date = window
+        .since
+        .map(|b| b.stamp().date_string())
+        .or_else(|| stats.first.map(|s| s.date_string()))
+        .unwrap_or_else(|| jiff::Zoned::now().date().to_string());
+    PathBuf::from(text.replace("{date}", &date))
+}
+
+fn write_csvs(dir: &Path, stats: &Stats, rule: &Rule) -> std::io::Result<()> {
     let files = report::csv::render_all(stats, rule)?;
     report::write_atomically(dir, &files)
 }

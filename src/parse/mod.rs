@@ -117,9 +117,19 @@ pub enum Format {
 pub enum YearRule {
     /// `--year`.
     Fixed(i64),
-    /// The latest year that puts the timestamp no later than this instant (seconds since
-    /// the epoch, usually the file's modification time) plus one day of slack.
-    NotAfter(i64),
+    /// The latest year that puts the timestamp no later than `reference` (seconds since
+    /// the epoch, usually the file's modification time) plus one day of slack. `year` is the
+    /// year of `reference`, kept to save the calendar arithmetic on every line; build it
+    /// with [`YearRule::not_after`].
+    NotAfter { reference: i64, year: i64 },
+}
+
+impl YearRule {
+    /// The inferring rule for a reference instant.
+    pub fn not_after(reference: i64) -> YearRule {
+        let (year, _, _) = crate::time::civil_from_days(reference.div_euclid(86_400));
+        YearRule::NotAfter { reference, year }
+    }
 }
 
 /// Everything the line parser needs to know besides the line.
@@ -129,6 +139,8 @@ pub struct Context {
     pub year: YearRule,
     /// `--syslog-name`: accept only Postfix tags that start with this name and a `/`.
     pub syslog_name: Option<Vec<u8>>,
+    /// Only events inside this window count (`--since`, `--until`, `-d`).
+    pub window: crate::window::Window,
 }
 
 impl Context {
@@ -136,8 +148,9 @@ impl Context {
     pub fn new(reference: i64) -> Context {
         Context {
             format: Format::Auto,
-            year: YearRule::NotAfter(reference),
+            year: YearRule::not_after(reference),
             syslog_name: None,
+            window: crate::window::Window::default(),
         }
     }
 
@@ -148,15 +161,11 @@ impl Context {
                 let mk = |y: i64| naive_seconds(y, month, day, sod / 3600, sod / 60 % 60, sod % 60);
                 match self.year {
                     YearRule::Fixed(y) => mk(y).map(Stamp::naive),
-                    YearRule::NotAfter(reference) => {
-                        let (ref_year, _, _) =
-                            crate::time::civil_from_days(reference.div_euclid(86_400));
-                        (0..8)
-                            .map(|back| ref_year - back)
-                            .filter_map(mk)
-                            .find(|secs| *secs <= reference + 86_400)
-                            .map(Stamp::naive)
-                    }
+                    YearRule::NotAfter { reference, year } => (0..8)
+                        .map(|back| year - back)
+                        .filter_map(mk)
+                        .find(|secs| *secs <= reference + 86_400)
+                        .map(Stamp::naive),
                 }
             }
         }

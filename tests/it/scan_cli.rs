@@ -241,7 +241,7 @@ fn empty_input_and_huge_lines() {
         .assert()
         .success();
     let mut data = b"Nov 28 06:25:13 mx postfix/smtp[2]: A1: to=<a@b.org>, relay=x, dsn=2.0.0, status=sent (250 ok)\n".to_vec();
-    data.extend(std::iter::repeat(b'x').take(3 << 20));
+    data.extend(std::iter::repeat_n(b'x', 3 << 20));
     data.extend(b"\nNov 28 06:25:14 mx postfix/smtp[2]: A2: to=<a@b.org>, relay=x, dsn=2.0.0, status=sent (250 ok)\n");
     // Whether the long line fits in one chunk or not, it is skipped and counted the same way.
     for chunk in ["65536", "8388608"] {
