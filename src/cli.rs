@@ -7,7 +7,8 @@ const EXIT_CODES: &str = "\
 Exit status:
   0  success (a closed stdout pipe, as with `| head`, is not an error)
   2  an input could not be read (missing file, corrupt gzip: the other inputs are still
-     scanned and reported), the reports could not be written, or the command line is wrong";
+     scanned and reported), the reports or the state could not be written, the state file
+     is damaged, or the command line is wrong";
 
 /// SMTP reply-code statistics from Postfix and Exim logs.
 #[derive(Debug, Parser)]
@@ -27,8 +28,11 @@ pub enum Command {
         "  mailcodes scan -o /var/lib/mailcodes/today /var/log/mail.log /var/log/mail.log.1\n",
         "  zcat /var/log/mail.log.2.gz | mailcodes scan --year 2026 -\n",
         "  mailcodes scan --format exim --min-attempts 5 --min-span 6h /var/log/exim4/mainlog\n\n",
-        "Exit status: 0 success; 2 an input could not be read, the reports could not be written,\n",
-        "or the command line is wrong (other inputs are still scanned)."
+        "  mailcodes scan -d yesterday -o /var/lib/mailcodes/{date} /var/log/mail.log.1 /var/log/mail.log\n",
+        "  mailcodes scan --state /var/lib/mailcodes/state -o /var/lib/mailcodes/{date} /var/log/mail.log\n\n",
+        "Exit status: 0 success; 2 an input could not be read (other inputs are still scanned),\n",
+        "the reports or the state could not be written, the state file is damaged, or the\n",
+        "command line is wrong."
     ))]
     Scan(ScanArgs),
     /// Explain what a reply code means, when you see it and how to fix it; two codes are

@@ -56,6 +56,12 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
     if args.state.is_some() && sources.contains(&Source::Stdin) {
         return Err("--state remembers where files were read up to; it cannot be used with standard input (-)".into());
     }
+    if args.state.is_some() && (args.until.is_some() || args.day.is_some()) {
+        return Err("--state cannot be combined with --until or -d: the state moves past every line read, so \
+                    events after the window would never be counted; use --state alone (each run counts what \
+                    was appended since the last one), or a window without --state"
+            .into());
+    }
     let tz = jiff::tz::TimeZone::system();
     let window = crate::window::window(
         args.since.as_deref(),

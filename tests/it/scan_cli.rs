@@ -400,3 +400,14 @@ fn bad_options_are_usage_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn help_documents_options_examples_and_exit_status() {
+    let out = mailcodes().args(["scan", "--help"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in ["--out-dir", "--since", "--state", "--min-span", "Examples:", "Exit status: 0 success; 2"] {
+        assert!(text.contains(needle), "scan --help lacks {needle}");
+    }
+    let out = mailcodes().arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("mailcodes "));
+}
