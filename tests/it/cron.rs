@@ -296,7 +296,12 @@ fn damaged_state_is_a_clear_error_not_a_full_reread() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("version 7"));
     // A window that ends before the log does would lose events for good.
-    let out = mailcodes().args(["scan", "-q", "-d", "yesterday", "--state"]).arg(&state).arg(&log).output().unwrap();
+    let out = mailcodes()
+        .args(["scan", "-q", "-d", "yesterday", "--state"])
+        .arg(&state)
+        .arg(&log)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--state cannot be combined"));
     // stdin cannot be tracked.

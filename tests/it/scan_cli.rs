@@ -405,7 +405,14 @@ fn bad_options_are_usage_errors() {
 fn help_documents_options_examples_and_exit_status() {
     let out = mailcodes().args(["scan", "--help"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    for needle in ["--out-dir", "--since", "--state", "--min-span", "Examples:", "Exit status: 0 success; 2"] {
+    for needle in [
+        "--out-dir",
+        "--since",
+        "--state",
+        "--min-span",
+        "Examples:",
+        "Exit status: 0 success; 2",
+    ] {
         assert!(text.contains(needle), "scan --help lacks {needle}");
     }
     let out = mailcodes().arg("--version").output().unwrap();
