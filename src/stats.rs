@@ -135,8 +135,11 @@ pub struct Stats {
     pub codes: CodeCounts,
     pub enhanced: Map<Enhanced, u64>,
     pub domains: Map<Box<[u8]>, ClassCounts>,
-    /// Local hour (seconds, see [`Stamp::hour_floor`]) → counts.
-    pub hourly: Map<i64, ClassCounts>,
+    /// Local hour (seconds, see [`Stamp::hour_floor`]) → counts; see [`Stats::hourly_sorted`].
+    hourly: Map<i64, ClassCounts>,
+    /// The hour being counted: consecutive events mostly fall in the same hour, so they are
+    /// added here and moved into `hourly` when the hour changes.
+    hour_now: Option<(i64, ClassCounts)>,
     pub first: Option<Stamp>,
     pub last: Option<Stamp>,
     pub persistent: Tracker,
@@ -188,7 +191,18 @@ impl Stats {
             }
         }
         if let Some(t) = e.time {
-            self.hourly.entry(t.hour_floor()).or_default()[c] += weight;
+            let hour = t.hour_floor();
+            match &mut self.hour_now {
+                Some((h, counts)) if *h == hour => counts[c] += weight,
+                slot => {
+                    if let Some((h, counts)) = slot.take() {
+                        add_counts(self.hourly.entry(h).or_default(), &counts);
+                    }
+                    let mut counts = [0; 3];
+                    counts[c] = weight;
+                    *slot = Some((hour, counts));
+                }
+            }
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
         }
@@ -235,11 +249,8 @@ impl Stats {
                 t[i] += v[i];
             }
         }
-        for (k, v) in other.hourly {
-            let t = self.hourly.entry(k).or_default();
-            for i in 0..3 {
-                t[i] += v[i];
-            }
+        for (k, v) in other.hourly.into_iter().chain(other.hour_now) {
+            add_counts(self.hourly.entry(k).or_default(), &v);
         }
         self.first = match (self.first, other.first) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -261,7 +272,11 @@ impl Stats {
 
     /// Hours with their counts, ascending.
     pub fn hourly_sorted(&self) -> Vec<(i64, ClassCounts)> {
-        let mut v: Vec<(i64, ClassCounts)> = self.hourly.iter().map(|(k, v)| (*k, *v)).collect();
+        let mut all = self.hourly.clone();
+        if let Some((h, counts)) = &self.hour_now {
+            add_counts(all.entry(*h).or_default(), counts);
+        }
+        let mut v: Vec<(i64, ClassCounts)> = all.into_iter().collect();
         v.sort_unstable();
         v
     }
@@ -283,6 +298,12 @@ impl Stats {
         } else {
             self.classes[c.index()] as f64 / self.events as f64
         }
+    }
+}
+
+fn add_counts(into: &mut ClassCounts, from: &ClassCounts) {
+    for (a, b) in into.iter_mut().zip(from) {
+        *a += b;
     }
 }
 

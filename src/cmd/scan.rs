@@ -62,14 +62,19 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
                     was appended since the last one), or a window without --state"
             .into());
     }
-    let tz = jiff::tz::TimeZone::system();
-    let window = crate::window::window(
-        args.since.as_deref(),
-        args.until.as_deref(),
-        args.day.as_deref(),
-        jiff::Timestamp::now(),
-        &tz,
-    )?;
+    let window = if args.since.is_some() || args.until.is_some() || args.day.is_some() {
+        // Reading the system time zone costs a walk over the zoneinfo database: only when needed.
+        let tz = jiff::tz::TimeZone::system();
+        crate::window::window(
+            args.since.as_deref(),
+            args.until.as_deref(),
+            args.day.as_deref(),
+            jiff::Timestamp::now(),
+            &tz,
+        )?
+    } else {
+        crate::window::Window::default()
+    };
     let threads = args.threads.map_or(0, usize::from);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

@@ -54,7 +54,7 @@ fn delivery(s: &[u8], outcome: Outcome) -> Body<'_> {
             recipient = orig;
         }
     }
-    let (reply, text) = if let Some(p) = find(&find::EXIM_CONFIRM, s) {
+    let (reply, text) = if let Some(p) = find::find(&find::EXIM_CONFIRM, s) {
         let v = &s[p + 4..];
         let v = &v[..memchr::memchr(b'"', v).unwrap_or(v.len())];
         (reply_at(v), v)
@@ -71,7 +71,7 @@ fn delivery(s: &[u8], outcome: Outcome) -> Body<'_> {
             None => (None, &s[p..]),
         }
     } else {
-        let t = find(&find::COLON_SPACE, s).map_or(&b""[..], |p| &s[p + 2..]);
+        let t = find::find_short(s, b": ").map_or(&b""[..], |p| &s[p + 2..]);
         (None, t)
     };
     Body {
@@ -123,7 +123,7 @@ fn rejection(msg: &[u8]) -> Option<Body<'_>> {
         } else {
             &[]
         };
-        let text = find(&find::COLON_SPACE, after).map_or(&b""[..], |q| &after[q + 2..]);
+        let text = find::find_short(after, b": ").map_or(&b""[..], |q| &after[q + 2..]);
         let reply = reply_at(text);
         return Some(Body {
             code: reply.and_then(|r| r.code),

@@ -4,7 +4,7 @@
 //! `4F9D1C2: to=<a@b>, relay=mx[1.2.3.4]:25, delay=1, dsn=4.2.2, status=deferred (host mx[1.2.3.4] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))`
 //! or `NOQUEUE: reject: RCPT from x[1.2.3.4]: 450 4.2.0 <a@b>: Recipient address rejected: Greylisted; from=<s@t> to=<a@b> proto=ESMTP helo=<x>`.
 
-use super::find::{self, find};
+use super::find;
 use super::reply::{enhanced_at, first_reply_after_colon, reply_at, Reply};
 use super::{angle_value, Body, Outcome};
 
@@ -62,7 +62,7 @@ pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
         // smtpd's before-queue content filter logs without a queue id.
         return Some(reject(r));
     }
-    let colon = find(&find::COLON_SPACE, msg)?;
+    let colon = find::find_short(msg, b": ")?;
     let qid = &msg[..colon];
     if qid.is_empty() || qid.len() > 24 || !qid.iter().all(u8::is_ascii_alphanumeric) {
         return None;
@@ -81,10 +81,10 @@ pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
 
 /// `to=<` has been taken: `addr>, [orig_to=<…>, ]relay=…, dsn=…, status=WORD (text)`.
 fn delivery(r: &[u8]) -> Option<Body<'_>> {
-    let addr_end = find(&find::ADDR_END, r)?;
+    let addr_end = find::find_short(r, b">, ")?;
     let recipient = &r[..addr_end];
     let after = &r[addr_end..];
-    let st = find(&find::STATUS, after)?;
+    let st = find::find(&find::STATUS, after)?;
     let status_and_text = &after[st + 9..];
     let word_end = memchr::memchr(b' ', status_and_text).unwrap_or(status_and_text.len());
     let word = &status_and_text[..word_end];
@@ -98,8 +98,8 @@ fn delivery(r: &[u8]) -> Option<Body<'_>> {
         (b"expired", Outcome::Bounced),
     ];
     let outcome = WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word))?.1;
-    let dsn =
-        find(&find::DSN, &after[..st]).and_then(|p| enhanced_at(&after[p + 6..st]).map(|(e, _)| e));
+    let dsn = find::find(&find::DSN, &after[..st])
+        .and_then(|p| enhanced_at(&after[p + 6..st]).map(|(e, _)| e));
     let mut text = status_and_text.get(word_end + 1..).unwrap_or(&[]);
     if let Some(inner) = text.strip_prefix(b"(") {
         text = match memchr::memrchr(b')', inner) {
@@ -125,7 +125,7 @@ fn status_reply(text: &[u8]) -> Option<Reply<'_>> {
         return Some(r);
     }
     for marker in [&find::SAID, &find::REFUSED] {
-        if let Some(p) = find(marker, text) {
+        if let Some(p) = find::find(marker, text) {
             if let Some(r) = reply_at(&text[p + marker.needle().len()..]) {
                 return Some(r);
             }
@@ -137,7 +137,7 @@ fn status_reply(text: &[u8]) -> Option<Reply<'_>> {
 /// After `reject: `: `RCPT from host[ip]: 450 4.2.0 …; from=<s> to=<r> proto=… helo=<h>`,
 /// or cleanup's `header Subject: … from host[ip]; from=<s> to=<r> proto=… helo=<h>: 5.7.1 text`.
 fn reject(r: &[u8]) -> Body<'_> {
-    let tail_at = find(&find::TAIL_FROM, r).or_else(|| find(&find::TAIL_TO, r));
+    let tail_at = find::find_short(r, b"; from=<").or_else(|| find::find_short(r, b"; to=<"));
     let recipient = tail_at
         .and_then(|t| angle_value(&r[t..], b"to=<"))
         .unwrap_or(&[]);
@@ -145,7 +145,7 @@ fn reject(r: &[u8]) -> Body<'_> {
     let (reply, text) = if content_check {
         // The reply follows the envelope details: `…helo=<h>: 5.7.1 Message content rejected`.
         let after = tail_at.map_or(r, |t| &r[t..]);
-        let text = find(&find::COLON_SPACE, after).map_or(&b""[..], |p| &after[p + 2..]);
+        let text = find::find_short(after, b": ").map_or(&b""[..], |p| &after[p + 2..]);
         (reply_at(text), text)
     } else {
         let head = tail_at.map_or(r, |t| &r[..t]);
@@ -153,7 +153,7 @@ fn reject(r: &[u8]) -> Body<'_> {
             Some(rep) => (Some(rep), rep.text),
             None => (
                 None,
-                find(&find::COLON_SPACE, head).map_or(head, |p| &head[p + 2..]),
+                find::find_short(head, b": ").map_or(head, |p| &head[p + 2..]),
             ),
         }
     };

@@ -161,7 +161,7 @@ pub struct Reply<'a> {
 /// Finds the first `": "` in `s` that is followed by a reply, and returns that reply.
 pub fn first_reply_after_colon(s: &[u8]) -> Option<Reply<'_>> {
     let mut from = 0;
-    while let Some(p) = super::find::find(&super::find::COLON_SPACE, &s[from..]) {
+    while let Some(p) = super::find::find_short(&s[from..], b": ") {
         let at = from + p + 2;
         if let Some(r) = reply_at(&s[at..]) {
             return Some(r);
