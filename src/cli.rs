@@ -73,7 +73,7 @@ pub struct ScanArgs {
     #[arg(short = 'o', long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// Which log format to accept.
+    /// Which log format to accept. Example: --format exim
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
     pub format: FormatArg,
 
@@ -87,36 +87,38 @@ pub struct ScanArgs {
     #[arg(long, value_name = "NAME")]
     pub syslog_name: Option<String>,
 
-    /// No text summary on stdout (CSV files are still written with --out-dir).
+    /// No text summary on stdout (CSV files are still written with --out-dir). Example: -q -o /tmp/report
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Worker threads. Default: all cores.
+    /// Worker threads. Default: all cores. Example: -j 1
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
     /// A recipient is a persistent 450 failure after at least N mailbox 450 replies…
+    /// Example: --min-attempts 5
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
     pub min_attempts: u64,
 
-    /// …whose first and last are at least this far apart: 30m, 1h, 6h, 2d.
+    /// …whose first and last are at least this far apart: 30m, 1h, 6h, 2d. Example: --min-span 6h
     #[arg(long, value_name = "SPAN", default_value = "1h", value_parser = parse_span_arg)]
     pub min_span: i64,
 
-    /// Rows in each top list of the summary.
+    /// Rows in each top list of the summary. Example: --top 20
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
 
     /// Only count events at or after T: YYYY-MM-DD (local midnight), an RFC 3339 date-time
     /// (2026-11-28T06:00:00+01:00), today, yesterday, or a span back from now (24h, 7d).
+    /// Example: --since 24h
     #[arg(long, value_name = "T")]
     pub since: Option<String>,
 
-    /// Only count events before T (same forms as --since).
+    /// Only count events before T (same forms as --since). Example: --until today
     #[arg(long, value_name = "T")]
     pub until: Option<String>,
 
-    /// One whole day: today or yesterday (or YYYY-MM-DD), as pflogsumm's -d.
+    /// One whole day: today or yesterday (or YYYY-MM-DD), as pflogsumm's -d. Example: -d yesterday
     #[arg(short = 'd', long = "day", value_name = "DAY", conflicts_with_all = ["since", "until"])]
     pub day: Option<String>,
 

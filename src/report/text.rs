@@ -161,13 +161,28 @@ fn persistent<W: Write>(w: &mut W, s: &Stats, opts: &Summary<'_>) -> io::Result<
         opts.rule.min_attempts,
         crate::time::format_span(opts.rule.min_span_secs)
     )?;
-    for p in stuck.iter().take(opts.top) {
+    let shown: Vec<_> = stuck
+        .iter()
+        .take(opts.top)
+        .map(|p| (clean_text(p.recipient), p))
+        .collect();
+    let width = shown
+        .iter()
+        .map(|(r, _)| r.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48);
+    let digits = shown
+        .iter()
+        .map(|(_, p)| p.evidence.attempts.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for (recipient, p) in &shown {
         let e = p.evidence;
         let since = e.first_mailbox.map(|t| t.to_string()).unwrap_or_default();
         writeln!(
             w,
-            "    {}  {} attempts since {since}  {}",
-            clean_text(p.recipient),
+            "    {recipient:<width$}  {:>digits$} attempts since {since}  {}",
             e.attempts,
             p.reason.label()
         )?;

@@ -352,3 +352,43 @@ fn concurrent_runs_on_one_state_do_not_count_twice() {
         .unwrap()
         .starts_with("mailcodes-state\t1\n"));
 }
+
+#[test]
+fn windows_over_new_year_with_inferred_years() {
+    // Classic syslog has no year: it is inferred from the file's modification time, so the
+    // December lines belong to 2026 and the January lines to 2027.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("mail.log");
+    std::fs::write(
+        &log,
+        "Dec 31 23:59:59 mx postfix/smtp[1]: A1: to=<a@x.org>, relay=x[192.0.2.1]:25, delay=1, dsn=2.0.0, status=sent (250 ok)\n\
+         Jan  1 00:00:00 mx postfix/smtp[1]: A2: to=<a@x.org>, relay=x[192.0.2.1]:25, delay=1, dsn=5.1.1, status=bounced (550 5.1.1 no)\n\
+         Jan  1 00:00:01 mx postfix/smtp[1]: A3: to=<a@x.org>, relay=x[192.0.2.1]:25, delay=1, dsn=4.2.2, status=deferred (450 4.2.2 full)\n",
+    )
+    .unwrap();
+    let mtime = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_798_804_800); // 2027-01-02T00:00:00Z
+    std::fs::File::options()
+        .write(true)
+        .open(&log)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let run = |args: &[&str]| {
+        let out = dir.path().join(args.join("_").replace(['/', ':'], "-"));
+        mailcodes()
+            .env("TZ", "UTC")
+            .args(["scan", "-q", "-o"])
+            .arg(&out)
+            .args(args)
+            .arg(&log)
+            .assert()
+            .success();
+        classes(&out)
+    };
+    assert_eq!(
+        run(&["--since", "2026-12-31", "--until", "2027-01-01"]),
+        [1, 0, 0]
+    );
+    assert_eq!(run(&["-d", "2027-01-01"]), [0, 1, 1]);
+    assert_eq!(run(&["--since", "2027-01-01T00:00:01"]), [0, 1, 0]);
+}
