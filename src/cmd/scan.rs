@@ -137,6 +137,11 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
         eprintln!("mailcodes: {e}");
         status = Exit::Error;
     }
+    // No input could be opened at all: an all-zero report would only hide the error (and
+    // overwrite yesterday's files), so there is none.
+    if !sources.is_empty() && errors.iter().filter(|e| e.line.is_none()).count() >= sources.len() {
+        return Ok(Exit::Error);
+    }
     let rule = Rule {
         min_attempts: args.min_attempts,
         min_span_secs: args.min_span,

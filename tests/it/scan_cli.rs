@@ -163,6 +163,27 @@ fn missing_file_is_reported_and_others_still_scanned() {
 }
 
 #[test]
+fn no_readable_input_writes_no_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mailcodes()
+        .args(["scan", "-o"])
+        .arg(dir.path().join("out"))
+        .arg("/nonexistent/mail.log")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        out.stdout.is_empty(),
+        "no summary when nothing could be read"
+    );
+    assert!(
+        !dir.path().join("out").exists(),
+        "no all-zero CSV files either"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/mail.log: No such file"));
+}
+
+#[test]
 fn gzip_is_detected_by_content_and_truncation_is_an_error() {
     let plain = std::fs::read(fixture("sample/postfix-mail.log")).unwrap();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
