@@ -112,6 +112,17 @@ fn clock(t: u64) -> (usize, u64, u64, u64, u64) {
     (month, day + 1, t / 3600 % 24, t / 60 % 60, t % 60)
 }
 
+/// A client address outside the private ranges' shape: `a.b.c.d`.
+fn client_ip(r: &mut Rng) -> String {
+    format!(
+        "{}.{}.{}.{}",
+        1 + r.below(223),
+        r.below(256),
+        r.below(256),
+        1 + r.below(254)
+    )
+}
+
 fn qid(r: &mut Rng) -> String {
     format!("{:010X}", r.next() & 0xff_ffff_ffff)
 }
@@ -145,13 +156,7 @@ fn postfix_message<W: Write>(w: &mut W, r: &mut Rng, t: u64) -> io::Result<()> {
     let ts = format!("{} {d:2} {h:02}:{mi:02}:{s:02}", MONTHS[mo]);
     let host = r.pick(HOSTS);
     let pid = 1000 + r.below(30_000);
-    let ip = format!(
-        "{}.{}.{}.{}",
-        1 + r.below(223),
-        r.below(256),
-        r.below(256),
-        1 + r.below(254)
-    );
+    let ip = client_ip(r);
     let client = format!("client{}.{}", r.below(5000), r.pick(DOMAINS));
     let mut rcpt = recipient(r);
     let id = qid(r);
@@ -226,13 +231,7 @@ fn postfix_message<W: Write>(w: &mut W, r: &mut Rng, t: u64) -> io::Result<()> {
 fn exim_message<W: Write>(w: &mut W, r: &mut Rng, t: u64) -> io::Result<()> {
     let (mo, d, h, mi, s) = clock(t);
     let ts = format!("2026-{:02}-{d:02} {h:02}:{mi:02}:{s:02}", mo + 1);
-    let ip = format!(
-        "{}.{}.{}.{}",
-        1 + r.below(223),
-        r.below(256),
-        r.below(256),
-        1 + r.below(254)
-    );
+    let ip = client_ip(r);
     let client = format!("client{}.{}", r.below(5000), r.pick(DOMAINS));
     let rcpt = recipient(r);
     let id = exim_id(r);

@@ -39,25 +39,18 @@ fn append(path: &Path, text: &str) {
 }
 
 fn classes(dir: &Path) -> [u64; 3] {
-    let text = std::fs::read_to_string(dir.join("classes.csv")).unwrap();
     let mut out = [0; 3];
-    for (i, row) in csv::Reader::from_reader(text.as_bytes())
-        .records()
-        .enumerate()
-    {
-        out[i] = row.unwrap()[1].parse().unwrap();
+    for (i, row) in crate::csv_rows(&dir.join("classes.csv")).iter().enumerate() {
+        out[i] = row[1].parse().unwrap();
     }
     out
 }
 
+/// `(recipient, attempts, first_seen)` of persistent_450.csv.
 fn persistent(dir: &Path) -> Vec<(String, String, String)> {
-    let text = std::fs::read_to_string(dir.join("persistent_450.csv")).unwrap();
-    csv::Reader::from_reader(text.as_bytes())
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            (r[0].to_string(), r[1].to_string(), r[2].to_string())
-        })
+    crate::csv_rows(&dir.join("persistent_450.csv"))
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone(), r[2].clone()))
         .collect()
 }
 
@@ -276,42 +269,31 @@ fn damaged_state_is_a_clear_error_not_a_full_reread() {
     let log = dir.path().join("mail.log");
     append(&log, &night(1, "D1"));
     let state = dir.path().join("state");
+    let run = |extra: &[&str], input: &Path| {
+        mailcodes()
+            .args(["scan", "-q"])
+            .args(extra)
+            .arg("--state")
+            .arg(&state)
+            .arg(input)
+            .output()
+            .unwrap()
+    };
     std::fs::write(&state, "mailcodes-state\t1\ninput\tnonsense\n").unwrap();
-    let out = mailcodes()
-        .args(["scan", "-q", "--state"])
-        .arg(&state)
-        .arg(&log)
-        .output()
-        .unwrap();
+    let out = run(&[], &log);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("state") && err.contains("line 2"), "{err}");
     std::fs::write(&state, "mailcodes-state\t7\n").unwrap();
-    let out = mailcodes()
-        .args(["scan", "-q", "--state"])
-        .arg(&state)
-        .arg(&log)
-        .output()
-        .unwrap();
+    let out = run(&[], &log);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("version 7"));
     // A window that ends before the log does would lose events for good.
-    let out = mailcodes()
-        .args(["scan", "-q", "-d", "yesterday", "--state"])
-        .arg(&state)
-        .arg(&log)
-        .output()
-        .unwrap();
+    let out = run(&["-d", "yesterday"], &log);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--state cannot be combined"));
     // stdin cannot be tracked.
-    let out = mailcodes()
-        .args(["scan", "-q", "--state"])
-        .arg(&state)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(run(&[], Path::new("-")).status.code(), Some(2));
 }
 
 #[test]

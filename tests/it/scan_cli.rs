@@ -334,13 +334,9 @@ fn persistent_rows(args: &[&str]) -> Vec<(String, String, String)> {
         .arg(fixture("persistent/mixed.log"))
         .assert()
         .success();
-    let text = std::fs::read_to_string(dir.path().join("persistent_450.csv")).unwrap();
-    csv::Reader::from_reader(text.as_bytes())
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            (r[0].to_string(), r[1].to_string(), r[4].to_string())
-        })
+    crate::csv_rows(&dir.path().join("persistent_450.csv"))
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone(), r[4].clone()))
         .collect()
 }
 
