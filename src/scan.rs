@@ -11,7 +11,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 /// Longest line that is parsed (1 MiB); longer lines are skipped and counted as over-long.
 pub const MAX_LINE: usize = 1 << 20;
 
-/// Literals that every event line (and every repeat note) contains.
+/// Literals that every event line (and every repeat note) contains. (Fewer literals are not
+/// faster: with only the Postfix ones, aho-corasick picks another prefilter and the scan of
+/// the benchmark log took 60 % longer.)
 const CANDIDATES: &[&str] = &[
     "status=",
     "reject:",
