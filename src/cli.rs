@@ -134,8 +134,17 @@ pub struct ScanArgs {
     pub no_mmap: bool,
 
     /// Bytes per parallel chunk (for tests and benchmarks).
-    #[arg(long, hide = true, value_name = "BYTES", default_value_t = crate::pipeline::CHUNK_SIZE)]
+    #[arg(long, hide = true, value_name = "BYTES", default_value_t = crate::pipeline::CHUNK_SIZE, value_parser = chunk_size_arg)]
     pub chunk_size: usize,
+}
+
+fn chunk_size_arg(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 64 => Ok(n),
+        _ => Err(format!(
+            "'{s}' is not a chunk size: give a number of bytes, at least 64"
+        )),
+    }
 }
 
 fn parse_span_arg(s: &str) -> Result<i64, String> {
