@@ -94,14 +94,16 @@ pub fn basic_at(s: &[u8]) -> Option<(u16, &[u8])> {
 
 /// Parses 1–3 digits at the start of `s`.
 fn number(s: &[u8]) -> Option<(u16, usize)> {
-    let n = s.iter().take(4).take_while(|b| b.is_ascii_digit()).count();
-    if n == 0 || n > 3 {
-        return None;
+    let mut v = 0u16;
+    let mut n = 0;
+    while let Some(d) = s.get(n).filter(|b| b.is_ascii_digit()) {
+        if n == 3 {
+            return None;
+        }
+        v = v * 10 + u16::from(d - b'0');
+        n += 1;
     }
-    let v = s[..n]
-        .iter()
-        .fold(0u16, |a, b| a * 10 + u16::from(b - b'0'));
-    Some((v, n))
+    (n > 0).then_some((v, n))
 }
 
 /// An enhanced code `c.s.d` (class 2, 4 or 5; subject and detail of 1–3 digits) at the start
