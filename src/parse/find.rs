@@ -12,7 +12,6 @@ macro_rules! needles {
 
 needles! {
     STATUS = b", status=";
-    DSN = b", dsn=";
     SAID = b" said: ";
     REFUSED = b"refused to talk to me: ";
     EXIM_CONFIRM = b" C=\"";

@@ -98,8 +98,10 @@ fn delivery(r: &[u8]) -> Option<Body<'_>> {
         (b"expired", Outcome::Bounced),
     ];
     let outcome = WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word))?.1;
-    let dsn = find::find(&find::DSN, &after[..st])
-        .and_then(|p| enhanced_at(&after[p + 6..st]).map(|(e, _)| e));
+    // `dsn=` is the field just before `status=`.
+    let before = &after[st.saturating_sub(24)..st];
+    let dsn =
+        rfind_short(before, b", dsn=").and_then(|p| enhanced_at(&before[p + 6..]).map(|(e, _)| e));
     let mut text = status_and_text.get(word_end + 1..).unwrap_or(&[]);
     if let Some(inner) = text.strip_prefix(b"(") {
         text = match memchr::memrchr(b')', inner) {
@@ -118,11 +120,24 @@ fn delivery(r: &[u8]) -> Option<Body<'_>> {
     })
 }
 
+/// The last position of `needle` in a short `hay`.
+fn rfind_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    (0..=hay.len().checked_sub(needle.len())?)
+        .rev()
+        .find(|&i| hay[i..].starts_with(needle))
+}
+
 /// Where a reply stands in a status text: at its start (`250 2.0.0 Ok`), after `said: `,
 /// or after `refused to talk to me: `.
 fn status_reply(text: &[u8]) -> Option<Reply<'_>> {
     if let Some(r) = reply_at(text).filter(|r| r.code.is_some()) {
         return Some(r);
+    }
+    // `host NAME[ADDR] said: 450 …`: the rare `]` leads a cheap search.
+    if let Some(p) = find::find_short(text, b"] said: ") {
+        if let Some(r) = reply_at(&text[p + 8..]) {
+            return Some(r);
+        }
     }
     for marker in [&find::SAID, &find::REFUSED] {
         if let Some(p) = find::find(marker, text) {
