@@ -166,7 +166,7 @@ fn token(s: &[u8]) -> Option<(&[u8], &[u8])> {
     if s.is_empty() {
         return None;
     }
-    let end = memchr::memchr(b' ', s).unwrap_or(s.len());
+    let end = s.iter().position(|b| *b == b' ').unwrap_or(s.len());
     Some((&s[..end], s.get(end + 1..).unwrap_or(&[])))
 }
 
@@ -183,18 +183,28 @@ fn repeat(s: &[u8]) -> Option<u32> {
 /// After a syslog timestamp: `host tag[pid]: message`.
 fn syslog_rest(s: &[u8]) -> Option<(Source<'_>, &[u8])> {
     let (_host, rest) = token(s)?;
-    if let Some(n) = repeat(rest) {
-        return Some((Source::Repeat(n), &[]));
+    if rest.first() == Some(&b'l') {
+        if let Some(n) = repeat(rest) {
+            return Some((Source::Repeat(n), &[]));
+        }
     }
-    let end = rest.iter().position(|b| *b == b':' || *b == b' ')?;
-    if rest[end] != b':' || end == 0 {
+    // The tag runs to the first `:` (a space first means there is no tag); its name ends
+    // at the `[` of the pid. One pass, as these are short.
+    let mut name_end = None;
+    let mut end = 0;
+    loop {
+        match *rest.get(end)? {
+            b':' => break,
+            b' ' => return None,
+            b'[' if name_end.is_none() => name_end = Some(end),
+            _ => {}
+        }
+        end += 1;
+    }
+    if end == 0 {
         return None;
     }
-    let tag = &rest[..end];
-    let name = match memchr::memchr(b'[', tag) {
-        Some(b) => &tag[..b],
-        None => tag,
-    };
+    let name = &rest[..name_end.unwrap_or(end)];
     let mut msg = rest.get(end + 1..).unwrap_or(&[]);
     msg = msg.strip_prefix(b" ").unwrap_or(msg);
     if msg.starts_with(b"[ID ") {
