@@ -194,15 +194,10 @@ impl Tracker {
         if !(is_450 || greylist || success) {
             return;
         }
-        self.scratch.clear();
-        self.scratch
-            .extend(ev.recipient.iter().map(u8::to_ascii_lowercase));
-        let evidence = match self.recipients.get_mut(self.scratch.as_slice()) {
+        let key = crate::stats::lowercase_key(ev.recipient, &mut self.scratch);
+        let evidence = match self.recipients.get_mut(key) {
             Some(e) => e,
-            None => self
-                .recipients
-                .entry(self.scratch.clone().into_boxed_slice())
-                .or_default(),
+            None => self.recipients.entry(key.into()).or_default(),
         };
         if success {
             evidence.last_success = max_opt(evidence.last_success, Some(time));

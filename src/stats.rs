@@ -176,16 +176,13 @@ impl Stats {
         if let Some(at) = memchr::memrchr(b'@', e.recipient) {
             let domain = &e.recipient[at + 1..];
             if !domain.is_empty() {
-                self.scratch.clear();
-                self.scratch
-                    .extend(domain.iter().map(u8::to_ascii_lowercase));
-                match self.domains.get_mut(self.scratch.as_slice()) {
+                let key = lowercase_key(domain, &mut self.scratch);
+                match self.domains.get_mut(key) {
                     Some(counts) => counts[c] += weight,
                     None => {
                         let mut counts = [0; 3];
                         counts[c] = weight;
-                        self.domains
-                            .insert(self.scratch.clone().into_boxed_slice(), counts);
+                        self.domains.insert(key.into(), counts);
                     }
                 }
             }
@@ -299,6 +296,17 @@ impl Stats {
             self.classes[c.index()] as f64 / self.events as f64
         }
     }
+}
+
+/// `bytes` in ASCII lower case: itself when it has no upper-case letter (the common case,
+/// no copy), else a lower-cased copy in `scratch`.
+pub(crate) fn lowercase_key<'a>(bytes: &'a [u8], scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    if !bytes.iter().any(u8::is_ascii_uppercase) {
+        return bytes;
+    }
+    scratch.clear();
+    scratch.extend(bytes.iter().map(u8::to_ascii_lowercase));
+    scratch
 }
 
 fn add_counts(into: &mut ClassCounts, from: &ClassCounts) {
