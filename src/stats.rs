@@ -162,10 +162,7 @@ impl Stats {
         let c = e.class.index();
         self.events += weight;
         self.classes[c] += weight;
-        self.outcomes[Outcome::ALL
-            .iter()
-            .position(|o| *o == e.outcome)
-            .unwrap_or(0)] += weight;
+        self.outcomes[e.outcome.index()] += weight;
         self.mtas[usize::from(e.mta == Mta::Exim)] += weight;
         if let Some(code) = e.code {
             self.codes.add(code, weight);
@@ -280,7 +277,7 @@ impl Stats {
 
     /// Count of one outcome.
     pub fn outcome(&self, o: Outcome) -> u64 {
-        self.outcomes[Outcome::ALL.iter().position(|x| *x == o).unwrap_or(0)]
+        self.outcomes[o.index()]
     }
 
     /// Whether this chunk is so far only `last message repeated` lines (or empty).

@@ -43,6 +43,11 @@ impl Outcome {
         Outcome::Rejected,
     ];
 
+    /// Index into `[u64; 4]` counters, in the order of [`Outcome::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The class an outcome implies when the line carries no code.
     pub fn default_class(self) -> Class {
         match self {
