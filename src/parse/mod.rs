@@ -288,46 +288,20 @@ mod tests {
         // File last written 2027-01-02: December lines are from 2026, January lines from 2027.
         let reference = crate::time::days_from_civil(2027, 1, 2) * 86_400;
         let ctx = Context::new(reference);
-        let dec = ctx
-            .resolve(RawTime::NoYear {
-                month: 12,
-                day: 31,
-                sod: 0,
-            })
-            .unwrap();
-        let jan = ctx
-            .resolve(RawTime::NoYear {
-                month: 1,
-                day: 1,
-                sod: 0,
-            })
-            .unwrap();
-        assert_eq!(dec.to_string(), "2026-12-31T00:00:00");
-        assert_eq!(jan.to_string(), "2027-01-01T00:00:00");
+        let at = |ctx: &Context, month, day, sod| {
+            ctx.resolve(RawTime::NoYear { month, day, sod })
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(at(&ctx, 12, 31, 0), "2026-12-31T00:00:00");
+        assert_eq!(at(&ctx, 1, 1, 0), "2027-01-01T00:00:00");
         // Feb 29 finds the last leap year that is not in the future.
-        let feb = ctx
-            .resolve(RawTime::NoYear {
-                month: 2,
-                day: 29,
-                sod: 0,
-            })
-            .unwrap();
-        assert_eq!(feb.to_string(), "2024-02-29T00:00:00");
+        assert_eq!(at(&ctx, 2, 29, 0), "2024-02-29T00:00:00");
         let fixed = Context {
             year: YearRule::Fixed(2020),
             ..ctx
         };
-        assert_eq!(
-            fixed
-                .resolve(RawTime::NoYear {
-                    month: 3,
-                    day: 1,
-                    sod: 61
-                })
-                .unwrap()
-                .to_string(),
-            "2020-03-01T00:01:01"
-        );
+        assert_eq!(at(&fixed, 3, 1, 61), "2020-03-01T00:01:01");
     }
 
     #[test]

@@ -435,3 +435,63 @@ fn help_documents_options_examples_and_exit_status() {
     let out = mailcodes().arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("mailcodes "));
 }
+
+/// The event lines of fixtures/real/expected.tsv (real lines), with their style.
+fn real_event_lines() -> Vec<(String, String)> {
+    let table = std::fs::read_to_string(fixture("real/expected.tsv")).unwrap();
+    table
+        .lines()
+        .skip(1)
+        .map(|row| row.splitn(8, '\t').collect::<Vec<_>>())
+        .filter(|c| c[5] != "none")
+        .map(|c| (c[1].to_string(), c[7].to_string()))
+        .collect()
+}
+
+fn events_in(args: &[&str], input: &str) -> u64 {
+    let out = mailcodes()
+        .args(["scan", "--year", "2020"])
+        .args(args)
+        .arg("-")
+        .write_stdin(input.to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("events"))
+        .unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn format_and_syslog_name_select_lines() {
+    let lines = real_event_lines();
+    let all: String = lines.iter().map(|(_, l)| format!("{l}\n")).collect();
+    let exim = lines
+        .iter()
+        .filter(|(style, _)| style.starts_with("exim"))
+        .count() as u64;
+    let total = lines.len() as u64;
+    assert_eq!(events_in(&[], &all), total);
+    assert_eq!(events_in(&["--format", "exim"], &all), exim);
+    assert_eq!(events_in(&["--format", "postfix"], &all), total - exim);
+    // Multi-instance Postfix: only the instance named (6 real lines of postfix-239.58.50.50).
+    assert_eq!(
+        events_in(&["--syslog-name", "postfix-239.58.50.50"], &all),
+        6 + exim
+    );
+    assert_eq!(
+        events_in(
+            &[
+                "--format",
+                "postfix",
+                "--syslog-name",
+                "postfix-239.58.50.50"
+            ],
+            &all
+        ),
+        6
+    );
+}
