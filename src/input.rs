@@ -61,8 +61,6 @@ pub struct Opened {
     /// Seconds since the epoch that no timestamp in the input should be later than (the
     /// file's modification time; now for stdin). Used to infer missing years.
     pub reference_time: i64,
-    /// Size in bytes, when known (for the progress bar).
-    pub size: Option<u64>,
     pub gzip: bool,
 }
 
@@ -136,8 +134,8 @@ pub fn open(
     counter: impl FnMut(usize) + Send + 'static,
 ) -> io::Result<Opened> {
     let mut skip = span.start;
-    let (raw, reference_time, size): (Box<dyn Read + Send>, i64, Option<u64>) = match source {
-        Source::Stdin => (Box::new(io::stdin()), now(), None),
+    let (raw, reference_time): (Box<dyn Read + Send>, i64) = match source {
+        Source::Stdin => (Box::new(io::stdin()), now()),
         Source::Path(p) => {
             let mut f = File::open(p)?;
             let meta = f.metadata()?;
@@ -161,7 +159,6 @@ pub fn open(
                 return Ok(Opened {
                     content,
                     reference_time: mtime,
-                    size: Some(meta.len()),
                     gzip: false,
                 });
             }
@@ -171,7 +168,7 @@ pub fn open(
             } else {
                 f.seek(SeekFrom::Start(0))?;
             }
-            (Box::new(f), mtime, Some(meta.len()))
+            (Box::new(f), mtime)
         }
     };
     let mut buffered = BufReader::with_capacity(
@@ -202,7 +199,6 @@ pub fn open(
     Ok(Opened {
         content: Content::Stream(reader),
         reference_time,
-        size,
         gzip,
     })
 }

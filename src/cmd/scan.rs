@@ -139,7 +139,12 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
     }
     // No input could be opened at all: an all-zero report would only hide the error (and
     // overwrite yesterday's files), so there is none.
-    if !sources.is_empty() && errors.iter().filter(|e| e.line.is_none()).count() >= sources.len() {
+    let unopened: std::collections::HashSet<&str> = errors
+        .iter()
+        .filter(|e| e.line.is_none())
+        .map(|e| e.name.as_str())
+        .collect();
+    if names.iter().all(|n| unopened.contains(n.as_str())) {
         return Ok(Exit::Error);
     }
     let rule = Rule {
