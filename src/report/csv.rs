@@ -77,10 +77,17 @@ pub fn enhanced<W: Write>(w: W, s: &Stats) -> io::Result<()> {
     flush(w)
 }
 
-/// The domains sorted by total descending, then name.
+/// The domains sorted by total descending, then name. Domains that read the same once
+/// cleaned (invalid UTF-8, control characters) share one row.
 pub fn sorted_domains(s: &Stats) -> Vec<(String, [u64; 3])> {
-    let mut rows: Vec<(String, [u64; 3])> =
-        s.domains.iter().map(|(k, v)| (clean_text(k), *v)).collect();
+    let mut merged: std::collections::HashMap<String, [u64; 3]> = std::collections::HashMap::new();
+    for (k, v) in &s.domains {
+        let row = merged.entry(clean_text(k)).or_default();
+        for i in 0..3 {
+            row[i] += v[i];
+        }
+    }
+    let mut rows: Vec<(String, [u64; 3])> = merged.into_iter().collect();
     rows.sort_by(|a, b| {
         b.1.iter()
             .sum::<u64>()

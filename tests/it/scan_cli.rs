@@ -495,3 +495,33 @@ fn format_and_syslog_name_select_lines() {
         6
     );
 }
+
+#[test]
+fn domains_that_read_the_same_share_a_row() {
+    // Two invalid byte sequences both become U+FFFD: one row, counts added.
+    let mut log = Vec::new();
+    for bad in [&b"\xff"[..], b"\xfe"] {
+        log.extend_from_slice(b"Nov 28 06:25:13 mx postfix/smtp[2]: A1: to=<a@x");
+        log.extend_from_slice(bad);
+        log.extend_from_slice(b".org>, relay=x, delay=1, dsn=2.0.0, status=sent (250 ok)\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    mailcodes()
+        .args(["scan", "-q", "--year", "2026", "-o"])
+        .arg(dir.path())
+        .arg("-")
+        .write_stdin(log)
+        .assert()
+        .success();
+    let rows = crate::csv_rows(&dir.path().join("domains.csv"));
+    assert_eq!(
+        rows,
+        vec![vec![
+            "x\u{fffd}.org".to_string(),
+            "2".into(),
+            "0".into(),
+            "0".into(),
+            "2".into()
+        ]]
+    );
+}
