@@ -8,8 +8,8 @@
 
 use crate::input::{self, Chunker, Content, Source, Span};
 use crate::parse::Context;
-use crate::scan::{Scanner, MAX_LINE};
-use crate::stats::{Stats, Tail};
+use crate::scan::{resolve_edges, Edge, Scanner, MAX_LINE};
+use crate::stats::Stats;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::io::{self, Read};
@@ -82,17 +82,13 @@ impl Pipeline<'_> {
             ctx.year = crate::parse::YearRule::not_after(opened.reference_time);
         }
         let scanner = Scanner::new(ctx);
-        let (mut stats, error) = match opened.content {
+        let (stats, error) = match opened.content {
             Content::Mapped(file, range) => match self.scan_mapped(&file, range, &scanner) {
                 Ok(stats) => (stats, None),
                 Err(e) => (Stats::default(), Some(e)),
             },
             Content::Stream(reader) => self.scan_reader(reader, &scanner),
         };
-        // Repeat notes never reach across files.
-        stats.tail = Tail::Other;
-        stats.head_repeat = 0;
-        stats.head_repeat_lines = 0;
         let error = error.map(|e| {
             let message = if opened.gzip {
                 format!("corrupt gzip stream: {e}")
@@ -206,52 +202,17 @@ impl Pipeline<'_> {
     }
 }
 
-/// Scans one chunk and sets aside what belongs to its neighbours. Everything left in the
-/// returned [`Stats`] merges in any order, so workers fold chunks as they come.
+/// Scans one chunk; over-long lines the reader skipped before it count as lines read.
 fn scan_chunk(scanner: &Scanner, index: usize, bytes: &[u8], overlong: u64) -> (Stats, Edge) {
-    let mut s = scanner.scan(bytes);
+    let (mut s, edge) = scanner.scan_part(bytes, index);
     s.lines += overlong;
     s.overlong_lines += overlong;
-    let edge = Edge {
-        index,
-        head_repeat: std::mem::take(&mut s.head_repeat),
-        head_repeat_lines: std::mem::take(&mut s.head_repeat_lines),
-        tail: std::mem::take(&mut s.tail),
-    };
     (s, edge)
 }
 
 fn merged(mut a: Stats, b: Stats) -> Stats {
     a.merge(b);
     a
-}
-
-/// Applies `last message repeated` notes at chunk starts to the last line of the chunk
-/// before, in input order.
-fn resolve_edges(total: &mut Stats, mut edges: Vec<Edge>) {
-    edges.sort_unstable_by_key(|e| e.index);
-    let mut previous: Option<Box<crate::stats::OwnedEvent>> = None;
-    for edge in edges {
-        if edge.head_repeat > 0 {
-            if let Some(e) = &previous {
-                total.add(&e.as_event(), edge.head_repeat);
-                total.event_lines += edge.head_repeat_lines;
-            }
-        }
-        match edge.tail {
-            Tail::Transparent => {}
-            Tail::Event(e) => previous = Some(e),
-            Tail::Other => previous = None,
-        }
-    }
-}
-
-/// What a chunk leaves for its neighbours: repeat notes at its start, and its last line.
-struct Edge {
-    index: usize,
-    head_repeat: u64,
-    head_repeat_lines: u64,
-    tail: Tail,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -5,7 +5,7 @@
 //! repeat notes); every other line costs only that search. Lines are counted with memchr.
 
 use crate::parse::{parse_line, Context, Event, Line};
-use crate::stats::{OwnedEvent, Stats, Tail};
+use crate::stats::{OwnedEvent, Stats};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
 /// Longest line that is parsed (1 MiB); longer lines are skipped and counted as over-long.
@@ -48,10 +48,22 @@ impl Scanner {
         &self.ctx
     }
 
-    /// Scans a chunk that starts at a line start and ends after a newline (or at the end of
-    /// the input).
+    /// Scans a whole input held in memory (a chunk with nothing before it).
     pub fn scan(&self, chunk: &[u8]) -> Stats {
+        self.scan_part(chunk, 0).0
+    }
+
+    /// Scans chunk number `index` of an input: it starts at a line start and ends after a
+    /// newline (or at the end of the input). Returns its statistics, which merge in any
+    /// order, and its [`Edge`], which [`resolve_edges`] applies in input order.
+    pub fn scan_part(&self, chunk: &[u8], index: usize) -> (Stats, Edge) {
         let mut stats = Stats::default();
+        let mut edge = Edge {
+            index,
+            head_repeat: 0,
+            head_repeat_lines: 0,
+            tail: Tail::Other,
+        };
         stats.overlong_lines = count_overlong(chunk);
         // Newlines are counted gap by gap, right behind the search, while the bytes are
         // still in cache.
@@ -100,8 +112,8 @@ impl Scanner {
                             last = Some((e, end));
                         }
                         (_, Some(h)) if h == start => {
-                            stats.head_repeat += n;
-                            stats.head_repeat_lines += 1;
+                            edge.head_repeat += n;
+                            edge.head_repeat_lines += 1;
                             head_end = Some(end + 1);
                         }
                         _ => head_end = None,
@@ -118,14 +130,54 @@ impl Scanner {
         } else {
             chunk.len()
         };
-        stats.tail = match (last, head_end) {
+        edge.tail = match (last, head_end) {
             (_, Some(h)) if h >= chunk.len() => Tail::Transparent,
             (Some((e, end)), _) if end == last_line_end => {
                 Tail::Event(Box::new(OwnedEvent::from_event(&e)))
             }
             _ => Tail::Other,
         };
-        stats
+        (stats, edge)
+    }
+}
+
+/// What a chunk leaves for its neighbours: the `last message repeated` notes at its start
+/// (they repeat the last line of the chunk before), and what its own last line was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    pub index: usize,
+    pub head_repeat: u64,
+    pub head_repeat_lines: u64,
+    pub tail: Tail,
+}
+
+/// What the last line of a chunk was, for repeats at the start of the next chunk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Tail {
+    /// The chunk had no lines, or only repeat notes: look further back.
+    #[default]
+    Transparent,
+    /// The last line was an event.
+    Event(Box<OwnedEvent>),
+    /// The last line was not an event.
+    Other,
+}
+
+/// Applies the repeat notes at chunk starts to the last line of the chunk before, in input
+/// order (the edges may come in any order). Notes at the start of the input repeat nothing.
+pub fn resolve_edges(total: &mut Stats, mut edges: Vec<Edge>) {
+    edges.sort_unstable_by_key(|e| e.index);
+    let mut previous: Option<Box<OwnedEvent>> = None;
+    for edge in edges {
+        if let (true, Some(e)) = (edge.head_repeat > 0, &previous) {
+            total.add(&e.as_event(), edge.head_repeat);
+            total.event_lines += edge.head_repeat_lines;
+        }
+        match edge.tail {
+            Tail::Transparent => {}
+            Tail::Event(e) => previous = Some(e),
+            Tail::Other => previous = None,
+        }
     }
 }
 
@@ -198,8 +250,11 @@ Nov 28 07:00:05 mx postfix/smtp[2]: A2: to=<c@D.org>, relay=x[1.2.3.4]:25, delay
         let whole = sc.scan(LOG.as_bytes());
         let bytes = LOG.as_bytes();
         for (i, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'\n') {
-            let mut left = sc.scan(&bytes[..=i]);
-            left.merge(sc.scan(&bytes[i + 1..]));
+            // Merged in reverse order on purpose: only the edges carry order.
+            let (right, right_edge) = sc.scan_part(&bytes[i + 1..], 1);
+            let (mut left, left_edge) = sc.scan_part(&bytes[..=i], 0);
+            left.merge(right);
+            resolve_edges(&mut left, vec![right_edge, left_edge]);
             assert_eq!(
                 (left.events, left.lines, left.event_lines, &left.codes),
                 (whole.events, whole.lines, whole.event_lines, &whole.codes),

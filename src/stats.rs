@@ -101,18 +101,6 @@ impl OwnedEvent {
     }
 }
 
-/// What the last line of a chunk was, for repeats at the start of the next chunk.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Tail {
-    /// The chunk had no lines, or only repeat notes: look further back.
-    #[default]
-    Transparent,
-    /// The last line was an event.
-    Event(Box<OwnedEvent>),
-    /// The last line was not an event.
-    Other,
-}
-
 /// Counters per class: `[2xx, 4xx, 5xx]`.
 pub type ClassCounts = [u64; 3];
 
@@ -143,11 +131,6 @@ pub struct Stats {
     pub first: Option<Stamp>,
     pub last: Option<Stamp>,
     pub persistent: Tracker,
-    /// `last message repeated` counts at the start of this chunk, waiting for the previous
-    /// chunk's last event, and how many lines they took.
-    pub head_repeat: u64,
-    pub head_repeat_lines: u64,
-    pub tail: Tail,
     scratch: Vec<u8>,
 }
 
@@ -203,23 +186,10 @@ impl Stats {
         self.persistent.add(e, weight);
     }
 
-    /// Folds `other`, which comes right after `self` in the input, into `self`.
+    /// Folds `other` into `self`. Commutative and associative: chunks merge in any order
+    /// (the only order-dependent part of a scan, repeat notes at chunk edges, is kept apart
+    /// in [`crate::scan::Edge`]).
     pub fn merge(&mut self, mut other: Stats) {
-        // Repeats at the start of `other` belong to the last line of `self`.
-        if other.head_repeat > 0 {
-            match &self.tail {
-                Tail::Event(e) => {
-                    let e = e.clone();
-                    self.add(&e.as_event(), other.head_repeat);
-                    self.event_lines += other.head_repeat_lines;
-                }
-                Tail::Transparent => {
-                    self.head_repeat += other.head_repeat;
-                    self.head_repeat_lines += other.head_repeat_lines;
-                }
-                Tail::Other => {}
-            }
-        }
         self.lines += other.lines;
         self.event_lines += other.event_lines;
         self.overlong_lines += other.overlong_lines;
@@ -252,9 +222,6 @@ impl Stats {
         };
         self.last = self.last.max(other.last);
         self.persistent.merge(std::mem::take(&mut other.persistent));
-        if other.tail != Tail::Transparent {
-            self.tail = other.tail;
-        }
     }
 
     /// Enhanced codes with their counts, ascending.
@@ -278,11 +245,6 @@ impl Stats {
     /// Count of one outcome.
     pub fn outcome(&self, o: Outcome) -> u64 {
         self.outcomes[o.index()]
-    }
-
-    /// Whether this chunk is so far only `last message repeated` lines (or empty).
-    pub fn is_transparent(&self) -> bool {
-        self.tail == Tail::Transparent
     }
 
     /// Share of a class, 0–1.
