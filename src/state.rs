@@ -504,6 +504,45 @@ mod tests {
     }
 
     #[test]
+    fn only_open_recent_evidence_is_kept() {
+        let day = 86_400;
+        let t0 = naive_seconds(2026, 11, 1, 0, 0, 0).unwrap();
+        let deferred = |at: i64| Evidence {
+            attempts: 3,
+            first_mailbox: Some(Stamp::naive(at)),
+            last_mailbox: Some(Stamp::naive(at + 3600)),
+            first_deferral: Some(Stamp::naive(at)),
+            ..Evidence::default()
+        };
+        let mut tracker = Tracker::default();
+        let mut put = |k: &str, e: Evidence| {
+            tracker
+                .recipients
+                .insert(k.as_bytes().to_vec().into_boxed_slice(), e);
+        };
+        put("stuck@x", deferred(t0 + 20 * day));
+        put("old@x", deferred(t0));
+        put(
+            "recovered@x",
+            Evidence {
+                last_success: Some(Stamp::naive(t0 + 21 * day)),
+                ..deferred(t0 + 20 * day)
+            },
+        );
+        put(
+            "delivered@x",
+            Evidence {
+                last_success: Some(Stamp::naive(t0)),
+                ..Evidence::default()
+            },
+        );
+        let mut st = State::default();
+        st.keep_open_evidence(&tracker, Some(Stamp::naive(t0 + 40 * day)));
+        let kept: Vec<&[u8]> = st.evidence.iter().map(|(k, _)| &k[..]).collect();
+        assert_eq!(kept, vec![&b"stuck@x"[..]]);
+    }
+
+    #[test]
     fn stamps_round_trip() {
         for s in [
             Some(Stamp::naive(-5)),

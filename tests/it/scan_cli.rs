@@ -35,7 +35,8 @@ fn golden(name: &str, input: &str, args: &[&str]) {
         .arg(out.path())
         .arg(fixture(input))
         .assert()
-        .success();
+        .success()
+        .stdout(""); // -q: no summary
     let expected_dir = fixture(&format!("expected/{name}"));
     for csv in CSVS {
         let got = std::fs::read_to_string(out.path().join(csv)).unwrap();
