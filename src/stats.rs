@@ -260,7 +260,9 @@ impl Stats {
 /// `bytes` in ASCII lower case: itself when it has no upper-case letter (the common case,
 /// no copy), else a lower-cased copy in `scratch`.
 pub(crate) fn lowercase_key<'a>(bytes: &'a [u8], scratch: &'a mut Vec<u8>) -> &'a [u8] {
-    if !bytes.iter().any(u8::is_ascii_uppercase) {
+    // A fold rather than `any`: it has no exit per byte, so it compiles to a few vector
+    // compares instead of a branch on every byte.
+    if !bytes.iter().fold(false, |up, b| up | b.is_ascii_uppercase()) {
         return bytes;
     }
     scratch.clear();

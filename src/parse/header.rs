@@ -166,7 +166,7 @@ fn token(s: &[u8]) -> Option<(&[u8], &[u8])> {
     if s.is_empty() {
         return None;
     }
-    let end = s.iter().position(|b| *b == b' ').unwrap_or(s.len());
+    let end = memchr::memchr(b' ', s).unwrap_or(s.len());
     Some((&s[..end], s.get(end + 1..).unwrap_or(&[])))
 }
 
@@ -189,21 +189,13 @@ fn syslog_rest(s: &[u8]) -> Option<(Source<'_>, &[u8])> {
         }
     }
     // The tag runs to the first `:` (a space first means there is no tag); its name ends
-    // at the `[` of the pid. One pass, as these are short.
-    let mut name_end = None;
-    let mut end = 0;
-    loop {
-        match *rest.get(end)? {
-            b':' => break,
-            b' ' => return None,
-            b'[' if name_end.is_none() => name_end = Some(end),
-            _ => {}
-        }
-        end += 1;
-    }
-    if end == 0 {
+    // at the `[` of the pid. (memchr rather than a loop over the bytes: a three-way branch
+    // per byte costs more than the search on these short stretches.)
+    let end = memchr::memchr2(b':', b' ', rest)?;
+    if rest[end] != b':' || end == 0 {
         return None;
     }
+    let name_end = memchr::memchr(b'[', &rest[..end]);
     let name = &rest[..name_end.unwrap_or(end)];
     let mut msg = rest.get(end + 1..).unwrap_or(&[]);
     msg = msg.strip_prefix(b" ").unwrap_or(msg);

@@ -64,7 +64,7 @@ pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
     }
     let colon = find::find_short(msg, b": ")?;
     let qid = &msg[..colon];
-    if qid.is_empty() || qid.len() > 24 || !qid.iter().all(u8::is_ascii_alphanumeric) {
+    if qid.is_empty() || qid.len() > 24 || !all_alphanumeric(qid) {
         return None;
     }
     let rest = &msg[colon + 2..];
@@ -77,6 +77,12 @@ pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
         }
     }
     None
+}
+
+/// Whether every byte is an ASCII letter or digit. Queue ids are random hex or base-52, so
+/// a per-byte branch would be mispredicted at almost every byte: this folds without one.
+fn all_alphanumeric(s: &[u8]) -> bool {
+    s.iter().fold(true, |ok, b| ok & b.is_ascii_alphanumeric())
 }
 
 /// `to=<` has been taken: `addr>, [orig_to=<…>, ]relay=…, dsn=…, status=WORD (text)`.
@@ -101,7 +107,7 @@ fn delivery(r: &[u8]) -> Option<Body<'_>> {
     // `dsn=` is the field just before `status=`.
     let before = &after[st.saturating_sub(24)..st];
     let dsn =
-        rfind_short(before, b", dsn=").and_then(|p| enhanced_at(&before[p + 6..]).map(|(e, _)| e));
+        find::rfind_short(before, b", dsn=").and_then(|p| enhanced_at(&before[p + 6..]).map(|(e, _)| e));
     let mut text = status_and_text.get(word_end + 1..).unwrap_or(&[]);
     if let Some(inner) = text.strip_prefix(b"(") {
         text = match memchr::memrchr(b')', inner) {
@@ -118,13 +124,6 @@ fn delivery(r: &[u8]) -> Option<Body<'_>> {
         recipient,
         text: reply.map_or(text, |r| r.text),
     })
-}
-
-/// The last position of `needle` in a short `hay`.
-fn rfind_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    (0..=hay.len().checked_sub(needle.len())?)
-        .rev()
-        .find(|&i| hay[i..].starts_with(needle))
 }
 
 /// Where a reply stands in a status text: at its start (`250 2.0.0 Ok`), after `said: `,
