@@ -4,7 +4,7 @@
 //! hold an outcome (`status=`, `reject:`, Exim's ` => `, ` == `, ` ** `, `rejected `, syslog
 //! repeat notes); every other line costs only that search. Lines are counted with memchr.
 
-use crate::parse::{parse_line, Context, Event, Line};
+use crate::parse::{parse_line_at, Context, Event, Line};
 use crate::stats::{OwnedEvent, Stats};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
@@ -88,7 +88,9 @@ impl Scanner {
             let parsed = if line.len() > MAX_LINE {
                 Line::Other
             } else {
-                parse_line(line, &self.ctx)
+                // Pattern 0 is `status=`: tell the parser where it is.
+                let status_at = (m.pattern().as_usize() == 0).then(|| m.start() - start);
+                parse_line_at(line, &self.ctx, status_at)
             };
             match parsed {
                 Line::Event(e, weight) if !self.ctx.window.contains(e.time) => {

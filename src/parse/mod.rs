@@ -208,6 +208,14 @@ fn is_exim_tag(name: &[u8]) -> bool {
 
 /// Parses one line (without its newline).
 pub fn parse_line<'a>(line: &'a [u8], ctx: &Context) -> Line<'a> {
+    parse_line_at(line, ctx, None)
+}
+
+/// [`parse_line`] for a line in which a prefilter has already found the first `status=`
+/// (at `status_at`), so the Postfix parser need not look for it again. The position must be
+/// that of the first `status=` in the line, if it has one; a position that does not point
+/// at a `, status=` after the recipient is ignored and the parser searches as usual.
+pub fn parse_line_at<'a>(line: &'a [u8], ctx: &Context, status_at: Option<usize>) -> Line<'a> {
     let Some(h) = parse_header(line) else {
         return Line::Other;
     };
@@ -230,7 +238,8 @@ pub fn parse_line<'a>(line: &'a [u8], ctx: &Context) -> Line<'a> {
             if ctx.format != Format::Exim && is_postfix_tag(name, ctx.syslog_name.as_deref()) =>
         {
             let (msg, weight) = rsyslog_repeat(h.msg);
-            (h.time, postfix::parse(msg), Mta::Postfix, weight)
+            let hint = status_at.and_then(|p| p.checked_sub(offset_in(line, msg)));
+            (h.time, postfix::parse_at(msg, hint), Mta::Postfix, weight)
         }
         Source::Tag(_) => return Line::Other,
     };
@@ -248,6 +257,11 @@ pub fn parse_line<'a>(line: &'a [u8], ctx: &Context) -> Line<'a> {
         text: body.text,
     };
     Line::Event(ev, weight)
+}
+
+/// Where `inner`, a part of `outer`, starts in it.
+fn offset_in(outer: &[u8], inner: &[u8]) -> usize {
+    inner.as_ptr() as usize - outer.as_ptr() as usize
 }
 
 /// rsyslog's reduction: `message repeated 3 times: [ original message]`.

@@ -58,6 +58,11 @@ pub fn is_daemon(name: &[u8]) -> bool {
 
 /// Parses a Postfix message. `None` when it records no SMTP outcome.
 pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
+    parse_at(msg, None)
+}
+
+/// [`parse`], told where the first `status=` in `msg` is (see [`crate::parse::parse_line_at`]).
+pub fn parse_at(msg: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
     if let Some(r) = msg.strip_prefix(b"proxy-reject: ") {
         // smtpd's before-queue content filter logs without a queue id.
         return Some(reject(r));
@@ -69,7 +74,7 @@ pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
     }
     let rest = &msg[colon + 2..];
     if let Some(r) = rest.strip_prefix(b"to=<") {
-        return delivery(r);
+        return delivery(r, status_at.and_then(|p| p.checked_sub(colon + 6)));
     }
     for prefix in [&b"reject: "[..], b"milter-reject: ", b"proxy-reject: "] {
         if let Some(r) = rest.strip_prefix(prefix) {
@@ -86,11 +91,20 @@ fn all_alphanumeric(s: &[u8]) -> bool {
 }
 
 /// `to=<` has been taken: `addr>, [orig_to=<…>, ]relay=…, dsn=…, status=WORD (text)`.
-fn delivery(r: &[u8]) -> Option<Body<'_>> {
+/// `status_at`: where the first `status=` in `r` is, when already known.
+fn delivery(r: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
     let addr_end = find::find_short(r, b">, ")?;
     let recipient = &r[..addr_end];
     let after = &r[addr_end..];
-    let st = find::find(&find::STATUS, after)?;
+    // The first `, status=` after the address. When the first `status=` of all is known and
+    // follows `, ` after the address, it is that one; otherwise it is searched for.
+    let known = status_at.filter(|&p| {
+        p >= addr_end + 2 && r.get(p - 2..).is_some_and(|w| w.starts_with(b", status="))
+    });
+    let st = match known {
+        Some(p) => p - 2 - addr_end,
+        None => find::find(&find::STATUS, after)?,
+    };
     let status_and_text = &after[st + 9..];
     let word_end = memchr::memchr(b' ', status_and_text).unwrap_or(status_and_text.len());
     let word = &status_and_text[..word_end];
@@ -232,6 +246,19 @@ mod tests {
         let b = parse(b"NOQUEUE: reject: CONNECT from h[1.2.3.4]: 421 4.7.0 too many; proto=SMTP")
             .unwrap();
         assert_eq!((b.code, b.recipient), (Some(421), &b""[..]));
+    }
+
+    #[test]
+    fn a_status_position_from_the_prefilter_never_changes_the_result() {
+        let m = &b"4F9D: to=<status=x@b.org>, relay=mx, dsn=5.1.1, status=bounced (550 5.1.1 no, status=sent)"[..];
+        let truth = parse(m).unwrap();
+        assert_eq!((truth.code, truth.outcome), (Some(550), Outcome::Bounced));
+        let right = memchr::memmem::find(&m[15..], b", status=").unwrap() + 15 + 2;
+        // The first `status=` is inside the address: the parser searches on from there.
+        // Positions that point at no `, status=` at all are ignored.
+        for hint in [0, 10, right, right + 1, m.len() - 1, m.len(), m.len() + 50] {
+            assert_eq!(parse_at(m, Some(hint)), Some(truth), "hint {hint}");
+        }
     }
 
     #[test]
