@@ -65,9 +65,11 @@ impl Scanner {
             tail: Tail::Other,
         };
         stats.overlong_lines = count_overlong(chunk);
-        // Newlines are counted gap by gap, right behind the search, while the bytes are
-        // still in cache.
+        // Newlines are counted behind the search, in stretches of at least COUNT_SPAN bytes:
+        // long enough that the setup of each count does not matter, short enough that the
+        // bytes are still in cache from the search.
         let mut newlines = 0u64;
+        let mut counted_to = 0usize;
         // The last event and where its line ended (index of its newline).
         let mut last: Option<(Event<'_>, usize)> = None;
         // While every line so far was a repeat note: where the next line must start.
@@ -80,7 +82,10 @@ impl Scanner {
             let start = memchr::memrchr(b'\n', &chunk[pos..m.start()]).map_or(pos, |i| pos + i + 1);
             let end =
                 memchr::memchr(b'\n', &chunk[m.start()..]).map_or(chunk.len(), |i| m.start() + i);
-            newlines += count_newlines(&chunk[pos..start]) + u64::from(end < chunk.len());
+            if end - counted_to >= COUNT_SPAN {
+                newlines += count_newlines(&chunk[counted_to..end]);
+                counted_to = end;
+            }
             let mut line = &chunk[start..end];
             if line.last() == Some(&b'\r') {
                 line = &line[..line.len() - 1];
@@ -125,7 +130,7 @@ impl Scanner {
             }
             pos = end + 1;
         }
-        newlines += count_newlines(chunk.get(pos..).unwrap_or(&[]));
+        newlines += count_newlines(&chunk[counted_to..]);
         stats.lines = newlines + u64::from(chunk.last().is_some_and(|b| *b != b'\n'));
         let last_line_end = if chunk.last() == Some(&b'\n') {
             chunk.len() - 1
@@ -182,6 +187,9 @@ pub fn resolve_edges(total: &mut Stats, mut edges: Vec<Edge>) {
         }
     }
 }
+
+/// How many bytes are left behind the search before their newlines are counted.
+const COUNT_SPAN: usize = 32 * 1024;
 
 /// Newlines in a slice (memchr counts with SIMD, without stopping at each match).
 fn count_newlines(s: &[u8]) -> u64 {

@@ -57,6 +57,84 @@ impl CodeCounts {
     }
 }
 
+/// Counts per enhanced code. The codes that occur in practice (subject below 8, detail below
+/// 32) are counted in a flat array, so the common case costs no hashing; any other code a
+/// remote server makes up goes to a map.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnhancedCounts {
+    dense: Vec<u64>,
+    other: Map<Enhanced, u64>,
+}
+
+impl EnhancedCounts {
+    const SUBJECTS: u16 = 8;
+    const DETAILS: u16 = 32;
+    const LEN: usize = 3 * (Self::SUBJECTS * Self::DETAILS) as usize;
+
+    fn slot(e: Enhanced) -> Option<usize> {
+        let class = match e.class {
+            2 => 0,
+            4 => 1,
+            5 => 2,
+            _ => return None,
+        };
+        (e.subject < Self::SUBJECTS && e.detail < Self::DETAILS).then(|| {
+            usize::from(class * Self::SUBJECTS * Self::DETAILS + e.subject * Self::DETAILS + e.detail)
+        })
+    }
+
+    fn code(slot: usize) -> Enhanced {
+        let per_class = usize::from(Self::SUBJECTS * Self::DETAILS);
+        Enhanced {
+            class: [2, 4, 5][slot / per_class],
+            subject: (slot % per_class / usize::from(Self::DETAILS)) as u16,
+            detail: (slot % usize::from(Self::DETAILS)) as u16,
+        }
+    }
+
+    /// Adds `n` to `e`.
+    pub fn add(&mut self, e: Enhanced, n: u64) {
+        match Self::slot(e) {
+            Some(i) => {
+                if self.dense.is_empty() {
+                    self.dense = vec![0; Self::LEN];
+                }
+                self.dense[i] += n;
+            }
+            None => *self.other.entry(e).or_default() += n,
+        }
+    }
+
+    /// The count of one code.
+    pub fn get(&self, e: Enhanced) -> u64 {
+        match Self::slot(e) {
+            Some(i) => self.dense.get(i).copied().unwrap_or(0),
+            None => self.other.get(&e).copied().unwrap_or(0),
+        }
+    }
+
+    /// Codes seen, with their counts, ascending.
+    pub fn sorted(&self) -> Vec<(Enhanced, u64)> {
+        let mut v: Vec<(Enhanced, u64)> = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (Self::code(i), *n))
+            .chain(self.other.iter().map(|(k, v)| (*k, *v)))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: EnhancedCounts) {
+        for (e, n) in other.sorted() {
+            self.add(e, n);
+        }
+    }
+}
+
 /// An event detached from its line, kept to apply `last message repeated N times` across a
 /// chunk boundary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +199,7 @@ pub struct Stats {
     pub outcomes: [u64; 4],
     pub mtas: [u64; 2],
     pub codes: CodeCounts,
-    pub enhanced: Map<Enhanced, u64>,
+    pub enhanced: EnhancedCounts,
     pub domains: Map<Box<[u8]>, ClassCounts>,
     /// Local hour (seconds, see [`Stamp::hour_floor`]) → counts; see [`Stats::hourly_sorted`].
     hourly: Map<i64, ClassCounts>,
@@ -151,7 +229,7 @@ impl Stats {
             self.codes.add(code, weight);
         }
         if let Some(enh) = e.enhanced {
-            *self.enhanced.entry(enh).or_default() += weight;
+            self.enhanced.add(enh, weight);
         }
         if let Some(at) = memchr::memrchr(b'@', e.recipient) {
             let domain = &e.recipient[at + 1..];
@@ -204,9 +282,7 @@ impl Stats {
         self.mtas[0] += other.mtas[0];
         self.mtas[1] += other.mtas[1];
         self.codes.merge(&other.codes);
-        for (k, v) in other.enhanced {
-            *self.enhanced.entry(k).or_default() += v;
-        }
+        self.enhanced.merge(other.enhanced);
         for (k, v) in other.domains.drain() {
             let t = self.domains.entry(k).or_default();
             for i in 0..3 {
@@ -226,9 +302,7 @@ impl Stats {
 
     /// Enhanced codes with their counts, ascending.
     pub fn enhanced_sorted(&self) -> Vec<(Enhanced, u64)> {
-        let mut v: Vec<(Enhanced, u64)> = self.enhanced.iter().map(|(k, v)| (*k, *v)).collect();
-        v.sort_unstable();
-        v
+        self.enhanced.sorted()
     }
 
     /// Hours with their counts, ascending.
@@ -279,5 +353,50 @@ fn add_counts(into: &mut ClassCounts, from: &ClassCounts) {
 impl std::ops::AddAssign for Stats {
     fn add_assign(&mut self, rhs: Stats) {
         self.merge(rhs);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(class: u8, subject: u16, detail: u16) -> Enhanced {
+        Enhanced {
+            class,
+            subject,
+            detail,
+        }
+    }
+
+    #[test]
+    fn enhanced_counts_in_the_array_and_the_map_sort_together() {
+        let mut a = EnhancedCounts::default();
+        a.add(e(5, 7, 1), 2);
+        a.add(e(4, 2, 2), 1);
+        a.add(e(2, 0, 0), 5);
+        a.add(e(5, 7, 31), 1);
+        a.add(e(5, 7, 32), 1); // detail beyond the array
+        a.add(e(4, 8, 0), 3); // subject beyond the array
+        a.add(e(5, 999, 999), 1);
+        let mut b = EnhancedCounts::default();
+        b.add(e(5, 7, 1), 1);
+        b.add(e(5, 999, 999), 1);
+        a.merge(b);
+        assert_eq!(
+            a.sorted(),
+            vec![
+                (e(2, 0, 0), 5),
+                (e(4, 2, 2), 1),
+                (e(4, 8, 0), 3),
+                (e(5, 7, 1), 3),
+                (e(5, 7, 31), 1),
+                (e(5, 7, 32), 1),
+                (e(5, 999, 999), 2),
+            ]
+        );
+        assert_eq!(a.get(e(5, 7, 1)), 3);
+        assert_eq!(a.get(e(4, 8, 0)), 3);
+        assert_eq!(a.get(e(4, 7, 1)), 0);
+        assert_eq!(EnhancedCounts::default().get(e(2, 0, 0)), 0);
     }
 }
