@@ -79,7 +79,9 @@ impl EnhancedCounts {
             _ => return None,
         };
         (e.subject < Self::SUBJECTS && e.detail < Self::DETAILS).then(|| {
-            usize::from(class * Self::SUBJECTS * Self::DETAILS + e.subject * Self::DETAILS + e.detail)
+            usize::from(
+                class * Self::SUBJECTS * Self::DETAILS + e.subject * Self::DETAILS + e.detail,
+            )
         })
     }
 
@@ -336,7 +338,10 @@ impl Stats {
 pub(crate) fn lowercase_key<'a>(bytes: &'a [u8], scratch: &'a mut Vec<u8>) -> &'a [u8] {
     // A fold rather than `any`: it has no exit per byte, so it compiles to a few vector
     // compares instead of a branch on every byte.
-    if !bytes.iter().fold(false, |up, b| up | b.is_ascii_uppercase()) {
+    if !bytes
+        .iter()
+        .fold(false, |up, b| up | b.is_ascii_uppercase())
+    {
         return bytes;
     }
     scratch.clear();

@@ -120,8 +120,8 @@ fn delivery(r: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
     let outcome = WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word))?.1;
     // `dsn=` is the field just before `status=`.
     let before = &after[st.saturating_sub(24)..st];
-    let dsn =
-        find::rfind_short(before, b", dsn=").and_then(|p| enhanced_at(&before[p + 6..]).map(|(e, _)| e));
+    let dsn = find::rfind_short(before, b", dsn=")
+        .and_then(|p| enhanced_at(&before[p + 6..]).map(|(e, _)| e));
     let mut text = status_and_text.get(word_end + 1..).unwrap_or(&[]);
     if let Some(inner) = text.strip_prefix(b"(") {
         text = match memchr::memrchr(b')', inner) {
