@@ -133,9 +133,9 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_mmap: bool,
 
-    /// Bytes per parallel chunk (for tests and benchmarks).
-    #[arg(long, hide = true, value_name = "BYTES", default_value_t = crate::pipeline::CHUNK_SIZE, value_parser = chunk_size_arg)]
-    pub chunk_size: usize,
+    /// Bytes per parallel chunk, for tests and benchmarks (default: sized per input).
+    #[arg(long, hide = true, value_name = "BYTES", value_parser = chunk_size_arg)]
+    pub chunk_size: Option<usize>,
 }
 
 fn chunk_size_arg(s: &str) -> Result<usize, String> {

@@ -65,13 +65,20 @@ impl Scanner {
     /// order, and its [`Edge`], which [`resolve_edges`] applies in input order.
     pub fn scan_part(&self, chunk: &[u8], index: usize) -> (Stats, Edge) {
         let mut stats = Stats::default();
+        let edge = self.scan_into(&mut stats, chunk, index);
+        (stats, edge)
+    }
+
+    /// [`Scanner::scan_part`], adding to `stats` (a worker's running total) rather than to
+    /// new statistics that would then have to be merged.
+    pub fn scan_into(&self, stats: &mut Stats, chunk: &[u8], index: usize) -> Edge {
         let mut edge = Edge {
             index,
             head_repeat: 0,
             head_repeat_lines: 0,
             tail: Tail::Other,
         };
-        stats.overlong_lines = count_overlong(chunk);
+        stats.overlong_lines += count_overlong(chunk);
         // Newlines are counted behind the search, in stretches of at least COUNT_SPAN bytes:
         // long enough that the setup of each count does not matter, short enough that the
         // bytes are still in cache from the search.
@@ -138,7 +145,7 @@ impl Scanner {
             pos = end + 1;
         }
         newlines += count_newlines(&chunk[counted_to..]);
-        stats.lines = newlines + u64::from(chunk.last().is_some_and(|b| *b != b'\n'));
+        stats.lines += newlines + u64::from(chunk.last().is_some_and(|b| *b != b'\n'));
         let last_line_end = if chunk.last() == Some(&b'\n') {
             chunk.len() - 1
         } else {
@@ -151,7 +158,7 @@ impl Scanner {
             }
             _ => Tail::Other,
         };
-        (stats, edge)
+        edge
     }
 }
 
