@@ -6,7 +6,7 @@
 //! not depend on how the input was split between threads or runs.
 
 use crate::parse::{Class, Event};
-use crate::stats::Map;
+use crate::stats::{ClassCounts, Map};
 use crate::time::Stamp;
 use aho_corasick::AhoCorasick;
 use std::sync::LazyLock;
@@ -69,6 +69,10 @@ pub struct Evidence {
     pub saw_greylisting: bool,
     /// The latest 2xx for this recipient.
     pub last_success: Option<Stamp>,
+    /// Events to this recipient that the tracker saw in this scan, per class `[2xx, 4xx,
+    /// 5xx]`: the domain counts take them from here (see [`crate::stats::Stats::add`]) rather
+    /// than look the domain up once more. Not kept between runs.
+    pub counts: ClassCounts,
 }
 
 fn min_opt(a: Option<Stamp>, b: Option<Stamp>) -> Option<Stamp> {
@@ -98,6 +102,9 @@ impl Evidence {
         self.first_deferral = min_opt(self.first_deferral, other.first_deferral);
         self.saw_greylisting |= other.saw_greylisting;
         self.last_success = max_opt(self.last_success, other.last_success);
+        for (a, b) in self.counts.iter_mut().zip(other.counts) {
+            *a += b;
+        }
     }
 
     /// A 2xx came at or after the first deferral of any kind.
@@ -182,32 +189,35 @@ pub struct Tracker {
 }
 
 impl Tracker {
-    /// Records one event (`weight` times).
-    pub fn add(&mut self, ev: &Event<'_>, weight: u64) {
-        let Some(time) = ev.time else { return };
+    /// Records one event (`weight` times). Returns whether the event was counted under its
+    /// recipient (in [`Evidence::counts`]); the events the tracker has no use for (no time,
+    /// no recipient, a class or code that says nothing about the mailbox) are not.
+    pub fn add(&mut self, ev: &Event<'_>, weight: u64) -> bool {
+        let Some(time) = ev.time else { return false };
         if ev.recipient.is_empty() {
-            return;
+            return false;
         }
         let is_450 = ev.code == Some(450);
         let greylist = (is_450 || ev.class == Class::Transient) && is_greylisting(ev.text);
         let success = ev.class == Class::Success;
         if !(is_450 || greylist || success) {
-            return;
+            return false;
         }
         let key = crate::stats::lowercase_key(ev.recipient, &mut self.scratch);
         let evidence = match self.recipients.get_mut(key) {
             Some(e) => e,
             None => self.recipients.entry(key.into()).or_default(),
         };
+        evidence.counts[ev.class.index()] += weight;
         if success {
             evidence.last_success = max_opt(evidence.last_success, Some(time));
-            return;
+            return true;
         }
         evidence.first_deferral = min_opt(evidence.first_deferral, Some(time));
         let policy = ev.enhanced.is_some_and(|e| e.subject == 7);
         if greylist || policy {
             evidence.saw_greylisting |= greylist;
-            return;
+            return true;
         }
         evidence.attempts += weight;
         evidence.first_mailbox = min_opt(evidence.first_mailbox, Some(time));
@@ -232,6 +242,7 @@ impl Tracker {
             _ if says_disabled(ev.text) => evidence.saw_disabled = true,
             _ => {}
         }
+        true
     }
 
     /// Folds another tracker into this one.

@@ -199,6 +199,7 @@ impl State {
                         first_deferral: st(first_def)?,
                         saw_greylisting: flags.contains('G'),
                         last_success: st(last_ok)?,
+                        counts: [0; 3],
                     };
                     let rcpt = unhex(r).ok_or_else(|| bad(n, "bad recipient"))?;
                     state.evidence.push((rcpt.into_boxed_slice(), e));
@@ -288,7 +289,14 @@ impl State {
                     _ => true,
                 }
             })
-            .map(|(k, e)| (k.clone(), e.clone()))
+            .map(|(k, e)| {
+                // This scan's counts belong to this scan's report, not to the next run.
+                let kept = Evidence {
+                    counts: [0; 3],
+                    ..e.clone()
+                };
+                (k.clone(), kept)
+            })
             .collect();
         open.sort_by(|a, b| a.0.cmp(&b.0));
         self.evidence = open;
@@ -475,6 +483,7 @@ mod tests {
                 first_deferral: Some(Stamp::naive(t)),
                 saw_greylisting: true,
                 last_success: None,
+                counts: [0; 3],
             },
         ));
         let dir = tempfile::tempdir().unwrap();

@@ -233,9 +233,10 @@ impl Stats {
         if let Some(enh) = e.enhanced {
             self.enhanced.add(enh, weight);
         }
-        if let Some(at) = memchr::memrchr(b'@', e.recipient) {
-            let domain = &e.recipient[at + 1..];
-            if !domain.is_empty() {
+        // The tracker counts the events it keeps under their recipient (most of them:
+        // deliveries and 450s); only the others are looked up by domain here.
+        if !self.persistent.add(e, weight) {
+            if let Some(domain) = domain_of(e.recipient) {
                 let key = lowercase_key(domain, &mut self.scratch);
                 match self.domains.get_mut(key) {
                     Some(counts) => counts[c] += weight,
@@ -263,7 +264,21 @@ impl Stats {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
         }
-        self.persistent.add(e, weight);
+    }
+
+    /// Counts per recipient domain (lower-cased): those counted here and those the tracker
+    /// counted under their recipients.
+    pub fn domain_counts(&self) -> Map<&[u8], ClassCounts> {
+        let mut all: Map<&[u8], ClassCounts> = Map::default();
+        for (k, v) in &self.domains {
+            add_counts(all.entry(k).or_default(), v);
+        }
+        for (recipient, e) in &self.persistent.recipients {
+            if let (Some(domain), true) = (domain_of(recipient), e.counts != [0; 3]) {
+                add_counts(all.entry(domain).or_default(), &e.counts);
+            }
+        }
+        all
     }
 
     /// Folds `other` into `self`. Commutative and associative: chunks merge in any order
@@ -331,6 +346,13 @@ impl Stats {
             self.classes[c.index()] as f64 / self.events as f64
         }
     }
+}
+
+/// The domain of an address: what follows its last `@`, when that is not empty.
+fn domain_of(address: &[u8]) -> Option<&[u8]> {
+    let at = memchr::memrchr(b'@', address)?;
+    let domain = &address[at + 1..];
+    (!domain.is_empty()).then_some(domain)
 }
 
 /// `bytes` in ASCII lower case: itself when it has no upper-case letter (the common case,

@@ -81,7 +81,7 @@ pub fn enhanced<W: Write>(w: W, s: &Stats) -> io::Result<()> {
 /// cleaned (invalid UTF-8, control characters) share one row.
 pub fn sorted_domains(s: &Stats) -> Vec<(String, [u64; 3])> {
     let mut merged: std::collections::HashMap<String, [u64; 3]> = std::collections::HashMap::new();
-    for (k, v) in &s.domains {
+    for (k, v) in s.domain_counts() {
         let row = merged.entry(clean_text(k)).or_default();
         for i in 0..3 {
             row[i] += v[i];
