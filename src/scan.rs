@@ -6,7 +6,7 @@
 
 use crate::parse::{parse_line_at, Context, Event, Line};
 use crate::stats::{OwnedEvent, Stats};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, Input, MatchKind, Span};
 
 /// Longest line that is parsed (1 MiB); longer lines are skipped and counted as over-long.
 pub const MAX_LINE: usize = 1 << 20;
@@ -35,19 +35,62 @@ const CANDIDATES: &[&str] = &[
 /// Scans chunks with one compiled prefilter and one parsing context.
 #[derive(Debug, Clone)]
 pub struct Scanner {
-    finder: AhoCorasick,
+    finder: Finder,
     ctx: Context,
+}
+
+/// The multi-literal search: aho-corasick's packed (Teddy) searcher where the CPU has the
+/// SIMD for it, called directly rather than through the automaton, whose layers cost more
+/// per call than the short search between two candidates on a busy log; otherwise the
+/// automaton.
+#[derive(Debug, Clone)]
+enum Finder {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Finder {
+    fn new() -> Finder {
+        Finder::packed().unwrap_or_else(Finder::automaton)
+    }
+
+    fn packed() -> Option<Finder> {
+        packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(CANDIDATES)
+            .build()
+            .map(Finder::Packed)
+    }
+
+    fn automaton() -> Finder {
+        Finder::Automaton(
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(CANDIDATES)
+                .expect("static patterns compile"),
+        )
+    }
+
+    /// The first candidate in `hay[from..]`: where it starts and which literal it is.
+    #[inline]
+    fn find(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
+        let m = match self {
+            Finder::Packed(p) => p.find_in(hay, Span::from(from..hay.len()))?,
+            Finder::Automaton(a) => a.find(Input::new(hay).span(from..hay.len()))?,
+        };
+        Some((m.start(), m.pattern().as_usize()))
+    }
 }
 
 impl Scanner {
     /// A scanner for lines parsed under `ctx`.
     pub fn new(ctx: Context) -> Scanner {
-        let finder = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(CANDIDATES)
-            .expect("static patterns compile");
-        Scanner { finder, ctx }
+        Scanner {
+            finder: Finder::new(),
+            ctx,
+        }
     }
 
     /// The parsing context.
@@ -90,12 +133,11 @@ impl Scanner {
         let mut head_end = Some(0usize);
         let mut pos = 0;
         while pos < chunk.len() {
-            let Some(m) = self.finder.find(Input::new(chunk).span(pos..chunk.len())) else {
+            let Some((at, pattern)) = self.finder.find(chunk, pos) else {
                 break;
             };
-            let start = memchr::memrchr(b'\n', &chunk[pos..m.start()]).map_or(pos, |i| pos + i + 1);
-            let end =
-                memchr::memchr(b'\n', &chunk[m.start()..]).map_or(chunk.len(), |i| m.start() + i);
+            let start = memchr::memrchr(b'\n', &chunk[pos..at]).map_or(pos, |i| pos + i + 1);
+            let end = memchr::memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |i| at + i);
             if end - counted_to >= COUNT_SPAN {
                 newlines += count_newlines(&chunk[counted_to..end]);
                 counted_to = end;
@@ -108,7 +150,7 @@ impl Scanner {
                 Line::Other
             } else {
                 // Pattern 0 is `status=`: tell the parser where it is.
-                let status_at = (m.pattern().as_usize() == 0).then(|| m.start() - start);
+                let status_at = (pattern == 0).then(|| at - start);
                 parse_line_at(line, &self.ctx, status_at)
             };
             match parsed {
@@ -267,6 +309,26 @@ Nov 28 07:00:05 mx postfix/smtp[2]: A2: to=<c@D.org>, relay=x[1.2.3.4]:25, delay
         assert_eq!(s.domain_counts().get(&b"d.org"[..]), Some(&[0, 1, 0]));
         assert_eq!(s.domain_counts().get(&b"b.org"[..]), Some(&[3, 0, 0]));
         assert_eq!(s.hourly_sorted().len(), 2);
+    }
+
+    #[test]
+    fn the_packed_searcher_and_the_automaton_find_the_same_candidates() {
+        let hay = format!(
+            "{LOG}2026-11-28 06:00:00 1abc-000 => a@b R=x\n x =>y -> z == q ** r rejected s\n"
+        );
+        let hay = hay.as_bytes();
+        let (packed, automaton) = (Finder::packed(), Finder::automaton());
+        let Some(packed) = packed else { return }; // no SIMD here: only the automaton runs
+        let mut n = 0;
+        for from in 0..hay.len() {
+            assert_eq!(
+                packed.find(hay, from),
+                automaton.find(hay, from),
+                "from {from}"
+            );
+            n += usize::from(packed.find(hay, from) == Some((from, 0)));
+        }
+        assert_eq!(n, 2); // both status= lines
     }
 
     #[test]
