@@ -269,18 +269,21 @@ pub fn parse_header(line: &[u8]) -> Option<Header<'_>> {
         }
     }
     match s.first()? {
-        b'0'..=b'9' => {
-            if let Some((st, n)) = rfc3339(s) {
-                if s.get(n) != Some(&b' ') {
-                    return None;
-                }
-                let (source, msg) = syslog_rest(&s[n + 1..])?;
-                return Some(Header {
-                    time: RawTime::Full(st),
-                    source,
-                    msg,
-                });
+        // RFC 3339 has a `T` where Exim's own stamp has a space: look there first rather
+        // than read the date twice.
+        b'0'..=b'9' if matches!(s.get(10), Some(b'T' | b't')) => {
+            let (st, n) = rfc3339(s)?;
+            if s.get(n) != Some(&b' ') {
+                return None;
             }
+            let (source, msg) = syslog_rest(&s[n + 1..])?;
+            Some(Header {
+                time: RawTime::Full(st),
+                source,
+                msg,
+            })
+        }
+        b'0'..=b'9' => {
             let (st, msg) = exim_stamp(s)?;
             Some(Header {
                 time: RawTime::Full(st),
