@@ -109,6 +109,18 @@ fn number(s: &[u8]) -> Option<(u16, usize)> {
 /// An enhanced code `c.s.d` (class 2, 4 or 5; subject and detail of 1–3 digits) at the start
 /// of `s`, followed by a token end. Returns the code and the number of bytes it took.
 pub fn enhanced_at(s: &[u8]) -> Option<(Enhanced, usize)> {
+    // Most codes have one-digit parts (`2.0.0`, `4.2.2`, `5.7.1`): read those at once.
+    if let [c @ (b'2' | b'4' | b'5'), b'.', sub, b'.', det, rest @ ..] = s {
+        let end = rest.first();
+        if sub.is_ascii_digit() && det.is_ascii_digit() && ends_token(end) && end != Some(&b'-') {
+            let e = Enhanced {
+                class: c - b'0',
+                subject: u16::from(sub - b'0'),
+                detail: u16::from(det - b'0'),
+            };
+            return Some((e, 5));
+        }
+    }
     let c = *s.first()?;
     if !matches!(c, b'2' | b'4' | b'5') || s.get(1) != Some(&b'.') {
         return None;
