@@ -191,7 +191,9 @@ pub enum Line<'a> {
 
 /// Whether a syslog program name belongs to Postfix: it has a `/` and ends in a daemon name.
 pub fn is_postfix_tag(name: &[u8], pinned: Option<&[u8]>) -> bool {
-    let Some(slash) = memchr::memrchr(b'/', name) else {
+    // The daemon name after the `/` is a few bytes: a loop from the end is done before a
+    // memrchr would have started.
+    let Some(slash) = name.iter().rposition(|&b| b == b'/') else {
         return false;
     };
     if let Some(pin) = pinned {
