@@ -106,25 +106,23 @@ fn delivery(r: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
         None => find::find(&find::STATUS, after)?,
     };
     let status_and_text = &after[st + 9..];
-    let word_end = memchr::memchr(b' ', status_and_text).unwrap_or(status_and_text.len());
-    let word = &status_and_text[..word_end];
-    const WORDS: [(&[u8], Outcome); 7] = [
-        (b"sent", Outcome::Delivered),
-        (b"deferred", Outcome::Deferred),
-        (b"bounced", Outcome::Bounced),
-        (b"deliverable", Outcome::Delivered),
-        (b"undeliverable", Outcome::Bounced),
-        (b"softbounce", Outcome::Deferred),
-        (b"expired", Outcome::Bounced),
-    ];
-    let outcome = WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word))?.1;
-    // `dsn=` is the field just before `status=`.
+    let (outcome, word_end) = status_word(status_and_text)?;
+    // `dsn=` is the field just before `status=`; with the usual `X.Y.Z` it ends exactly
+    // there, and no search is needed.
     let before = &after[st.saturating_sub(24)..st];
-    let dsn = find::rfind_short(before, b", dsn=")
-        .and_then(|p| enhanced_at(&before[p + 6..]).map(|(e, _)| e));
+    let dsn_at = match before.len().checked_sub(11) {
+        Some(p) if before[p..].starts_with(b", dsn=") => Some(p),
+        _ => find::rfind_short(before, b", dsn="),
+    };
+    let dsn = dsn_at.and_then(|p| enhanced_at(&before[p + 6..]).map(|(e, _)| e));
     let mut text = status_and_text.get(word_end + 1..).unwrap_or(&[]);
     if let Some(inner) = text.strip_prefix(b"(") {
-        text = match memchr::memrchr(b')', inner) {
+        // The text runs to the last `)`, which usually ends the line.
+        let close = match inner.last() {
+            Some(b')') => Some(inner.len() - 1),
+            _ => memchr::memrchr(b')', inner),
+        };
+        text = match close {
             Some(close) => &inner[..close],
             None => inner,
         };
@@ -138,6 +136,30 @@ fn delivery(r: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
         recipient,
         text: reply.map_or(text, |r| r.text),
     })
+}
+
+/// The status word at the start of `s` (`sent`, `deferred`, …, in any case) and where it
+/// ends (at the first space).
+fn status_word(s: &[u8]) -> Option<(Outcome, usize)> {
+    const WORDS: [(&[u8], Outcome); 7] = [
+        (b"sent", Outcome::Delivered),
+        (b"deferred", Outcome::Deferred),
+        (b"bounced", Outcome::Bounced),
+        (b"deliverable", Outcome::Delivered),
+        (b"undeliverable", Outcome::Bounced),
+        (b"softbounce", Outcome::Deferred),
+        (b"expired", Outcome::Bounced),
+    ];
+    // Postfix writes them in lower case: try that first, without a search for the space.
+    for (w, outcome) in WORDS {
+        if s.starts_with(w) && matches!(s.get(w.len()), None | Some(b' ')) {
+            return Some((outcome, w.len()));
+        }
+    }
+    let end = memchr::memchr(b' ', s).unwrap_or(s.len());
+    let word = &s[..end];
+    let outcome = WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word))?.1;
+    Some((outcome, end))
 }
 
 /// Where a reply stands in a status text: at its start (`250 2.0.0 Ok`), after `said: `,
@@ -259,6 +281,24 @@ mod tests {
         for hint in [0, 10, right, right + 1, m.len() - 1, m.len(), m.len() + 50] {
             assert_eq!(parse_at(m, Some(hint)), Some(truth), "hint {hint}");
         }
+    }
+
+    #[test]
+    fn status_word_dsn_and_text_off_the_usual_shape() {
+        // A status word in capitals, a dsn with a three-digit detail, and a text whose `)` is
+        // not the last byte: each leaves the quick path and gives the same reading.
+        let b = parse(b"ABC: to=<a@b>, relay=x, dsn=5.7.510, status=BOUNCED (550 5.7.510 no (really)) trailing").unwrap();
+        assert_eq!(b.outcome, Outcome::Bounced);
+        assert_eq!(b.enhanced, e("5.7.510"));
+        assert_eq!(b.text, b"550 5.7.510 no (really)");
+        let b = parse(b"ABC: to=<a@b>, relay=x, dsn=4.4.1, status=deferred").unwrap();
+        assert_eq!(
+            (b.outcome, b.enhanced, b.text),
+            (Outcome::Deferred, e("4.4.1"), &b""[..])
+        );
+        assert!(parse(b"ABC: to=<a@b>, relay=x, dsn=2.0.0, status=sentx (250 ok)").is_none());
+        let b = parse(b"ABC: to=<a@b>, relay=x, dsn=2.0.0, status=sent (250 ok").unwrap();
+        assert_eq!((b.code, b.text), (Some(250), &b"250 ok"[..]));
     }
 
     #[test]
