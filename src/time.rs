@@ -49,6 +49,15 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
+/// Seconds at the start of a date (local, from 1970-01-01), or `None` when the date does not
+/// exist.
+pub fn day_start(year: i64, month: u32, day: u32) -> Option<i64> {
+    if day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400)
+}
+
 /// Seconds of a validated date and time of day, or `None` when the date does not exist.
 pub fn naive_seconds(
     year: i64,
@@ -58,11 +67,11 @@ pub fn naive_seconds(
     min: u32,
     sec: u32,
 ) -> Option<i64> {
-    if day == 0 || day > days_in_month(year, month) || hour > 23 || min > 59 || sec > 60 {
+    if hour > 23 || min > 59 || sec > 60 {
         return None;
     }
     let sec = sec.min(59); // a leap second is folded into the one before it
-    Some(days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + min * 60 + sec))
+    Some(day_start(year, month, day)? + i64::from(hour * 3600 + min * 60 + sec))
 }
 
 /// Sentinel for "the log line did not say which zone it is in".

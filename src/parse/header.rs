@@ -5,7 +5,7 @@
 //! native `2026-11-28 06:25:13[.mmm][ +0100][ [pid]]`, Solaris `[ID n facility.level]`
 //! tags, and syslog's `last message repeated N times`.
 
-use crate::time::{naive_seconds, Stamp};
+use crate::time::{day_start, Stamp};
 
 /// A timestamp as parsed: complete, or (classic syslog) without its year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +70,9 @@ fn iso_date(s: &[u8]) -> Option<(i64, u32, u32)> {
     ))
 }
 
+/// `sod` comes from [`clock`], which has checked it (and folded a leap second).
 fn stamp(date: (i64, u32, u32), sod: u32, offset: Option<i16>) -> Option<Stamp> {
-    let local = naive_seconds(date.0, date.1, date.2, sod / 3600, sod / 60 % 60, sod % 60)?;
+    let local = day_start(date.0, date.1, date.2)? + i64::from(sod);
     Some(match offset {
         Some(o) => Stamp::with_offset(local, o),
         None => Stamp::naive(local),

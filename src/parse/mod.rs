@@ -10,7 +10,7 @@ pub mod header;
 pub mod postfix;
 pub mod reply;
 
-use crate::time::{naive_seconds, Stamp};
+use crate::time::{day_start, Stamp};
 use header::{parse_header, RawTime, Source};
 pub use reply::{Class, Enhanced};
 
@@ -163,7 +163,8 @@ impl Context {
         match t {
             RawTime::Full(s) => Some(s),
             RawTime::NoYear { month, day, sod } => {
-                let mk = |y: i64| naive_seconds(y, month, day, sod / 3600, sod / 60 % 60, sod % 60);
+                // `sod` comes from the header's clock, already checked.
+                let mk = |y: i64| day_start(y, month, day).map(|d| d + i64::from(sod));
                 match self.year {
                     YearRule::Fixed(y) => mk(y).map(Stamp::naive),
                     YearRule::NotAfter { reference, year } => (0..8)
