@@ -1,8 +1,8 @@
 //! Scanning a chunk of whole lines into [`Stats`].
 //!
-//! A multi-literal search (Aho-Corasick with a SIMD prefilter) finds the few lines that can
-//! hold an outcome (`status=`, `reject:`, Exim's ` => `, ` == `, ` ** `, `rejected `, syslog
-//! repeat notes); every other line costs only that search. Lines are counted with memchr.
+//! A multi-literal search (aho-corasick's Teddy, SIMD) finds the few lines that can hold an
+//! outcome (`status=`, `reject:`, Exim's ` =>`, ` -> `, ` == `, ` ** `, `rejected `, syslog
+//! repeat notes); every other line costs only that search and its share of a newline count.
 
 use crate::parse::{parse_line_at, Context, Event, Line};
 use crate::stats::{OwnedEvent, Stats};

@@ -241,7 +241,7 @@ pub fn parse_line_at<'a>(line: &'a [u8], ctx: &Context, status_at: Option<usize>
             if ctx.format != Format::Exim && is_postfix_tag(name, ctx.syslog_name.as_deref()) =>
         {
             let (msg, weight) = rsyslog_repeat(h.msg);
-            let hint = status_at.and_then(|p| p.checked_sub(offset_in(line, msg)));
+            let hint = status_at.and_then(|p| p.checked_sub(offset_in(line, msg)?));
             (h.time, postfix::parse_at(msg, hint), Mta::Postfix, weight)
         }
         Source::Tag(_) => return Line::Other,
@@ -262,9 +262,11 @@ pub fn parse_line_at<'a>(line: &'a [u8], ctx: &Context, status_at: Option<usize>
     Line::Event(ev, weight)
 }
 
-/// Where `inner`, a part of `outer`, starts in it.
-fn offset_in(outer: &[u8], inner: &[u8]) -> usize {
-    inner.as_ptr() as usize - outer.as_ptr() as usize
+/// Where `inner` starts in `outer`, when it is a part of it (`None` for a slice from
+/// elsewhere, such as a constant empty one).
+fn offset_in(outer: &[u8], inner: &[u8]) -> Option<usize> {
+    let off = (inner.as_ptr() as usize).wrapping_sub(outer.as_ptr() as usize);
+    (off <= outer.len() && inner.len() <= outer.len() - off).then_some(off)
 }
 
 /// rsyslog's reduction: `message repeated 3 times: [ original message]`.
@@ -343,6 +345,16 @@ mod tests {
         }
         assert!(is_postfix_tag(b"postfix-mx/smtp", Some(b"postfix-mx")));
         assert!(!is_postfix_tag(b"postfix/smtp", Some(b"postfix-mx")));
+    }
+
+    #[test]
+    fn offsets_of_parts_and_of_other_slices() {
+        let line = b"abc: def";
+        assert_eq!(offset_in(line, &line[5..]), Some(5));
+        assert_eq!(offset_in(line, &line[8..]), Some(8));
+        assert_eq!(offset_in(line, &line[..0]), Some(0));
+        assert_eq!(offset_in(line, &[]), None);
+        assert_eq!(offset_in(&line[..3], &line[2..6]), None);
     }
 
     #[test]
