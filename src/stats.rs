@@ -202,6 +202,8 @@ pub struct Stats {
     pub mtas: [u64; 2],
     pub codes: CodeCounts,
     pub enhanced: EnhancedCounts,
+    /// Counts per domain of the events the tracker does not keep under their recipient; all
+    /// domain counts are [`Stats::domain_counts`].
     pub domains: Map<Box<[u8]>, ClassCounts>,
     /// Local hour (seconds, see [`Stamp::hour_floor`]) → counts; see [`Stats::hourly_sorted`].
     hourly: Map<i64, ClassCounts>,
