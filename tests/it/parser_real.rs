@@ -1,7 +1,7 @@
 //! Table-driven: every real line in fixtures/real/expected.tsv (copied from
 //! ../shared/corpus/real, sources in fixtures/real/SOURCES.md) with its expected event.
 
-use mailcodes::parse::{parse_line, Context, Line, YearRule};
+use mailcodes::parse::{parse_line, parse_line_at, Context, Line, YearRule};
 
 fn dash(s: &str) -> Option<&str> {
     (s != "-").then_some(s)
@@ -58,4 +58,37 @@ fn real_lines_parse_as_expected() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The scanner tells the parser where the first `status=` of a line is. On every real line,
+/// cut at every length, that must give the same result as parsing without the hint.
+#[test]
+fn the_status_hint_never_changes_a_result() {
+    let table = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/real/expected.tsv"
+    ))
+    .unwrap();
+    let ctx = Context {
+        year: YearRule::Fixed(2020),
+        ..Context::new(0)
+    };
+    let mut hinted = 0;
+    for row in table.lines().skip(1) {
+        let line = row.splitn(8, '\t').last().unwrap().as_bytes();
+        for cut in 0..=line.len() {
+            let l = &line[..cut];
+            let Some(at) = memchr::memmem::find(l, b"status=") else {
+                continue;
+            };
+            hinted += 1;
+            assert_eq!(
+                parse_line_at(l, &ctx, Some(at)),
+                parse_line(l, &ctx),
+                "{}",
+                String::from_utf8_lossy(l)
+            );
+        }
+    }
+    assert!(hinted > 5_000, "{hinted}");
 }
