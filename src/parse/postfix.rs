@@ -69,7 +69,7 @@ pub fn parse_at(msg: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
     }
     let colon = find::find_short(msg, b": ")?;
     let qid = &msg[..colon];
-    if qid.is_empty() || qid.len() > 24 || !all_alphanumeric(qid) {
+    if qid.is_empty() || qid.len() > 24 || !find::all_alphanumeric(qid) {
         return None;
     }
     let rest = &msg[colon + 2..];
@@ -82,12 +82,6 @@ pub fn parse_at(msg: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
         }
     }
     None
-}
-
-/// Whether every byte is an ASCII letter or digit. Queue ids are random hex or base-52, so
-/// a per-byte branch would be mispredicted at almost every byte: this folds without one.
-fn all_alphanumeric(s: &[u8]) -> bool {
-    s.iter().fold(true, |ok, b| ok & b.is_ascii_alphanumeric())
 }
 
 /// `to=<` has been taken: `addr>, [orig_to=<…>, ]relay=…, dsn=…, status=WORD (text)`.
