@@ -203,6 +203,24 @@ pub fn open(
     })
 }
 
+/// A buffered reader over `range` of a file, reporting the bytes it reads to `counter`: for
+/// a file that is read rather than mapped after all (see `Pipeline::scan_mapped`).
+pub fn range_reader(
+    file: &File,
+    range: std::ops::Range<u64>,
+    counter: impl FnMut(usize) + Send + 'static,
+) -> io::Result<Box<dyn Read + Send>> {
+    let mut f = file.try_clone()?;
+    f.seek(SeekFrom::Start(range.start))?;
+    Ok(Box::new(BufReader::with_capacity(
+        1 << 16,
+        Counting {
+            inner: f.take(range.end - range.start),
+            counter,
+        },
+    )))
+}
+
 struct Counting<R, F> {
     inner: R,
     counter: F,

@@ -24,6 +24,10 @@ pub const CHUNK_SIZE: usize = 4 << 20;
 /// or two per thread.
 pub const MAP_CHUNK_SIZE: usize = 16 << 20;
 
+/// Largest chunk that is memory-mapped: a file that would need a bigger one (a line of more
+/// than about 48 MiB) is read instead; see [`Pipeline::scan_mapped`].
+pub const MAX_MAPPED: u64 = 4 * MAP_CHUNK_SIZE as u64;
+
 /// Smallest chunk of a memory-mapped file that is cut for balance.
 const MIN_MAP_CHUNK_SIZE: u64 = 1 << 20;
 
@@ -99,10 +103,7 @@ impl Pipeline<'_> {
         }
         let scanner = Scanner::new(ctx);
         let (stats, error) = match opened.content {
-            Content::Mapped(file, range) => match self.scan_mapped(&file, range, &scanner) {
-                Ok(stats) => (stats, None),
-                Err(e) => (Stats::default(), Some(e)),
-            },
+            Content::Mapped(file, range) => self.scan_mapped(&file, range, &scanner),
             Content::Stream(reader) => self.scan_reader(reader, &scanner),
         };
         let error = error.map(|e| {
@@ -122,17 +123,46 @@ impl Pipeline<'_> {
 
     /// Scans a regular file: cut at newlines into chunks, each memory-mapped, scanned in
     /// place and unmapped by one worker.
+    ///
+    /// A chunk ends after a newline, so a line far longer than a chunk (a file of binary junk,
+    /// a log that lost its newlines) would be mapped whole, and resident memory would grow
+    /// with it. When a chunk would exceed [`MAX_MAPPED`], the file is read through the
+    /// stream path instead, which skips over-long lines in bounded buffers; the results are
+    /// the same either way (only slower).
     pub fn scan_mapped(
         &self,
         file: &std::fs::File,
         range: std::ops::Range<u64>,
         scanner: &Scanner,
-    ) -> io::Result<Stats> {
+    ) -> (Stats, Option<io::Error>) {
+        match self.map_and_scan(file, range.clone(), scanner) {
+            Ok(Some(stats)) => (stats, None),
+            Ok(None) => {
+                let bar = self.progress.clone();
+                match input::range_reader(file, range, move |n| bar.inc(n as u64)) {
+                    Ok(reader) => self.scan_reader(reader, scanner),
+                    Err(e) => (Stats::default(), Some(e)),
+                }
+            }
+            Err(e) => (Stats::default(), Some(e)),
+        }
+    }
+
+    /// The mapped scan of [`Pipeline::scan_mapped`]; `None` when a chunk would be too big.
+    fn map_and_scan(
+        &self,
+        file: &std::fs::File,
+        range: std::ops::Range<u64>,
+        scanner: &Scanner,
+    ) -> io::Result<Option<Stats>> {
         let size = self.chunk_size.map_or_else(
             || map_chunk_size(range.end - range.start, self.pool.current_num_threads()),
             |n| n as u64,
         );
         let ranges = input::line_chunks(file, range, size)?;
+        if ranges.iter().any(|r| r.end - r.start > MAX_MAPPED) {
+            return Ok(None);
+        }
         let edges = Mutex::new(Vec::with_capacity(ranges.len()));
         let error = Mutex::new(None);
         let mut total = self.pool.install(|| {
@@ -160,7 +190,7 @@ impl Pipeline<'_> {
             &mut total,
             edges.into_inner().unwrap_or_else(|p| p.into_inner()),
         );
-        Ok(total)
+        Ok(Some(total))
     }
 
     /// Scans a stream: a reader thread fills chunks, the pool scans them in whatever order

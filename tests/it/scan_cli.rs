@@ -282,6 +282,55 @@ fn empty_input_and_huge_lines() {
     }
 }
 
+/// A file whose one line is longer than what mailcodes maps at once is read instead, with the
+/// same results and without the line in memory.
+#[test]
+fn a_line_longer_than_a_mapped_chunk_is_read_not_mapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("mail.log");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&log).unwrap());
+        f.write_all(b"Nov 28 06:25:13 mx postfix/smtp[2]: A1: to=<a@b.org>, relay=x, dsn=2.0.0, status=sent (250 ok)\n").unwrap();
+        let block = vec![b'x'; 1 << 20];
+        for _ in 0..80 {
+            f.write_all(&block).unwrap(); // 80 MiB without a newline: past MAX_MAPPED (64 MiB)
+        }
+        f.write_all(b"\nNov 28 06:25:14 mx postfix/smtp[2]: A2: to=<c@d.org>, relay=x, dsn=5.1.1, status=bounced (550 5.1.1 no)\n").unwrap();
+    }
+    let mut reports = Vec::new();
+    for extra in [&[][..], &["--no-mmap"][..]] {
+        let out_dir = dir.path().join(format!("out{}", reports.len()));
+        let out = mailcodes()
+            .args(["scan", "--year", "2026", "-o"])
+            .arg(&out_dir)
+            .args(extra)
+            .arg(&log)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(text.contains("3 read, 1 skipped (not mail events), 1 over-long"), "{text}");
+        assert!(text.contains("events    2"), "{text}");
+        reports.push(std::fs::read(out_dir.join("codes.csv")).unwrap());
+    }
+    assert_eq!(reports[0], reports[1]);
+    // Where GNU time is there, check that the line was not held in memory (mapped whole, the
+    // process would be over 80 MB resident).
+    let time = Path::new("/usr/bin/time");
+    if time.exists() {
+        let out = std::process::Command::new(time)
+            .args(["-f", "%M"])
+            .arg(assert_cmd::cargo::cargo_bin("mailcodes"))
+            .args(["scan", "-q", "--year", "2026"])
+            .arg(&log)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let kb: u64 = stderr.trim().lines().last().unwrap().parse().unwrap();
+        assert!(kb < 60_000, "peak resident {kb} KB");
+    }
+}
+
 #[test]
 fn spreadsheet_injection_is_neutralised() {
     let log = "Nov 28 06:25:13 mx postfix/smtp[2]: A1: to=<=HYPERLINK(\"http://evil\")@x.org>, relay=x, dsn=4.2.2, status=deferred (host x said: 450 4.2.2 =cmd|' /C calc'!A0 full)\n\
