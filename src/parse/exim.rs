@@ -1,5 +1,6 @@
 //! Exim mainlog messages: deliveries (`=>`, `->`), deferrals (`==`), failures (`**`) and
-//! ACL rejections (`rejected RCPT …`, `temporarily rejected …`).
+//! rejections (`rejected RCPT …`, `temporarily rejected …`, and after the data by
+//! `local_scan()` or the MIME ACL).
 //!
 //! Input is the message after Exim's timestamp (and `[pid]`), e.g.
 //! `1jmKso-0009d4-Uf ** molly@zee.corp R=dnslookup T=remote_smtp H=mx [3.3.3.3]: SMTP error from remote mail server after end of data: 554 5.2.0 Mailbox Full`.
@@ -98,15 +99,24 @@ fn rejection(msg: &[u8]) -> Option<Body<'_>> {
             continue;
         }
         let after = &msg[at + 9..];
-        let kinds: [&[u8]; 6] = [
-            b"RCPT",
-            b"MAIL",
-            b"after DATA",
-            b"EHLO",
-            b"HELO",
-            b"connection",
+        // The message-level kinds (`by local_scan()`, SpamAssassin through sa-exim, and the
+        // MIME ACL) also reject local submissions: they count only for an SMTP client, `H=`.
+        let kinds: [(&[u8], bool); 8] = [
+            (b"RCPT", false),
+            (b"MAIL", false),
+            (b"after DATA", false),
+            (b"EHLO", false),
+            (b"HELO", false),
+            (b"connection", false),
+            (b"by local_scan()", true),
+            (b"during MIME ACL checks", true),
         ];
-        let Some(kind) = kinds.iter().find(|k| after.starts_with(k)) else {
+        let head = &msg[..at];
+        let from_smtp = || head.starts_with(b"H=") || find::find_short(head, b" H=").is_some();
+        let Some((kind, _)) = kinds
+            .iter()
+            .find(|(k, smtp_only)| after.starts_with(k) && (!smtp_only || from_smtp()))
+        else {
             continue;
         };
         let temporary = msg[..at].ends_with(b"temporarily ");
@@ -197,5 +207,30 @@ mod tests {
         assert!(parse(b"1jmKso-0009d4-Uf <= s@t H=x [1.2.3.4] S=100").is_none());
         assert!(parse(b"1jmKso-0009d4-Uf Completed").is_none());
         assert!(parse(b"Start queue run: pid=123").is_none());
+    }
+
+    #[test]
+    fn rejections_after_the_data() {
+        // sa-exim's local_scan(), from fail2ban's exim test log (there behind a `# `).
+        let b = parse(b"1PLKOW-00046U-EW F=wvhluo@droolindog.com H=93-143-146-237.adsl.net.t-com.hr (droolindog.com) [93.143.146.237] I=[10.10.10.32]:25 P=esmtp temporarily rejected by local_scan(): Temporary local problem").unwrap();
+        assert_eq!(
+            (b.outcome, b.class(), b.text),
+            (
+                Outcome::Rejected,
+                Class::Transient,
+                &b"Temporary local problem"[..]
+            )
+        );
+        let b = parse(b"1UlasQ-0003fr-45 F=a@b H=(x) [1.2.3.4]:43671 P=esmtp rejected during MIME ACL checks: 550 5.7.1 bad attachment").unwrap();
+        assert_eq!((b.code, b.class()), (Some(550), Class::Permanent));
+        // The same rejections of a local submission (no `H=`) are not SMTP outcomes.
+        assert!(parse(
+            b"10HmaZ-0005vi-00 F=x@y U=CALLER P=local-smtp rejected by local_scan(): no"
+        )
+        .is_none());
+        assert!(parse(
+            b"10HmaX-000000005vi-0000 U=CALLER F=<x@y> rejected during MIME ACL checks: no"
+        )
+        .is_none());
     }
 }
