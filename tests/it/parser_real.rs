@@ -7,17 +7,26 @@ fn dash(s: &str) -> Option<&str> {
     (s != "-").then_some(s)
 }
 
-#[test]
-fn real_lines_parse_as_expected() {
-    let table = std::fs::read_to_string(concat!(
+/// The table of real lines with their expected events.
+fn table() -> String {
+    std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/real/expected.tsv"
     ))
-    .unwrap();
-    let ctx = Context {
+    .unwrap()
+}
+
+/// Lines without a year are read as 2020, as the table expects.
+fn context() -> Context {
+    Context {
         year: YearRule::Fixed(2020),
         ..Context::new(0)
-    };
+    }
+}
+
+#[test]
+fn real_lines_parse_as_expected() {
+    let (table, ctx) = (table(), context());
     let mut failures = Vec::new();
     let mut rows = 0;
     for row in table.lines().skip(1) {
@@ -64,15 +73,7 @@ fn real_lines_parse_as_expected() {
 /// cut at every length, that must give the same result as parsing without the hint.
 #[test]
 fn the_status_hint_never_changes_a_result() {
-    let table = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/real/expected.tsv"
-    ))
-    .unwrap();
-    let ctx = Context {
-        year: YearRule::Fixed(2020),
-        ..Context::new(0)
-    };
+    let (table, ctx) = (table(), context());
     let mut hinted = 0;
     for row in table.lines().skip(1) {
         let line = row.splitn(8, '\t').last().unwrap().as_bytes();
