@@ -79,26 +79,31 @@ fn golden_persistent() {
     golden("persistent", "persistent/mixed.log", &["--year", "2026"]);
 }
 
+/// The text summary of `mailcodes scan --year YEAR` on a fixture, which must succeed.
+fn summary(year: &str, rel: &str) -> String {
+    let out = mailcodes()
+        .args(["scan", "--year", year])
+        .arg(fixture(rel))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// pflogsumm 1.1.5 (Debian) run on fixtures/postfix/lightmeter-mixed.log reports
 /// delivered 33, deferred 1, bounced 8, rejected 7 (see README, "Agreement with pflogsumm").
 #[test]
 fn counts_agree_with_pflogsumm() {
-    let out = mailcodes()
-        .args(["scan", "--year", "2021"])
-        .arg(fixture("postfix/lightmeter-mixed.log"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = summary("2021", "postfix/lightmeter-mixed.log");
     assert!(
         text.contains("outcomes  delivered 33, deferred 1, bounced 8, rejected 7"),
         "{text}"
     );
-    let sample = mailcodes()
-        .args(["scan", "--year", "2021"])
-        .arg(fixture("sample/postfix-mail.log"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8(sample.stdout).unwrap();
+    let text = summary("2021", "sample/postfix-mail.log");
     assert!(
         text.contains("outcomes  delivered 118, deferred 0, bounced 1, rejected 1"),
         "{text}"
@@ -433,12 +438,7 @@ fn persistent_thresholds_change_the_result_as_documented() {
 
 #[test]
 fn summary_lists_persistent_recipients_recovery_and_advice() {
-    let out = mailcodes()
-        .args(["scan", "--year", "2026"])
-        .arg(fixture("persistent/mixed.log"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = summary("2026", "persistent/mixed.log");
     assert!(
         text.contains(
             "persistent 450s: 3 recipient(s) (mailbox_full 1, mailbox_disabled 1, unavailable 1)"
