@@ -181,11 +181,14 @@ fn says_disabled(text: &[u8]) -> bool {
     WORDS.disabled.is_match(text) || (WORDS.blocked.is_match(text) && WORDS.account.is_match(text))
 }
 
-/// Per-recipient evidence for a whole scan.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Per-recipient evidence for a whole scan. (Not `PartialEq`, because of its scratch
+/// buffers: compare `recipients`.)
+#[derive(Debug, Clone, Default)]
 pub struct Tracker {
     pub recipients: Map<Box<[u8]>, Evidence>,
     scratch: Vec<u8>,
+    /// A cleaned reply that may replace a recipient's latest one (same time, greater text).
+    reply_scratch: String,
 }
 
 impl Tracker {
@@ -224,13 +227,13 @@ impl Tracker {
         // The latest reply wins; on a tie of time the greater text, so order never matters.
         match Some(time).cmp(&evidence.last_mailbox) {
             std::cmp::Ordering::Greater => {
-                evidence.last_reply = crate::report::clean_text(ev.text);
+                crate::report::clean_text_into(&mut evidence.last_reply, ev.text);
                 evidence.last_mailbox = Some(time);
             }
             std::cmp::Ordering::Equal => {
-                let text = crate::report::clean_text(ev.text);
-                if text > evidence.last_reply {
-                    evidence.last_reply = text;
+                crate::report::clean_text_into(&mut self.reply_scratch, ev.text);
+                if self.reply_scratch > evidence.last_reply {
+                    std::mem::swap(&mut self.reply_scratch, &mut evidence.last_reply);
                 }
             }
             std::cmp::Ordering::Less => {}
