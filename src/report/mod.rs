@@ -5,6 +5,7 @@
 //! place only once all of them were written whole ([`write_atomically`]).
 
 pub mod csv;
+pub mod table;
 pub mod text;
 
 use std::borrow::Cow;
