@@ -29,7 +29,7 @@ impl Bound {
     }
 
     fn from_civil(dt: DateTime, tz: &TimeZone) -> Result<Bound, TimeError> {
-        let zoned = dt.to_zoned(tz.clone()).map_err(|e| impossible(&dt, e))?;
+        let zoned = dt.to_zoned(tz.clone()).map_err(|e| impossible(dt, e))?;
         let date = dt.date();
         let local = days_from_civil(
             i64::from(date.year()),

@@ -74,7 +74,7 @@ fn by_count(table: Option<&Table>, label: usize, count: usize) -> Vec<(String, u
         .iter()
         .map(|row| (row[label].plain(), row[count].count().unwrap_or(0)))
         .collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     rows
 }
 
