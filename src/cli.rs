@@ -34,7 +34,7 @@ pub enum Command {
         "the reports or the state could not be written, the state file is damaged, or the\n",
         "command line is wrong."
     ))]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Explain what a reply code means, when you see it and how to fix it; two codes are
     /// compared side by side.
     #[command(after_help = concat!(
@@ -60,6 +60,17 @@ pub enum FormatArg {
     Exim,
 }
 
+/// Report files `--report` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum ReportKind {
+    /// classes.csv, codes.csv, enhanced.csv, domains.csv, hourly.csv, persistent_450.csv.
+    Csv,
+    /// mailcodes.xlsx: every table as a typed sheet, a summary sheet and charts.
+    Xlsx,
+    /// mailcodes.prom: gauges in the Prometheus text format.
+    Prom,
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Log files to read, combined; `-` reads standard input. Gzip-compressed files are
@@ -72,6 +83,24 @@ pub struct ScanArgs {
     /// start date. Example: -o /var/lib/mailcodes/{date}
     #[arg(short = 'o', long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+
+    /// What to write into --out-dir, comma-separated: csv (the CSV files), xlsx
+    /// (mailcodes.xlsx, a typed workbook with charts), prom (mailcodes.prom for
+    /// node_exporter's textfile collector). summary.json is always written.
+    /// Example: --report csv,xlsx
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "csv",
+        value_name = "LIST"
+    )]
+    pub report: Vec<ReportKind>,
+
+    /// Print the report as one JSON document (the layout of summary.json) on stdout instead
+    /// of the text summary.
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
 
     /// Which log format to accept. Example: --format exim
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]

@@ -2,7 +2,7 @@
 //! (inputs, window, parsing context, thresholds, outputs) before any work starts, as
 //! ripgrep's `HiArgs` does, so the run itself never looks at raw arguments.
 
-use crate::cli::{FormatArg, ScanArgs};
+use crate::cli::{FormatArg, ReportKind, ScanArgs};
 use crate::error::Error;
 use crate::input::Source;
 use crate::parse::{Context, Format, YearRule};
@@ -29,6 +29,10 @@ pub struct ScanPlan {
     pub state: Option<PathBuf>,
     pub out_dir: Option<PathBuf>,
     pub quiet: bool,
+    /// Print the JSON document instead of the text summary.
+    pub json: bool,
+    /// Which report files go into `out_dir` (summary.json always does).
+    pub reports: Vec<ReportKind>,
     pub rule: Rule,
     pub top: usize,
 }
@@ -50,6 +54,8 @@ impl ScanPlan {
             state: args.state.clone(),
             out_dir: args.out_dir.clone(),
             quiet: args.quiet,
+            json: args.json,
+            reports: reports(&args.report),
             rule: Rule {
                 min_attempts: args.min_attempts,
                 min_span_secs: args.min_span,
@@ -57,6 +63,15 @@ impl ScanPlan {
             top: args.top,
         })
     }
+}
+
+/// The report kinds, each once, in a fixed order (so the set does not depend on how the
+/// list was written).
+fn reports(list: &[ReportKind]) -> Vec<ReportKind> {
+    [ReportKind::Csv, ReportKind::Xlsx, ReportKind::Prom]
+        .into_iter()
+        .filter(|k| list.contains(k))
+        .collect()
 }
 
 fn sources(args: &ScanArgs) -> Vec<Source> {

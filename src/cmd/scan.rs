@@ -4,7 +4,7 @@
 //! only what is new since the last run); the reports are written; and only then does the
 //! state move on, so a run that fails redoes its work next time instead of losing it.
 
-use crate::cli::ScanArgs;
+use crate::cli::{ReportKind, ScanArgs};
 use crate::error::{is_broken_pipe, Error, Exit};
 use crate::input::{Source, Span};
 use crate::pipeline::{InputError, Pipeline};
@@ -211,16 +211,19 @@ fn write_reports(plan: &ScanPlan, stats: &Stats) -> Result<(), Error> {
     let mut result = Ok(());
     if let Some(dir) = &plan.out_dir {
         let dir = out_dir(dir, &plan.window, stats);
-        if let Err(error) = write_files(&dir, &report) {
+        if let Err(error) = write_files(plan, &dir, &report) {
             result = Err(Error::Reports { dir, error });
         }
     }
     if !plan.quiet {
-        let summary = Summary { top: plan.top };
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        let written = report::text::write(&mut out, &report, &summary).and_then(|()| out.flush());
-        match written {
+        let written = if plan.json {
+            report::json::write(&mut out, &report)
+        } else {
+            report::text::write(&mut out, &report, &Summary::for_stdout(plan.top))
+        };
+        match written.and_then(|()| out.flush()) {
             Err(e) if !is_broken_pipe(&e) => return Err(Error::Summary(e)),
             _ => {}
         }
@@ -265,8 +268,31 @@ fn out_dir(dir: &Path, window: &crate::window::Window, stats: &Stats) -> PathBuf
     PathBuf::from(text.replace("{date}", &date))
 }
 
-fn write_files(dir: &Path, report: &Report) -> std::io::Result<()> {
-    let files = report::csv::render_all(report)?;
-    let staged: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    report::write_atomically(dir, &staged)
+/// Renders the report set of the run in memory: summary.json and what `--report` asks for.
+fn render_files(plan: &ScanPlan, report: &Report) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for kind in &plan.reports {
+        match kind {
+            ReportKind::Csv => files.extend(report::csv::render_all(report)?),
+            ReportKind::Xlsx => {
+                let book = report::xlsx::render(report).map_err(std::io::Error::other)?;
+                files.push(("mailcodes.xlsx".to_string(), book));
+            }
+            ReportKind::Prom => {
+                let end = jiff::Timestamp::now().as_second();
+                files.push((
+                    "mailcodes.prom".to_string(),
+                    report::prom::render(report, end).into_bytes(),
+                ));
+            }
+        }
+    }
+    let mut json = Vec::new();
+    report::json::write(&mut json, report)?;
+    files.push(("summary.json".to_string(), json));
+    Ok(files)
+}
+
+fn write_files(plan: &ScanPlan, dir: &Path, report: &Report) -> std::io::Result<()> {
+    report::write_atomically(dir, &render_files(plan, report)?)
 }

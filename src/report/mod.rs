@@ -5,8 +5,11 @@
 //! place only once all of them were written whole ([`write_atomically`]).
 
 pub mod csv;
+pub mod json;
+pub mod prom;
 pub mod table;
 pub mod text;
+pub mod xlsx;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -64,10 +67,11 @@ pub fn safe_cell(text: &str) -> Cow<'_, str> {
 /// Writes every `(file name, contents)` into `dir` (created if missing): each to a
 /// temporary file in `dir`, flushed to disk, then all renamed into place. On any error no
 /// target file has been replaced by a partial one.
-pub fn write_atomically(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
+pub fn write_atomically<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut staged = Vec::with_capacity(files.len());
     for (name, contents) in files {
+        let name = name.as_ref();
         let mut tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".tmp")

@@ -12,5 +12,6 @@ pub fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
 mod cron;
 mod explain_cli;
 mod parser_real;
+mod reports;
 mod scan_cli;
 mod split;
