@@ -45,7 +45,7 @@ const EN: Words = Words {
     codes_in_reply: "Codes in the reply",
     diagnosis: "Diagnosis",
     any_class_title: "Any class",
-    any_class_text: "The registry lists the code without its class: with 2 it reports success, with 4 a temporary failure, with 5 a permanent one (RFC 3463 section 3.1).",
+    any_class_text: "The registry lists the code without its class: with 2 it reports success, with 4 a temporary failure, with 5 a permanent one (RFC 3463 section 2).",
 };
 
 const VI: Words = Words {
@@ -63,7 +63,7 @@ const VI: Words = Words {
     codes_in_reply: "Mã cơ bản và mã nâng cao trong phản hồi",
     diagnosis: "Chẩn đoán",
     any_class_title: "Mọi lớp",
-    any_class_text: "Sổ đăng ký ghi mã này không kèm lớp: đi với 2 là thành công, với 4 là lỗi tạm thời, với 5 là lỗi vĩnh viễn (RFC 3463 mục 3.1).",
+    any_class_text: "Sổ đăng ký ghi mã này không kèm lớp: đi với 2 là thành công, với 4 là lỗi tạm thời, với 5 là lỗi vĩnh viễn (RFC 3463 mục 2).",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -229,18 +229,18 @@ fn unregistered(
     };
     let (when, fix) = match lang {
         Lang::En => (
-            "Some servers send codes that no RFC registers; a client must then act on the first digit (RFC 5321 section 4.2, RFC 3463 section 3.1).",
+            "Some servers send codes that no RFC registers; a client must then act on the first digit (RFC 5321 section 4.2.1, RFC 3463 section 2).",
             "Treat it as its class says; if it comes from your own server, use a registered code instead.",
         ),
         Lang::Vi => (
-            "Một số máy chủ gửi mã không được RFC nào đăng ký; khi đó máy khách phải xử lý theo chữ số đầu tiên (RFC 5321 mục 4.2, RFC 3463 mục 3.1).",
+            "Một số máy chủ gửi mã không được RFC nào đăng ký; khi đó máy khách phải xử lý theo chữ số đầu tiên (RFC 5321 mục 4.2.1, RFC 3463 mục 2).",
             "Xử lý theo ý nghĩa của lớp; nếu mã do máy chủ của bạn gửi, hãy dùng một mã đã đăng ký.",
         ),
     };
     // No RFC defines the code; name where the generic meaning of its digits comes from.
     let reference = match code {
         Code::Basic(_) => "none (class and category: RFC 5321 section 4.2.1)",
-        _ => "none (class and subject: RFC 3463 section 3)",
+        _ => "none (class and subject: RFC 3463 sections 2 and 3)",
     };
     let explained = Explained {
         code,

@@ -8,58 +8,72 @@ use super::{Entry, ViTexts};
 /// sorted by subject, then detail, numerically.
 pub static ENHANCED: &[Entry] = &[
     // X.0.x: Other or undefined status
+    // Source: RFC 3463 section 3.1; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtp/smtp_chat.c gives a reply without a valid enhanced code of its own class the code X.0.0
+    // of the reply's class.
     Entry {
         code: "X.0.0",
         title: "Other undefined status",
         description: "Only the class is known; there is no more specific subject or detail. 2.0.0 is a plain success, 4.0.0 a generic temporary failure and 5.0.0 a generic permanent failure.",
-        when: "Very common: '250 2.0.0 Ok: queued as ...' and '221 2.0.0 Bye' on success, and Postfix assigns 4.0.0 or 5.0.0 itself when a remote server answered without an enhanced code.",
+        when: "Very common: '250 2.0.0 Ok: queued as 4ABC123' and '221 2.0.0 Bye' on success; Postfix also assigns 4.0.0 or 5.0.0 itself when a remote reply has no enhanced code, or one of another class than the reply.",
         fix: "Rely on the basic reply code and the text after it to find the cause; the enhanced code adds nothing here.",
         reference: "RFC 3463",
         vi: Some(ViTexts {
             title: "Trạng thái khác, không xác định",
             description: "Chỉ biết lớp mã; không có chủ đề hay chi tiết cụ thể hơn. 2.0.0 là thành công thông thường, 4.0.0 là lỗi tạm thời chung và 5.0.0 là lỗi vĩnh viễn chung.",
-            when: "Rất phổ biến: '250 2.0.0 Ok: queued as ...' và '221 2.0.0 Bye' khi thành công, và Postfix tự gán 4.0.0 hoặc 5.0.0 khi máy chủ đích trả lời mà không kèm mã nâng cao.",
+            when: "Rất phổ biến: '250 2.0.0 Ok: queued as 4ABC123' và '221 2.0.0 Bye' khi thành công; Postfix cũng tự gán 4.0.0 hoặc 5.0.0 khi phản hồi của máy chủ đích không kèm mã nâng cao, hoặc kèm mã nâng cao khác lớp với phản hồi.",
             fix: "Hãy dựa vào mã trả lời cơ bản và phần chữ đi sau để tìm nguyên nhân; mã nâng cao ở đây không cho thêm thông tin.",
         }),
     },
     // X.1.x: Addressing status
+    // Source: RFC 3463 section 3.2; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd_addr_valid.ref (reject_unlisted_sender).
     Entry {
         code: "X.1.0",
         title: "Other address status",
         description: "Something about an address (sender or recipient) caused this status, but no more specific code fits.",
-        when: "Postfix rejecting unknown local senders with reject_unlisted_sender ('5.1.0 ... Sender address rejected: User unknown in local recipient table'), and generic address rejections at providers.",
+        when: "Postfix rejecting unknown local senders with reject_unlisted_sender ('550 5.1.0 <user@example.com>: Sender address rejected: User unknown in local recipient table'), and generic address rejections at providers.",
         fix: "Read the text to see which address is meant; the sender usually has to correct it, or the receiver's postmaster must adjust the address checks if the address is valid.",
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.2; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd_check.c reject_unverified_address: 450 4.1.1 both while a probe is pending
+    // (unverified_recipient_defer_code) and when it found the address bad
+    // (unverified_recipient_reject_code, default 450).
     Entry {
         code: "X.1.1",
         title: "Bad destination mailbox address",
         description: "The local part (before the @) of the recipient address does not exist at the destination. The registry describes it as meaningful only for permanent failures (5.1.1).",
-        when: "The most common hard bounce: typos, deleted accounts and stale list entries ('550 5.1.1 ... User unknown in local recipient table', '550 5.1.1 The email account that you tried to reach does not exist'); Postfix's reject_unverified_recipient may give 4.1.1 while verification is pending.",
+        when: "The most common hard bounce: typos, deleted accounts and stale list entries ('550 5.1.1 <user@example.com>: Recipient address rejected: User unknown in local recipient table', '550 5.1.1 The email account that you tried to reach does not exist'). Postfix's reject_unverified_recipient answers '450 4.1.1 <user@example.com>: Recipient address rejected: unverified address: ...' while a probe is pending and also, by default, once the probe found the address bad; a 4.1.1 that repeats for the same address means it is bad.",
         fix: "The sender should correct the address or remove it from lists, and not retry. If the address should exist, the receiver's postmaster must check the alias, virtual or LDAP tables.",
         reference: "RFC 3463",
         vi: Some(ViTexts {
             title: "Địa chỉ hộp thư đích sai",
             description: "Phần tên (trước dấu @) của địa chỉ người nhận không tồn tại ở đích. Theo sổ đăng ký, mã này chỉ có ý nghĩa như lỗi vĩnh viễn (5.1.1).",
-            when: "Lỗi trả về vĩnh viễn phổ biến nhất: gõ sai, tài khoản đã xóa, địa chỉ cũ trong danh sách gửi ('550 5.1.1 ... User unknown in local recipient table', '550 5.1.1 The email account that you tried to reach does not exist'); quy tắc reject_unverified_recipient của Postfix có thể trả 4.1.1 khi việc xác minh chưa xong.",
+            when: "Lỗi trả về vĩnh viễn phổ biến nhất: gõ sai, tài khoản đã xóa, địa chỉ cũ trong danh sách gửi ('550 5.1.1 <user@example.com>: Recipient address rejected: User unknown in local recipient table', '550 5.1.1 The email account that you tried to reach does not exist'). Quy tắc reject_unverified_recipient của Postfix trả '450 4.1.1 <user@example.com>: Recipient address rejected: unverified address: ...' khi việc thăm dò địa chỉ chưa xong, và theo mặc định cả khi việc thăm dò đã xác định địa chỉ sai; nếu 4.1.1 cứ lặp lại với cùng một địa chỉ thì địa chỉ đó sai.",
             fix: "Người gửi nên sửa địa chỉ hoặc xóa khỏi danh sách, và không thử lại. Nếu địa chỉ đó phải tồn tại, quản trị thư phía nhận cần kiểm tra bảng alias, virtual hoặc LDAP.",
         }),
     },
+    // Source: RFC 3463 section 3.2; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd_check.c reject_unknown_recipient_domain (unknown_address_reject_code, default
+    // 450).
     Entry {
         code: "X.1.2",
         title: "Bad destination system address",
         description: "The domain part (after the @) of the recipient address does not exist or cannot take mail. The registry describes it as meaningful only for permanent failures.",
-        when: "Typos in the domain, expired domains, Postfix's reject_unknown_recipient_domain ('450 4.1.2 ... Recipient address rejected: Domain not found', temporary by default), and bounces for domains without usable MX or address records.",
+        when: "Typos in the domain, expired domains, Postfix's reject_unknown_recipient_domain ('450 4.1.2 <user@example.com>: Recipient address rejected: Domain not found', temporary by default), and bounces for domains without usable MX or address records.",
         fix: "The sender should check the spelling of the domain and whether it still exists; if it is the receiver's own domain, its postmaster must fix the DNS.",
         reference: "RFC 3463",
         vi: Some(ViTexts {
             title: "Địa chỉ hệ thống đích sai",
             description: "Phần tên miền (sau dấu @) của địa chỉ người nhận không tồn tại hoặc không thể nhận thư. Theo sổ đăng ký, mã này chỉ có ý nghĩa như lỗi vĩnh viễn.",
-            when: "Gõ sai tên miền, tên miền đã hết hạn, quy tắc reject_unknown_recipient_domain của Postfix ('450 4.1.2 ... Recipient address rejected: Domain not found', mặc định là lỗi tạm thời), và thư bị trả về vì tên miền không có bản ghi MX hay bản ghi địa chỉ dùng được.",
+            when: "Gõ sai tên miền, tên miền đã hết hạn, quy tắc reject_unknown_recipient_domain của Postfix ('450 4.1.2 <user@example.com>: Recipient address rejected: Domain not found', mặc định là lỗi tạm thời), và thư bị trả về vì tên miền không có bản ghi MX hay bản ghi địa chỉ dùng được.",
             fix: "Người gửi nên kiểm tra chính tả tên miền và xem tên miền còn tồn tại không; nếu đó là tên miền của phía nhận, quản trị thư bên đó phải sửa DNS.",
         }),
     },
+    // Source: RFC 3463 section 3.2; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd.c ('501 5.1.3 Bad recipient address syntax').
     Entry {
         code: "X.1.3",
         title: "Bad destination address syntax",
@@ -74,6 +88,7 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Người gửi phải sửa địa chỉ tại nguồn (kiểm tra biểu mẫu, sổ địa chỉ, script). Phía nhận không cần làm gì.",
         }),
     },
+    // Source: RFC 3463 section 3.2; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.1.4",
         title: "Destination address ambiguous",
@@ -83,6 +98,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.2; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.1.5",
         title: "Destination address valid",
@@ -92,15 +108,19 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.2; IANA SMTP Enhanced Status Codes registry; Postfix
+    // trivial-rewrite/resolve.c (relocated_maps, 5.1.6 'User has moved to').
     Entry {
         code: "X.1.6",
         title: "Mailbox moved, no forwarding",
         description: "The address used to be valid, but the mailbox has moved and no forwarding address is available. The registry describes it as meaningful only for permanent failures.",
-        when: "Postfix relocated_maps entries ('550 5.1.6 ... Recipient address rejected: User has moved to ...'), and mailboxes of people who left an organisation, retired with a notice.",
+        when: "Postfix relocated_maps entries ('550 5.1.6 <user@example.com>: Recipient address rejected: User has moved to user@example.net'), and mailboxes of people who left an organisation, retired with a notice.",
         fix: "The sender should switch to the new address if the reply text names one, and stop using the old address.",
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.2; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd.c ('501 5.1.7 Bad sender address syntax').
     Entry {
         code: "X.1.7",
         title: "Bad sender address syntax",
@@ -110,15 +130,18 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.2; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd_check.c reject_unknown_sender_domain (unknown_address_reject_code, default 450).
     Entry {
         code: "X.1.8",
         title: "Bad sender system address",
         description: "The sender's domain does not exist or cannot receive mail, so bounces could not be returned to it.",
-        when: "Postfix's reject_unknown_sender_domain ('450 4.1.8 ... Sender address rejected: Domain not found' by default, 5.1.8 when configured to reject), and Exim sender verification failing for domains that do not resolve.",
+        when: "Postfix's reject_unknown_sender_domain ('450 4.1.8 <user@example.com>: Sender address rejected: Domain not found' by default, 5.1.8 when configured to reject), and Exim sender verification failing for domains that do not resolve.",
         fix: "The sender's postmaster must use an envelope sender in a domain that has MX or address records; the receiver can only relax the check.",
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3886; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.1.9",
         title: "Relayed to non-compliant mailer",
@@ -128,30 +151,35 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3886",
         vi: None,
     },
+    // Source: RFC 7505; IANA SMTP Enhanced Status Codes registry; RFC 7505 section 4.2; Postfix
+    // smtpd/smtpd_nullmx.ref ('556 5.1.10 ... (nullMX)').
     Entry {
         code: "X.1.10",
         title: "Recipient domain has null MX",
         description: "The recipient's domain publishes a null MX record, meaning it accepts no mail. Registered for permanent failures (5.1.10), usually with basic code 556.",
-        when: "Postfix and other MTAs that honour RFC 7505 bounce with '5.1.10 ... does not accept mail (nullMX)', often because of a typo or a parked domain.",
+        when: "Postfix and other MTAs that honour RFC 7505 bounce with '556 5.1.10 <user@example.com>: Recipient address rejected: Domain example.com does not accept mail (nullMX)', often because of a typo or a parked domain.",
         fix: "The sender should correct the address. If the domain should receive mail, its owner must replace the null MX with real MX records.",
         reference: "RFC 7505",
         vi: None,
     },
     // X.2.x: Mailbox status
+    // Source: RFC 3463 section 3.3; IANA SMTP Enhanced Status Codes registry; postgrey's default
+    // reply text.
     Entry {
         code: "X.2.0",
         title: "Other mailbox status",
         description: "The mailbox exists, but something about it caused this status and no more specific code fits.",
-        when: "Very often greylisting: postgrey answers '450 4.2.0 ... Greylisted'; some servers also use 4.2.0 or 5.2.0 for locked mailboxes or generic mailbox problems.",
-        fix: "For 4.2.0 greylisting, nothing: the sending MTA retries after the delay. If a 4.2.0 or 5.2.0 persists, the receiver's postmaster should look at that mailbox.",
+        when: "Very often greylisting: postgrey answers '450 4.2.0 <user@example.com>: Recipient address rejected: Greylisted'; some servers also use 4.2.0 or 5.2.0 for locked mailboxes or generic mailbox problems.",
+        fix: "For 4.2.0 greylisting, nothing: the sending MTA retries, and the retry after the greylisting delay is accepted. If a 4.2.0 or 5.2.0 persists, the receiver's postmaster should look at that mailbox.",
         reference: "RFC 3463",
         vi: Some(ViTexts {
             title: "Trạng thái hộp thư khác",
             description: "Hộp thư tồn tại nhưng có vấn đề gì đó với nó gây ra trạng thái này, và không có mã cụ thể hơn phù hợp.",
-            when: "Thường là greylisting: postgrey trả lời '450 4.2.0 ... Greylisted'; một số máy chủ cũng dùng 4.2.0 hoặc 5.2.0 khi hộp thư bị khóa hoặc có sự cố chung.",
-            fix: "Với greylisting 4.2.0 thì không cần làm gì: MTA gửi sẽ thử lại sau thời gian chờ. Nếu 4.2.0 hoặc 5.2.0 kéo dài, quản trị thư phía nhận nên kiểm tra hộp thư đó.",
+            when: "Thường là greylisting: postgrey trả lời '450 4.2.0 <user@example.com>: Recipient address rejected: Greylisted'; một số máy chủ cũng dùng 4.2.0 hoặc 5.2.0 khi hộp thư bị khóa hoặc có sự cố chung.",
+            fix: "Với greylisting 4.2.0 thì không cần làm gì: MTA gửi sẽ thử lại, và lần thử sau khoảng thời gian chờ của greylisting sẽ được chấp nhận. Nếu 4.2.0 hoặc 5.2.0 kéo dài, quản trị thư phía nhận nên kiểm tra hộp thư đó.",
         }),
     },
+    // Source: RFC 3463 section 3.3; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.2.1",
         title: "Mailbox disabled",
@@ -166,20 +194,23 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Với 5.2.1, người gửi nên ngừng gửi tới địa chỉ đó và liên lạc bằng cách khác; với 4.2.1, hãy để MTA tự thử lại. Quản trị thư phía nhận kích hoạt lại tài khoản nếu bị tắt nhầm.",
         }),
     },
+    // Source: RFC 3463 section 3.3; IANA SMTP Enhanced Status Codes registry; Dovecot and Gmail
+    // over-quota reply texts.
     Entry {
         code: "X.2.2",
         title: "Mailbox full",
         description: "The recipient's mailbox is over its quota or out of space; the recipient could make room by deleting mail. RFC 3463 intends it as a temporary failure (4.2.2), though many servers send 5.2.2.",
-        when: "Dovecot, Exim or Postfix local delivery hitting a quota ('452 4.2.2 ... Quota exceeded', '552 5.2.2 Mailbox full'), abandoned mailboxes filling up with spam, and provider accounts over quota.",
+        when: "Dovecot, Exim or Postfix local delivery hitting a quota ('452 4.2.2 <user@example.com>: Quota exceeded', '552 5.2.2 Mailbox full'), abandoned mailboxes filling up with spam, and provider accounts over quota.",
         fix: "With 4.2.2 the sending MTA retries until its queue lifetime ends. The recipient must delete mail or the receiver's postmaster must raise the quota; abandoned mailboxes should be disabled.",
         reference: "RFC 3463",
         vi: Some(ViTexts {
             title: "Hộp thư đầy",
             description: "Hộp thư người nhận đã vượt hạn mức hoặc hết chỗ; người nhận có thể xóa bớt thư để có chỗ. RFC 3463 coi đây là lỗi tạm thời (4.2.2), dù nhiều máy chủ gửi 5.2.2.",
-            when: "Dovecot, Exim hoặc Postfix khi chuyển thư cục bộ gặp giới hạn hạn mức ('452 4.2.2 ... Quota exceeded', '552 5.2.2 Mailbox full'), hộp thư bị bỏ rơi đầy thư rác, và tài khoản ở nhà cung cấp vượt hạn mức.",
+            when: "Dovecot, Exim hoặc Postfix khi chuyển thư cục bộ gặp giới hạn hạn mức ('452 4.2.2 <user@example.com>: Quota exceeded', '552 5.2.2 Mailbox full'), hộp thư bị bỏ rơi đầy thư rác, và tài khoản ở nhà cung cấp vượt hạn mức.",
             fix: "Với 4.2.2, MTA gửi sẽ thử lại cho tới khi hết thời gian lưu trong hàng đợi. Người nhận phải xóa bớt thư hoặc quản trị thư phía nhận phải nâng hạn mức; hộp thư bị bỏ rơi nên được vô hiệu hóa.",
         }),
     },
+    // Source: RFC 3463 section 3.3; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.2.3",
         title: "Message exceeds mailbox limit",
@@ -189,6 +220,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.3; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.2.4",
         title: "Mailing list expansion problem",
@@ -199,6 +231,7 @@ pub static ENHANCED: &[Entry] = &[
         vi: None,
     },
     // X.3.x: Mail system status
+    // Source: RFC 3463 section 3.4; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.3.0",
         title: "Other mail system status",
@@ -213,6 +246,8 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Nếu là Postfix hoặc Exim của chính bạn, hãy tìm các dòng warning hoặc fatal trước đó liên quan tới transport; nếu là máy chủ khác, phía gửi chờ thử lại còn quản trị thư phía nhận điều tra nguyên nhân.",
         }),
     },
+    // Source: RFC 3463 section 3.4; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd_check.c ('452 4.3.1 Insufficient system storage', queue_minfree).
     Entry {
         code: "X.3.1",
         title: "Mail system full",
@@ -222,6 +257,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.4; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.3.2",
         title: "System not accepting messages",
@@ -231,6 +267,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.4; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.3.3",
         title: "Selected features not supported",
@@ -240,6 +277,8 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.4; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd_check.c ('552 5.3.4 Message size exceeds fixed limit').
     Entry {
         code: "X.3.4",
         title: "Message too big",
@@ -254,6 +293,9 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Người gửi nên gửi thư nhỏ hơn hoặc chia sẻ tệp qua liên kết; quản trị thư phía nhận có thể nâng giới hạn nếu muốn nhận những thư như vậy.",
         }),
     },
+    // Source: RFC 3463 section 3.4; IANA SMTP Enhanced Status Codes registry; Postfix
+    // global/mail_params.h (smtpd_policy_service_default_action) and smtpd/smtpd.c ('421 4.3.5
+    // Server configuration error').
     Entry {
         code: "X.3.5",
         title: "System incorrectly configured",
@@ -263,6 +305,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 6710; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.3.6",
         title: "Requested priority changed",
@@ -273,15 +316,18 @@ pub static ENHANCED: &[Entry] = &[
         vi: None,
     },
     // X.4.x: Network and routing status
+    // Source: RFC 3463 section 3.5; IANA SMTP Enhanced Status Codes registry; Postfix
+    // global/cleanup_strerror.c (hop-count limit: 554 5.4.0 'too many hops').
     Entry {
         code: "X.4.0",
         title: "Other network or routing status",
         description: "Something went wrong in networking or routing, but no more specific code fits.",
-        when: "Generic connection or routing failures that the reporting MTA or relay could not classify more precisely.",
-        fix: "The sender's postmaster should read the text for the actual network error; if it persists, check DNS, firewalls and routes towards the destination.",
+        when: "Generic connection or routing failures that the reporting MTA or relay could not classify more precisely, and Postfix's answer to a message that passed more relays than hopcount_limit allows ('554 5.4.0 Error: too many hops').",
+        fix: "The sender's postmaster should read the text for the actual network error; if it persists, check DNS, firewalls and routes towards the destination. 'too many hops' is a mail loop: the postmasters of the servers involved must find which forwarding or routing sends the message in a circle.",
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.5; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.4.1",
         title: "No answer from host",
@@ -296,20 +342,24 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Thường không cần làm gì: MTA sẽ tự thử lại. Nếu mọi đích đều quá thời gian, quản trị thư phía gửi nên kiểm tra cổng 25 chiều ra có bị chặn không; nếu chỉ một đích, quản trị phía nhận nên kiểm tra máy chủ MX có hoạt động và truy cập được không.",
         }),
     },
+    // Source: RFC 3463 section 3.5; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd.c ('421 4.4.2 ... Error: timeout exceeded').
     Entry {
         code: "X.4.2",
         title: "Bad connection",
         description: "The connection was made but the transaction could not be finished, because of a timeout or a poor connection. The registry describes it as meaningful only for temporary failures.",
-        when: "Postfix 'lost connection with ... while receiving the initial server greeting' or 'conversation with ... timed out while sending message body', remote servers dropping slow or suspicious clients, and '421 4.4.2 ... timeout exceeded'.",
+        when: "Postfix 'lost connection with ... while receiving the initial server greeting' or 'conversation with ... timed out while sending message body', remote servers dropping slow or suspicious clients, and '421 4.4.2 mx.example.com Error: timeout exceeded'.",
         fix: "Usually nothing; the MTA retries. Repeated cases with one destination can mean the receiver is tarpitting or filtering the sender, or an MTU or firewall problem; the sender's postmaster should test the path and ask the receiver if needed.",
         reference: "RFC 3463",
         vi: Some(ViTexts {
             title: "Kết nối lỗi",
             description: "Kết nối đã được thiết lập nhưng giao dịch không hoàn tất do quá thời gian hoặc đường truyền kém. Theo sổ đăng ký, mã này chỉ có ý nghĩa như lỗi tạm thời.",
-            when: "Postfix ghi 'lost connection with ... while receiving the initial server greeting' hoặc 'conversation with ... timed out while sending message body', máy chủ đích ngắt các máy khách chậm hoặc đáng ngờ, và '421 4.4.2 ... timeout exceeded'.",
+            when: "Postfix ghi 'lost connection with ... while receiving the initial server greeting' hoặc 'conversation with ... timed out while sending message body', máy chủ đích ngắt các máy khách chậm hoặc đáng ngờ, và '421 4.4.2 mx.example.com Error: timeout exceeded'.",
             fix: "Thường không cần làm gì; MTA sẽ tự thử lại. Nếu lặp lại với cùng một đích, có thể phía nhận đang cố tình làm chậm (tarpit) hoặc lọc bên gửi, hoặc có vấn đề MTU hay tường lửa; quản trị thư phía gửi nên kiểm tra đường truyền và hỏi phía nhận nếu cần.",
         }),
     },
+    // Source: RFC 3463 section 3.5; IANA SMTP Enhanced Status Codes registry; Postfix smtp(8) DNS
+    // lookup errors (dsn=4.4.3).
     Entry {
         code: "X.4.3",
         title: "Directory server failure",
@@ -318,12 +368,13 @@ pub static ENHANCED: &[Entry] = &[
         fix: "The sender's postmaster should test the local resolver (dig MX for the domain); if it works and only one domain fails, that domain's owner must fix their name servers.",
         reference: "RFC 3463",
         vi: Some(ViTexts {
-            title: "Lỗi máy chủ thư mục",
-            description: "Việc định tuyến thất bại vì dịch vụ thư mục, thường là DNS, không truy cập được hoặc trả về lỗi tạm thời. Theo sổ đăng ký, mã này chỉ có ý nghĩa như lỗi tạm thời.",
+            title: "Lỗi dịch vụ tra cứu tên",
+            description: "Việc định tuyến thất bại vì dịch vụ tra cứu tên, thường là DNS, không truy cập được hoặc trả về lỗi tạm thời. Theo sổ đăng ký, mã này chỉ có ý nghĩa như lỗi tạm thời.",
             when: "Postfix ghi 'dsn=4.4.3, status=deferred (Host or domain name not found. Name service error for name=... type=MX: Host not found, try again)', bộ phân giải DNS của máy gửi gặp sự cố, và máy chủ tên miền của tên miền người nhận bị hỏng hoặc cấu hình sai.",
             fix: "Quản trị thư phía gửi nên kiểm tra bộ phân giải cục bộ (dig MX cho tên miền đó); nếu bộ phân giải hoạt động và chỉ một tên miền lỗi, chủ tên miền đó phải sửa máy chủ tên miền của họ.",
         }),
     },
+    // Source: RFC 3463 section 3.5; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.4.4",
         title: "Unable to route",
@@ -338,6 +389,7 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Người gửi nên kiểm tra tên miền người nhận có gõ sai hay đã hết hạn không; nếu tên miền hợp lệ, chủ sở hữu phải công bố bản ghi MX hoặc bản ghi địa chỉ hoạt động được. Nếu do bảng transport cục bộ sai, quản trị thư phía gửi tự sửa tuyến.",
         }),
     },
+    // Source: RFC 3463 section 3.5; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.4.5",
         title: "Mail system congestion",
@@ -347,30 +399,37 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.5; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtp/smtp_connect.c ('loops back to myself') and local/recipient.c ('mail forwarding loop
+    // for'), both 5.4.6; hop-count loops are 5.4.0 (global/cleanup_strerror.c).
     Entry {
         code: "X.4.6",
         title: "Routing loop detected",
         description: "The message was forwarded too many times, because of bad routing tables or a forwarding loop between users or servers. RFC 3463 describes it as a temporary failure, though MTAs usually bounce it as 5.4.6.",
-        when: "Postfix 'mail for example.com loops back to myself' when a domain's MX points to the server but the domain is not in mydestination or the virtual or relay domains, and 'Too many hops' or Exim 'Too many Received headers - suspected mail loop' bounces from forwarding loops.",
-        fix: "The postmaster of the looping server must fix the configuration: list the domain in mydestination or the virtual or relay domains, correct transport maps, or break the forwarding chain between mailboxes.",
+        when: "Postfix 'mail for example.com loops back to myself' when a domain's MX points to the server but the domain is not in mydestination or the virtual or relay domains, Postfix local delivery's 'mail forwarding loop for user@example.com' between aliases or .forward files, and Exim's 'Too many \"Received\" headers - suspected mail loop'. Postfix reports a message that exceeded its hop count as 554 5.4.0, not 5.4.6.",
+        fix: "The postmaster of the looping server must fix the configuration: list the domain in mydestination or the virtual or relay domains, correct transport maps, or break the forwarding chain between mailboxes and aliases.",
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.5; IANA SMTP Enhanced Status Codes registry; Postfix never sends
+    // X.4.7: qmgr/qmgr_active.c logs 'status=expired, returned to sender' and the bounce keeps the
+    // last deferral's status.
     Entry {
         code: "X.4.7",
         title: "Delivery time expired",
         description: "The message was considered too old, because it stayed queued too long or exceeded a time limit set by the sender. Where possible, the code of the underlying problem should be reported instead.",
-        when: "Bounces after the sender's queue lifetime ran out (Postfix maximal_queue_lifetime, Exim retry rules timing out), usually after days of 4xx deferrals.",
+        when: "Delivery reports from MTAs that mark expired messages with this code after days of 4xx deferrals. Postfix is not one of them: when maximal_queue_lifetime runs out it logs 'status=expired, returned to sender' and the bounce carries the status of the last deferral; Exim's bounce says 'retry timeout exceeded'.",
         fix: "Look at the last deferral reason before expiry in the sender's logs; that is the real problem to fix (unreachable MX, greylisting that never passed, a full mailbox). The sender may resend once it is solved.",
         reference: "RFC 3463",
         vi: Some(ViTexts {
             title: "Hết thời gian chuyển thư",
             description: "Thư bị coi là quá cũ vì đã nằm trong hàng đợi quá lâu hoặc vượt giới hạn thời gian do bên gửi đặt. Khi có thể, hệ thống nên báo mã của sự cố thực sự thay cho mã này.",
-            when: "Thư bị trả về khi hết thời gian lưu trong hàng đợi của bên gửi (maximal_queue_lifetime của Postfix, quy tắc retry của Exim hết hạn), thường sau nhiều ngày bị hoãn với lỗi 4xx.",
+            when: "Báo cáo chuyển thư từ những MTA đánh dấu thư hết hạn bằng mã này sau nhiều ngày bị hoãn với lỗi 4xx. Postfix không làm vậy: khi hết maximal_queue_lifetime, Postfix ghi 'status=expired, returned to sender' và thư báo lỗi mang trạng thái của lần hoãn cuối cùng; thư báo lỗi của Exim ghi 'retry timeout exceeded'.",
             fix: "Hãy xem lý do hoãn cuối cùng trước khi hết hạn trong nhật ký phía gửi; đó mới là vấn đề thật cần khắc phục (MX không truy cập được, greylisting không qua được, hộp thư đầy). Người gửi có thể gửi lại sau khi đã giải quyết.",
         }),
     },
     // X.5.x: Mail delivery protocol status
+    // Source: RFC 3463 section 3.6; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.5.0",
         title: "Other protocol status",
@@ -385,6 +444,8 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Hãy đọc mã cơ bản và phần chữ đi kèm; với lỗi, quản trị thư phía gửi thường phải sửa cách máy khách giao tiếp SMTP.",
         }),
     },
+    // Source: RFC 3463 section 3.6; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd.c ('503 5.5.1 Error: need RCPT command', '502 5.5.1 VRFY command is disabled').
     Entry {
         code: "X.5.1",
         title: "Invalid command",
@@ -394,15 +455,19 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.6; IANA SMTP Enhanced Status Codes registry; Postfix 3.7+
+    // smtpd/smtpd.c ('500 5.5.2 Error: command not recognized'; 502 before 3.7, HISTORY 20210810).
     Entry {
         code: "X.5.2",
         title: "Syntax error",
         description: "A command could not be interpreted, because its syntax is wrong or it is unknown. The registry describes it as meaningful only for permanent failures.",
-        when: "'502 5.5.2 Error: command not recognized', '501 5.5.2 ... Helo command rejected: Invalid name', and non-SMTP traffic (HTTP probes, scanners) on port 25.",
+        when: "'500 5.5.2 Error: command not recognized' from Postfix 3.7 and later (older versions answered 502), '501 5.5.2 <bad_name>: Helo command rejected: Invalid name', and non-SMTP traffic (HTTP probes, scanners) on port 25.",
         fix: "If it comes from a real mail client, the sender's postmaster must fix it; scanners and probes can be ignored or blocked by the receiver.",
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.6; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd.c ('452 4.5.3 Error: too many recipients'); RFC 5321 section 4.5.3.1.10.
     Entry {
         code: "X.5.3",
         title: "Too many recipients",
@@ -417,15 +482,18 @@ pub static ENHANCED: &[Entry] = &[
             fix: "MTA gửi sẽ tự chia nhỏ và thử lại khi gặp 4.5.3. Nếu ứng dụng gặp lỗi này khi gửi thư, người gửi nên giảm số người nhận mỗi thư hoặc dùng phần mềm quản lý danh sách; phía nhận có thể nâng giới hạn.",
         }),
     },
+    // Source: RFC 3463 section 3.6; IANA SMTP Enhanced Status Codes registry; Postfix
+    // smtpd/smtpd.c ('555 5.5.4 Unsupported option: ...').
     Entry {
         code: "X.5.4",
         title: "Invalid command arguments",
         description: "A valid command was given arguments that are out of range or name unsupported features. The registry describes it as meaningful only for permanent failures.",
-        when: "'555 5.5.4 Unsupported option: ...' for unknown MAIL or RCPT parameters, AUTH with an unsupported mechanism, and bad SIZE or BODY values.",
+        when: "'555 5.5.4 Unsupported option: SMTPUTF8' for unknown MAIL or RCPT parameters, AUTH with an unsupported mechanism, and bad SIZE or BODY values.",
         fix: "The sender's postmaster should make the client use only the extensions and values announced in the EHLO reply.",
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.6; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.5.5",
         title: "Wrong protocol version",
@@ -435,6 +503,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 4954; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.5.6",
         title: "Authentication line too long",
@@ -445,6 +514,7 @@ pub static ENHANCED: &[Entry] = &[
         vi: None,
     },
     // X.6.x: Message content or media status
+    // Source: RFC 3463 section 3.7; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.6.0",
         title: "Other media error",
@@ -454,6 +524,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.7; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.6.1",
         title: "Media not supported",
@@ -463,6 +534,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.7; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.6.2",
         title: "Conversion required but prohibited",
@@ -472,6 +544,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.7; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.6.3",
         title: "Conversion required but unsupported",
@@ -481,6 +554,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.7; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.6.4",
         title: "Conversion with loss performed",
@@ -490,6 +564,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.7; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.6.5",
         title: "Conversion failed",
@@ -499,6 +574,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 4468; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.6.6",
         title: "Message content not available",
@@ -508,6 +584,8 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 4468",
         vi: None,
     },
+    // Source: RFC 6531; IANA SMTP Enhanced Status Codes registry; Postfix smtp(8) SMTPUTF8 bounce
+    // text.
     Entry {
         code: "X.6.7",
         title: "Non-ASCII addresses not permitted",
@@ -517,6 +595,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 6531",
         vi: None,
     },
+    // Source: RFC 6531; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.6.8",
         title: "UTF-8 reply not permitted",
@@ -526,6 +605,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 6531",
         vi: None,
     },
+    // Source: RFC 6531; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.6.9",
         title: "UTF-8 header not transferable",
@@ -535,6 +615,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 6531",
         vi: None,
     },
+    // Source: RFC 6531; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.6.10",
         title: "UTF-8 reply refused (deprecated)",
@@ -545,6 +626,8 @@ pub static ENHANCED: &[Entry] = &[
         vi: None,
     },
     // X.7.x: Security or policy status
+    // Source: RFC 3463 section 3.8; IANA SMTP Enhanced Status Codes registry; RFC 4954 section 6
+    // (235 2.7.0, 530 5.7.0, 454 4.7.0); RFC 3207 section 4; Postfix smtpd/smtpd.c.
     Entry {
         code: "X.7.0",
         title: "Other security or policy status",
@@ -559,20 +642,25 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Với 2.7.0 thì không cần làm gì. Với lỗi, hãy đọc phần chữ: quản trị thư phía gửi sửa cấu hình TLS hoặc xác thực, hoặc giảm tốc độ gửi và kiểm tra uy tín; quản trị phía nhận sửa sự cố TLS của mình.",
         }),
     },
+    // Source: RFC 3463 section 3.8; IANA SMTP Enhanced Status Codes registry; Postfix 3.0+
+    // smtpd/smtpd_check.c: 4.7.1 for 'cannot find your reverse hostname'
+    // (reject_unknown_reverse_client_hostname), 4.7.25 for 'cannot find your hostname'; relay and
+    // RBL replies 554 5.7.1.
     Entry {
         code: "X.7.1",
         title: "Delivery not authorized",
         description: "The sender is not allowed to send to this destination, because of per-host or per-recipient filtering such as relay rules, blocklists or access tables. RFC 3463 meant it as a permanent failure, but 4.7.1 is common too.",
-        when: "'554 5.7.1 ... Relay access denied', '554 5.7.1 Service unavailable; Client host [...] blocked using zen.spamhaus.org', access table rejections, spam rejections ('550 5.7.1 ... unsolicited mail'), and '450 4.7.1 Client host rejected: cannot find your hostname'.",
-        fix: "The sender's postmaster should find which rule fired: authenticate for relaying, fix reverse DNS, request delisting after cleaning up, or ask the recipient to allowlist. The receiver's postmaster acts if their own rules block legitimate mail.",
+        when: "'554 5.7.1 <user@example.org>: Relay access denied', '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org', access table rejections, spam rejections ('550 5.7.1 Message rejected as unsolicited mail'), and Postfix's reject_unknown_reverse_client_hostname ('450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]'; a hostname that does not resolve back to the IP gets 4.7.25 since Postfix 3.0).",
+        fix: "The sender's postmaster should find which rule fired: authenticate for relaying, give the sending IP a PTR record (reverse DNS is the sender's to fix), request delisting after cleaning up, or ask the recipient to allowlist. The receiver's postmaster acts if their own rules block legitimate mail.",
         reference: "RFC 3463",
         vi: Some(ViTexts {
             title: "Không được phép gửi",
             description: "Bên gửi không được phép gửi tới đích này do bộ lọc theo máy hoặc theo người nhận, như quy tắc relay, danh sách chặn hoặc bảng truy cập. RFC 3463 dự định đây là lỗi vĩnh viễn, nhưng 4.7.1 cũng rất phổ biến.",
-            when: "'554 5.7.1 ... Relay access denied', '554 5.7.1 Service unavailable; Client host [...] blocked using zen.spamhaus.org', từ chối theo bảng truy cập, từ chối vì thư rác ('550 5.7.1 ... unsolicited mail'), và '450 4.7.1 Client host rejected: cannot find your hostname'.",
-            fix: "Quản trị thư phía gửi nên tìm xem quy tắc nào đã chặn: xác thực để được relay, sửa DNS ngược, xin gỡ khỏi danh sách chặn sau khi khắc phục, hoặc nhờ người nhận đưa vào danh sách cho phép. Quản trị phía nhận cần xử lý nếu quy tắc của mình chặn nhầm thư hợp lệ.",
+            when: "'554 5.7.1 <user@example.org>: Relay access denied', '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org', từ chối theo bảng truy cập, từ chối vì thư rác ('550 5.7.1 Message rejected as unsolicited mail'), và quy tắc reject_unknown_reverse_client_hostname của Postfix ('450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]'; từ Postfix 3.0, tên máy không trỏ ngược về đúng IP thì nhận mã 4.7.25).",
+            fix: "Quản trị thư phía gửi nên tìm xem quy tắc nào đã chặn: xác thực để được relay, đặt bản ghi PTR cho IP gửi (DNS ngược là việc của phía gửi), xin gỡ khỏi danh sách chặn sau khi khắc phục, hoặc nhờ người nhận đưa vào danh sách cho phép. Quản trị phía nhận cần xử lý nếu quy tắc của mình chặn nhầm thư hợp lệ.",
         }),
     },
+    // Source: RFC 3463 section 3.8; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.2",
         title: "List expansion prohibited",
@@ -582,6 +670,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.8; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.3",
         title: "Security conversion not possible",
@@ -591,6 +680,8 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.8; IANA SMTP Enhanced Status Codes registry; Postfix smtp(8) TLS
+    // policy bounce text.
     Entry {
         code: "X.7.4",
         title: "Security features not supported",
@@ -600,6 +691,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.8; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.5",
         title: "Cryptographic failure",
@@ -609,6 +701,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.8; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.6",
         title: "Cryptographic algorithm not supported",
@@ -618,6 +711,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 3463 section 3.8; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.7",
         title: "Message integrity failure",
@@ -627,6 +721,8 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 3463",
         vi: None,
     },
+    // Source: RFC 4954; IANA SMTP Enhanced Status Codes registry; Postfix smtpd/smtpd_sasl_glue.c
+    // ('535 5.7.8 Error: authentication failed: ...').
     Entry {
         code: "X.7.8",
         title: "Authentication credentials invalid",
@@ -641,6 +737,7 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Người gửi hợp lệ phải cập nhật mật khẩu đã lưu (ví dụ sasl_passwd của Postfix rồi chạy postmap); quản trị thư phía nhận nên chặn các nguồn dò mật khẩu.",
         }),
     },
+    // Source: RFC 4954; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.9",
         title: "Authentication mechanism too weak",
@@ -650,15 +747,18 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 4954",
         vi: None,
     },
+    // Source: RFC 5248; IANA SMTP Enhanced Status Codes registry; RFC 5248 registers it with basic
+    // code 523.
     Entry {
         code: "X.7.10",
         title: "Encryption needed",
         description: "The requested authentication mechanism needs a strong privacy layer such as TLS first; it is mainly meant for clear-text mechanisms.",
-        when: "Clients trying PLAIN or LOGIN before STARTTLS on servers that forbid it.",
+        when: "Clients trying PLAIN or LOGIN before STARTTLS on servers that forbid it; the registry pairs it with basic code 523 ('523 5.7.10 Encryption needed').",
         fix: "The sender's postmaster should enable STARTTLS (or implicit TLS) before AUTH, or use a stronger mechanism.",
         reference: "RFC 5248",
         vi: None,
     },
+    // Source: RFC 4954; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.11",
         title: "Encryption required for mechanism",
@@ -668,6 +768,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 4954",
         vi: None,
     },
+    // Source: RFC 4954; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.12",
         title: "Password transition needed",
@@ -677,6 +778,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 4954",
         vi: None,
     },
+    // Source: RFC 5248; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.13",
         title: "User account disabled",
@@ -686,6 +788,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 5248",
         vi: None,
     },
+    // Source: RFC 5248; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.14",
         title: "Trust relationship required",
@@ -695,6 +798,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 5248",
         vi: None,
     },
+    // Source: RFC 6710; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.15",
         title: "Priority level too low",
@@ -704,6 +808,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 6710",
         vi: None,
     },
+    // Source: RFC 6710; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.16",
         title: "Too big for priority",
@@ -713,6 +818,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 6710",
         vi: None,
     },
+    // Source: RFC 7293; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.17",
         title: "Mailbox owner has changed",
@@ -722,6 +828,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 7293",
         vi: None,
     },
+    // Source: RFC 7293; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.18",
         title: "Domain owner has changed",
@@ -731,6 +838,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 7293",
         vi: None,
     },
+    // Source: RFC 7293; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.19",
         title: "RRVS test not completed",
@@ -740,6 +848,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 7293",
         vi: None,
     },
+    // Source: RFC 7372; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.20",
         title: "No passing DKIM signature",
@@ -749,6 +858,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 7372",
         vi: None,
     },
+    // Source: RFC 7372; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.21",
         title: "No acceptable DKIM signature",
@@ -758,6 +868,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 7372",
         vi: None,
     },
+    // Source: RFC 7372; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.22",
         title: "No author-matched DKIM signature",
@@ -767,6 +878,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 7372",
         vi: None,
     },
+    // Source: RFC 7372; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.23",
         title: "SPF validation failed",
@@ -781,6 +893,7 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Quản trị thư phía gửi nên thêm mọi IP gửi hợp lệ hoặc cơ chế include: vào bản ghi SPF của tên miền; máy chuyển tiếp nên viết lại địa chỉ người gửi trên phong bì (SRS).",
         }),
     },
+    // Source: RFC 7372; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.24",
         title: "SPF validation error",
@@ -790,20 +903,24 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 7372",
         vi: None,
     },
+    // Source: RFC 7372; IANA SMTP Enhanced Status Codes registry; Postfix 3.0+ smtpd/smtpd_check.c
+    // reject_unknown_client (4.7.25 with unknown_client_reject_code, default 450; HISTORY
+    // 20140917); Gmail's PTR reply text.
     Entry {
         code: "X.7.25",
         title: "Reverse DNS validation failed",
         description: "The sending IP address failed a reverse DNS check required by local policy, for example it has no PTR record or the PTR name does not resolve back to the IP.",
-        when: "Large providers rejecting mail from IPs without matching forward and reverse DNS ('550 5.7.25 The IP address sending this message does not have a PTR record setup'), typical for new servers and cloud hosts.",
+        when: "Postfix's reject_unknown_client_hostname since Postfix 3.0 ('450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]'; 450 is only the default of unknown_client_reject_code, and the answer repeats until the DNS is fixed), and large providers rejecting mail from IPs without matching forward and reverse DNS ('550 5.7.25 The IP address sending this message does not have a PTR record setup'), typical for new servers and cloud hosts.",
         fix: "The sender's postmaster must ask the owner of the IP range (ISP or cloud provider) to set a PTR record naming the server, with a matching A or AAAA record.",
         reference: "RFC 7372",
         vi: Some(ViTexts {
             title: "Kiểm tra DNS ngược thất bại",
             description: "Địa chỉ IP gửi không vượt qua kiểm tra DNS ngược mà chính sách yêu cầu, ví dụ không có bản ghi PTR hoặc tên trong PTR không trỏ ngược về đúng IP đó.",
-            when: "Các nhà cung cấp lớn từ chối thư từ IP không có DNS xuôi và ngược khớp nhau ('550 5.7.25 The IP address sending this message does not have a PTR record setup'), thường gặp với máy chủ mới hoặc máy chủ trên đám mây.",
+            when: "Quy tắc reject_unknown_client_hostname của Postfix từ bản 3.0 ('450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]'; 450 chỉ là giá trị mặc định của unknown_client_reject_code, và câu trả lời lặp lại cho tới khi DNS được sửa), và các nhà cung cấp lớn từ chối thư từ IP không có DNS xuôi và ngược khớp nhau ('550 5.7.25 The IP address sending this message does not have a PTR record setup'), thường gặp với máy chủ mới hoặc máy chủ trên đám mây.",
             fix: "Quản trị thư phía gửi phải nhờ bên sở hữu dải IP (nhà mạng hoặc nhà cung cấp đám mây) đặt bản ghi PTR mang tên máy chủ, kèm bản ghi A hoặc AAAA khớp với tên đó.",
         }),
     },
+    // Source: RFC 7372; IANA SMTP Enhanced Status Codes registry; Gmail's DMARC reply text.
     Entry {
         code: "X.7.26",
         title: "Multiple authentication checks failed",
@@ -818,15 +935,18 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Quản trị thư phía gửi phải công bố bản ghi SPF đúng và ký DKIM khớp với tên miền trong From, sau đó theo dõi báo cáo DMARC; máy chuyển tiếp nên dùng ARC hoặc SRS.",
         }),
     },
+    // Source: RFC 7505; IANA SMTP Enhanced Status Codes registry; RFC 7505 section 4.2; Postfix
+    // smtpd/smtpd_dns_filter.ref ('550 5.7.27 ... (nullMX)').
     Entry {
         code: "X.7.27",
         title: "Sender domain has null MX",
         description: "The sender's domain publishes a null MX, so it cannot receive bounces, and the receiver refuses mail from it. Registered for permanent failures (5.7.27), usually with basic code 550.",
-        when: "Postfix '550 5.7.27 ... Sender address rejected: Domain ... does not accept mail (nullMX)' for applications sending from parked or no-mail domains.",
+        when: "Postfix '550 5.7.27 <user@example.com>: Sender address rejected: Domain example.com does not accept mail (nullMX)' for applications sending from parked or no-mail domains.",
         fix: "The sender's postmaster should send from a domain that can receive mail, or replace the null MX with real MX records.",
         reference: "RFC 7505",
         vi: None,
     },
+    // Source: IANA SMTP Enhanced Status Codes registry; Gmail's rate reply text.
     Entry {
         code: "X.7.28",
         title: "Mail flood detected",
@@ -841,6 +961,7 @@ pub static ENHANCED: &[Entry] = &[
             fix: "Quản trị thư phía gửi nên tìm và chặn nguồn gửi ồ ạt (tài khoản bị chiếm, biểu mẫu bị lạm dụng, danh sách không có sự đồng ý), rồi giảm tốc độ gửi; lệnh chặn thường được gỡ khi đợt gửi dừng lại.",
         }),
     },
+    // Source: RFC 8617; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.29",
         title: "ARC validation failure",
@@ -850,6 +971,7 @@ pub static ENHANCED: &[Entry] = &[
         reference: "RFC 8617",
         vi: None,
     },
+    // Source: RFC 8689; IANA SMTP Enhanced Status Codes registry.
     Entry {
         code: "X.7.30",
         title: "REQUIRETLS support required",

@@ -7,12 +7,14 @@ use super::Generic;
 
 /// Classes (first digit) of basic reply codes, RFC 5321 section 4.2.1.
 pub static BASIC_CLASSES: &[Generic] = &[
+    // Source: RFC 5321 sections 4.2.1 (2yz) and 4.2.5 (responsibility only after the end of DATA).
+    // Printed for 211, 214, 220, 221, 235, 250, 251, 252: true for each.
     Generic {
         digit: 2,
         title: "Positive completion",
-        description: "The command succeeded and the requested action is done. Nothing to retry; for a message, the receiving server has taken responsibility for it.",
+        description: "A positive reply: the server accepted the command, or for the 220 greeting the connection, and there is nothing to retry. Only a 2xx reply to the end of the message data (after DATA) means that the receiving server has taken responsibility for the message; other 2xx replies accept one step of the session, such as a recipient, a login or the end of the session.",
         title_vi: "Hoàn tất thành công",
-        description_vi: "Lệnh đã thành công và thao tác được yêu cầu đã hoàn tất. Không có gì cần thử lại; với một bức thư, máy chủ nhận đã nhận trách nhiệm chuyển nó.",
+        description_vi: "Phản hồi tích cực: máy chủ đã chấp nhận lệnh (với lời chào 220 là chấp nhận kết nối) và không có gì cần thử lại. Chỉ khi mã 2xx trả lời cho phần kết thúc nội dung thư (sau DATA) thì máy chủ nhận mới nhận trách nhiệm với bức thư; các mã 2xx khác chỉ chấp nhận một bước của phiên, như một người nhận, một lần đăng nhập hay việc kết thúc phiên.",
     },
     Generic {
         digit: 3,
@@ -21,19 +23,23 @@ pub static BASIC_CLASSES: &[Generic] = &[
         title_vi: "Chấp nhận, chờ thêm dữ liệu",
         description_vi: "Lệnh đã được chấp nhận nhưng máy chủ cần thêm dữ liệu để hoàn tất, như nội dung thư sau DATA (354) hoặc bước tiếp theo của AUTH. Đây chưa phải kết quả: phản hồi tiếp theo mới quyết định.",
     },
+    // Source: RFC 5321 section 4.2.1 (4yz). Printed also for 4xx answers to AUTH and STARTTLS
+    // (432, 454), hence "for a message".
     Generic {
         digit: 4,
         title: "Transient negative completion",
-        description: "The command failed for a temporary reason. The sending MTA keeps the message queued and retries later, so act only if the same failure persists for hours or ends in a bounce.",
+        description: "The command failed for a temporary reason; the same command may succeed later. For a message, the sending MTA keeps it queued and retries on its own, so act only if the same failure persists for hours or ends in a bounce.",
         title_vi: "Thất bại tạm thời",
-        description_vi: "Lệnh thất bại vì lý do tạm thời. MTA gửi giữ thư trong hàng đợi và thử lại sau, vì vậy chỉ cần xử lý nếu cùng một lỗi kéo dài nhiều giờ hoặc cuối cùng thư bị trả về.",
+        description_vi: "Lệnh thất bại vì lý do tạm thời; lần sau cùng lệnh đó có thể thành công. Với một bức thư, MTA gửi giữ thư trong hàng đợi và tự thử lại, vì vậy chỉ cần xử lý nếu cùng một lỗi kéo dài nhiều giờ hoặc cuối cùng thư bị trả về.",
     },
+    // Source: RFC 5321 section 4.2.1 (5yz). Printed also for 5xx answers to AUTH, VRFY and unknown
+    // commands (500, 502, 534, 535, 538), so no unconditional "bounced".
     Generic {
         digit: 5,
         title: "Permanent negative completion",
-        description: "The command failed permanently. Do not retry: the message is bounced to its sender, and the same attempt will fail again until the cause is fixed.",
+        description: "The command failed permanently: repeating it unchanged fails again until the cause is fixed. When the refused command carries a message or a recipient (MAIL, RCPT, the end of DATA), the sending MTA gives up and returns a bounce to the sender; a 5xx to other commands, such as AUTH, VRFY or an unknown command, refuses only that command.",
         title_vi: "Thất bại vĩnh viễn",
-        description_vi: "Lệnh thất bại vĩnh viễn. Không thử lại: thư bị trả về cho người gửi, và lần gửi y hệt sẽ lại thất bại cho tới khi nguyên nhân được khắc phục.",
+        description_vi: "Lệnh thất bại vĩnh viễn: lặp lại y như cũ sẽ vẫn thất bại cho tới khi nguyên nhân được khắc phục. Khi lệnh bị từ chối liên quan tới thư hoặc người nhận (MAIL, RCPT, phần kết thúc DATA), MTA gửi bỏ cuộc và gửi thư báo lỗi về cho người gửi; mã 5xx cho các lệnh khác, như AUTH, VRFY hay một lệnh lạ, chỉ từ chối riêng lệnh đó.",
     },
 ];
 
@@ -85,26 +91,32 @@ pub static BASIC_CATEGORIES: &[Generic] = &[
 
 /// Classes (first digit) of enhanced status codes, RFC 3463.
 pub static ENHANCED_CLASSES: &[Generic] = &[
+    // Source: RFC 3463 section 2 (class 2); RFC 2034 section 3 (enhanced codes in every 2xx
+    // reply but the greeting and EHLO, so also 221 2.0.0 and 235 2.7.0).
     Generic {
         digit: 2,
         title: "Success",
-        description: "The delivery action succeeded; the detail may note something done along the way, such as a conversion. Nothing to retry.",
+        description: "Success: the action that the reply or the delivery report is about was completed. The detail may note something done along the way, such as a conversion. Nothing to retry.",
         title_vi: "Thành công",
-        description_vi: "Việc chuyển thư đã thành công; phần chi tiết có thể ghi chú điều đã xảy ra trên đường đi, như một lần chuyển đổi. Không có gì cần thử lại.",
+        description_vi: "Thành công: thao tác mà phản hồi hoặc báo cáo chuyển thư nói tới đã hoàn tất. Phần chi tiết có thể ghi chú điều đã xảy ra trên đường đi, như một lần chuyển đổi. Không có gì cần thử lại.",
     },
+    // Source: RFC 3463 section 2 (class 4, persistent transient failure); also printed for 4.7.0
+    // answers to AUTH and STARTTLS.
     Generic {
         digit: 4,
         title: "Persistent transient failure",
-        description: "The message is valid, but a temporary condition has delayed or stopped delivery. The sending MTA keeps it queued and retries later, so act only if the condition persists; the message may still be delivered.",
+        description: "A temporary condition delayed or stopped the action; the same attempt may succeed later. For a message, the sending MTA keeps it queued and retries, so act only if the condition persists; the message may still be delivered.",
         title_vi: "Lỗi tạm thời kéo dài",
-        description_vi: "Thư hợp lệ, nhưng một tình trạng tạm thời đã làm chậm hoặc ngăn việc chuyển thư. MTA gửi giữ thư trong hàng đợi và thử lại sau, vì vậy chỉ cần xử lý nếu tình trạng kéo dài; thư vẫn có thể được chuyển tới nơi.",
+        description_vi: "Một tình trạng tạm thời đã làm chậm hoặc ngăn thao tác; lần thử sau có thể thành công. Với một bức thư, MTA gửi giữ thư trong hàng đợi và thử lại, vì vậy chỉ cần xử lý nếu tình trạng kéo dài; thư vẫn có thể được chuyển tới nơi.",
     },
+    // Source: RFC 3463 section 2 (class 5); also printed for 5.7.8 and 5.5.2 answers to AUTH
+    // and unknown commands.
     Generic {
         digit: 5,
         title: "Permanent failure",
-        description: "Resending the message as it is will not succeed; the message or the destination must change first. Do not retry: the message is bounced, fix the cause.",
+        description: "Repeating the attempt unchanged will not succeed; something must change first. For a message or a recipient, the sending MTA gives up and returns a bounce to the sender; for other commands, such as AUTH, only that command is refused.",
         title_vi: "Lỗi vĩnh viễn",
-        description_vi: "Gửi lại thư nguyên trạng sẽ không thành công; phải thay đổi thư hoặc đích trước. Không thử lại: thư bị trả về, hãy khắc phục nguyên nhân.",
+        description_vi: "Lặp lại y như cũ sẽ không thành công; phải thay đổi điều gì đó trước. Với một bức thư hay một người nhận, MTA gửi bỏ cuộc và gửi thư báo lỗi về cho người gửi; với các lệnh khác, như AUTH, chỉ riêng lệnh đó bị từ chối.",
     },
 ];
 
