@@ -79,7 +79,7 @@ pub static BASIC: &[Entry] = &[
         reference: "RFC 4954",
         vi: Some(ViTexts {
             title: "Xác thực thành công",
-            description: "Quá trình xác thực SMTP AUTH của máy khách đã thành công; phiên làm việc từ đây mang danh tính đã xác thực. Thường đi kèm mã mở rộng 2.7.0.",
+            description: "Quá trình xác thực SMTP AUTH của máy khách đã thành công; phiên làm việc từ đây mang danh tính đã xác thực. Thường đi kèm mã nâng cao 2.7.0.",
             when: "Gặp trên cổng gửi thư (587, 465) khi chương trình thư hoặc máy chuyển tiếp đăng nhập; Postfix ghi kết quả dưới dạng sasl_method= và sasl_username= trên dòng smtpd thay vì ghi mã.",
             fix: "Không cần làm gì. Nếu các tài khoản không được phép gửi thư vẫn đăng nhập thành công, quản trị thư phía nhận nên kiểm tra khả năng bị lộ mật khẩu.",
         }),
