@@ -586,3 +586,69 @@ pub fn list<W: Write>(w: &mut W, format: ExplainFormat, lang: Lang) -> io::Resul
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NO_VI: Entry = Entry {
+        code: "299",
+        title: "Title",
+        description: "Description.",
+        when: "When.",
+        fix: "Fix.",
+        reference: "None",
+        vi: None,
+    };
+
+    #[test]
+    fn missing_vietnamese_falls_back_to_english_visibly() {
+        assert_eq!(
+            entry_texts(&NO_VI, Lang::Vi),
+            (["Title", "Description.", "When.", "Fix."], true)
+        );
+        assert_eq!(entry_texts(&NO_VI, Lang::En).1, false);
+        let with_vi = kb::lookup(Code::Basic(221)).unwrap();
+        assert_eq!(
+            entry_texts(with_vi, Lang::Vi),
+            (
+                [
+                    with_vi.vi.unwrap().title,
+                    with_vi.vi.unwrap().description,
+                    with_vi.vi.unwrap().when,
+                    with_vi.vi.unwrap().fix,
+                ],
+                false
+            )
+        );
+    }
+
+    #[test]
+    fn action_sentences_fit_every_class() {
+        for (code, lang, has, lacks) in [
+            ("221", Lang::En, "needs no action", "responsibility"),
+            ("535", Lang::En, "permanent refusal", "message was refused"),
+            ("454", Lang::En, "temporary", "keeps the message queued"),
+            ("X.2.2", Lang::En, "class 4 or 5", "needs no action"),
+            ("535", Lang::Vi, "từ chối vĩnh viễn", "thư đã bị"),
+        ] {
+            let e = explain(Code::parse(code).unwrap(), lang);
+            let s = action_sentence(&e, lang);
+            assert!(s.contains(has) && !s.contains(lacks), "{code}: {s}");
+        }
+    }
+
+    #[test]
+    fn a_pasted_reply_builds_one_report_without_comparison() {
+        let q = Query::parse("550 5.7.1 blocked").unwrap();
+        let r = Report::build(&[q], Lang::En);
+        let codes: Vec<String> = r.items.iter().map(|e| e.code.to_string()).collect();
+        assert_eq!(codes, ["550", "5.7.1"]);
+        assert!(r.pair.is_none() && r.reply.is_some());
+        let r = Report::build(
+            &[Query::parse("550").unwrap(), Query::parse("X.7.1").unwrap()],
+            Lang::En,
+        );
+        assert!(r.pair.is_some() && r.reply.is_none());
+    }
+}

@@ -562,4 +562,3 @@ pub static BASIC: &[Entry] = &[
         }),
     },
 ];
-

@@ -48,9 +48,24 @@ const FACTS: &[(&str, &str, &str, &str)] = &[
         "Authentication required",
         "RFC 4954; RFC 3207 (STARTTLS)",
     ),
-    ("534", "5xx", "Authentication mechanism too weak", "RFC 4954"),
-    ("535", "5xx", "Authentication credentials invalid", "RFC 4954"),
-    ("538", "5xx", "Encryption required for authentication", "RFC 4954"),
+    (
+        "534",
+        "5xx",
+        "Authentication mechanism too weak",
+        "RFC 4954",
+    ),
+    (
+        "535",
+        "5xx",
+        "Authentication credentials invalid",
+        "RFC 4954",
+    ),
+    (
+        "538",
+        "5xx",
+        "Encryption required for authentication",
+        "RFC 4954",
+    ),
     ("550", "5xx", "Mailbox unavailable", "RFC 5321"),
     ("551", "5xx", "User not local", "RFC 5321"),
     ("552", "5xx", "Storage allocation exceeded", "RFC 5321"),
@@ -69,14 +84,29 @@ const FACTS: &[(&str, &str, &str, &str)] = &[
     ("X.5.2", "X", "Syntax error", "RFC 3463"),
     ("X.5.6", "X", "Authentication line too long", "RFC 4954"),
     ("X.6.6", "X", "Message content not available", "RFC 4468"),
-    ("X.6.7", "X", "Non-ASCII addresses not permitted", "RFC 6531"),
+    (
+        "X.6.7",
+        "X",
+        "Non-ASCII addresses not permitted",
+        "RFC 6531",
+    ),
     ("X.7.1", "X", "Delivery not authorized", "RFC 3463"),
-    ("X.7.8", "X", "Authentication credentials invalid", "RFC 4954"),
+    (
+        "X.7.8",
+        "X",
+        "Authentication credentials invalid",
+        "RFC 4954",
+    ),
     ("X.7.10", "X", "Encryption needed", "RFC 5248"),
     ("X.7.13", "X", "User account disabled", "RFC 5248"),
     ("X.7.17", "X", "Mailbox owner has changed", "RFC 7293"),
     ("X.7.25", "X", "Reverse DNS validation failed", "RFC 7372"),
-    ("X.7.26", "X", "Multiple authentication checks failed", "RFC 7372"),
+    (
+        "X.7.26",
+        "X",
+        "Multiple authentication checks failed",
+        "RFC 7372",
+    ),
     ("X.7.27", "X", "Sender domain has null MX", "RFC 7505"),
     (
         "X.7.28",
@@ -108,7 +138,11 @@ fn code_class_title_and_reference() {
     }
     // Every basic code is in the table above, so a new or changed one needs a new fact.
     for e in BASIC {
-        assert!(FACTS.iter().any(|f| f.0 == e.code), "{} not in FACTS", e.code);
+        assert!(
+            FACTS.iter().any(|f| f.0 == e.code),
+            "{} not in FACTS",
+            e.code
+        );
     }
 }
 
@@ -192,7 +226,11 @@ fn the_example_checker_rejects_what_issue_17_found() {
     };
     for (code, example, ok) in [
         (Code::Basic(450), "450 4.2.0 Greylisted", true),
-        (Code::Basic(502), "500 5.5.2 Error: command not recognized", false),
+        (
+            Code::Basic(502),
+            "500 5.5.2 Error: command not recognized",
+            false,
+        ),
         (Code::Basic(450), "450 5.7.1 mixed classes", false),
         (Code::Basic(535), "535 Incorrect authentication data", false),
         (x52, "500 5.5.2 Error: command not recognized", true),
@@ -200,7 +238,11 @@ fn the_example_checker_rejects_what_issue_17_found() {
         (x52, "5.5.2 no basic code", false),
         (Code::Basic(556), "0 .", true),
     ] {
-        assert_eq!(check_example(&code, example).is_ok(), ok, "{code} {example}");
+        assert_eq!(
+            check_example(&code, example).is_ok(),
+            ok,
+            "{code} {example}"
+        );
     }
     assert_eq!(
         quoted_from_digit("Postfix's '450 4.2.0 x' and 'status=sent (250 2.0.0 Ok)', '0 .'"),
@@ -212,7 +254,11 @@ fn the_example_checker_rejects_what_issue_17_found() {
 /// A text may still mention the subject when it says when it holds (the qualifier).
 const CLAIMS: &[(&str, &str, &[u16])] = &[
     // RFC 5321 section 4.2.5: responsibility only with a 2yz after the end of DATA.
-    ("responsibility", "DATA", &[211, 214, 220, 221, 235, 251, 252]),
+    (
+        "responsibility",
+        "DATA",
+        &[211, 214, 220, 221, 235, 251, 252],
+    ),
     // A 5xx to AUTH, VRFY or an unknown command bounces nothing.
     ("bounce", "MAIL, RCPT", &[500, 502, 523, 530, 534, 535, 538]),
 ];
@@ -276,7 +322,8 @@ const BANNED_VI: &[(&str, &str)] = &[
 fn every_entry_has_vietnamese_with_one_term_per_concept() {
     let mut all: Vec<&str> = Vec::new();
     for e in BASIC.iter().chain(ENHANCED) {
-        let v = e.vi.unwrap_or_else(|| panic!("{} has no Vietnamese text", e.code));
+        let v =
+            e.vi.unwrap_or_else(|| panic!("{} has no Vietnamese text", e.code));
         all.extend([v.title, v.description, v.when, v.fix]);
     }
     for g in BASIC_CLASSES

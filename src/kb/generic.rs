@@ -4,7 +4,6 @@
 
 use super::Generic;
 
-
 /// Classes (first digit) of basic reply codes, RFC 5321 section 4.2.1.
 pub static BASIC_CLASSES: &[Generic] = &[
     // Source: RFC 5321 sections 4.2.1 (2yz) and 4.2.5 (responsibility only after the end of DATA).
@@ -179,4 +178,3 @@ pub static ENHANCED_SUBJECTS: &[Generic] = &[
         description_vi: "Liên quan tới bảo mật và chính sách: quy tắc relay và truy cập, bộ lọc, xác thực, SPF, DKIM và DMARC, và mật mã; phía gửi, phía nhận hoặc cả hai có thể cần xử lý.",
     },
 ];
-

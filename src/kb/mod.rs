@@ -71,7 +71,10 @@ pub enum Code {
     Basic(u16),
     Enhanced(Enhanced),
     /// `X.subject.detail`: the registry entry for every class.
-    AnyClass { subject: u16, detail: u16 },
+    AnyClass {
+        subject: u16,
+        detail: u16,
+    },
 }
 
 /// An argument that is neither a code nor a reply.
@@ -268,9 +271,10 @@ pub fn meaning(code: Code) -> String {
                 None => format!("{class} (unregistered code)"),
             }
         }
-        Code::Enhanced(Enhanced { class, subject, .. }) => {
-            unregistered_enhanced(enhanced_class(class).map_or("Unknown class", |g| g.title), subject)
-        }
+        Code::Enhanced(Enhanced { class, subject, .. }) => unregistered_enhanced(
+            enhanced_class(class).map_or("Unknown class", |g| g.title),
+            subject,
+        ),
         Code::AnyClass { subject, .. } => unregistered_enhanced("Any class", subject),
     }
 }
@@ -368,5 +372,65 @@ mod tests {
         assert!(Code::parse("abc").is_err());
         assert!(Code::parse("4.2").is_err());
         assert!(Code::parse("650").is_err());
+    }
+
+    #[test]
+    fn arguments_parse_as_codes_or_replies() {
+        let e = |class, subject, detail| {
+            Code::Enhanced(Enhanced {
+                class,
+                subject,
+                detail,
+            })
+        };
+        let any = |subject, detail| Code::AnyClass { subject, detail };
+        for (arg, want) in [
+            ("450", Some(Query::Code(Code::Basic(450)))),
+            (" 4.2.2 ", Some(Query::Code(e(4, 2, 2)))),
+            ("X.2.2", Some(Query::Code(any(2, 2)))),
+            ("x.7.26", Some(Query::Code(any(7, 26)))),
+            ("X.2", None),
+            ("X.2.2.2", None),
+            ("Y.2.2", None),
+            ("4.2", None),
+            ("650 5.7.1 no such class", None),
+            ("Connection refused", None),
+        ] {
+            assert_eq!(Query::parse(arg).ok(), want, "{arg}");
+        }
+        for (arg, basic, enhanced) in [
+            ("550 5.7.1 Service unavailable", 550, Some(e(5, 7, 1))),
+            ("550-5.7.1 continued", 550, Some(e(5, 7, 1))),
+            ("451 Temporary local problem", 451, None),
+            ("452  4.2.2 two spaces", 452, Some(e(4, 2, 2))),
+        ] {
+            let Ok(Query::Reply(r)) = Query::parse(arg) else {
+                panic!("{arg} is a reply")
+            };
+            assert_eq!(
+                (r.basic, r.enhanced, r.text.as_str()),
+                (
+                    basic,
+                    enhanced.map(|c| match c {
+                        Code::Enhanced(x) => x,
+                        _ => unreachable!(),
+                    }),
+                    arg
+                )
+            );
+            assert_eq!(r.codes()[0], Code::Basic(basic));
+        }
+        let err = Query::parse("abc").unwrap_err().to_string();
+        assert!(err.contains("'abc' is not an SMTP reply code") && err.contains("X.2.2"));
+    }
+
+    #[test]
+    fn any_class_entries_resolve_like_their_concrete_codes() {
+        let any = Code::parse("X.2.2").unwrap();
+        assert_eq!(any.to_string(), "X.2.2");
+        assert_eq!(any.class_digit(), None);
+        assert_eq!(lookup(any), lookup(Code::parse("4.2.2").unwrap()));
+        assert_eq!(meaning(any), "Mailbox full");
+        assert!(meaning(Code::parse("X.9.9").unwrap()).starts_with("Any class"));
     }
 }
