@@ -320,7 +320,7 @@ pub static BASIC: &[Entry] = &[
         reference: "RFC 5321",
         vi: Some(ViTexts {
             title: "Lệnh không được hỗ trợ",
-            description: "Máy chủ nhận ra lệnh nhưng không cung cấp chức năng đó. Lệnh sẽ tiếp tục thất bại trên máy chủ này.",
+            description: "Máy chủ biết lệnh này nhưng không cung cấp chức năng đó. Lệnh sẽ tiếp tục thất bại trên máy chủ này.",
             when: "VRFY hoặc EXPN bị tắt ('502 5.5.1 VRFY command is disabled'), lệnh máy chủ biết nhưng không cung cấp ('502 5.5.1 Error: command not implemented' của Postfix), và máy khách gửi AUTH hay ETRN tới máy chủ không hỗ trợ. Postfix trước bản 3.7 cũng trả 502 cho lệnh lạ; từ bản 3.7 dùng 500 cho trường hợp đó.",
             fix: "Quản trị thư phía gửi nên cho máy khách ngừng dùng lệnh đó, hoặc kiểm tra danh sách tính năng trong phản hồi EHLO trước. Phía nhận chỉ cần xử lý nếu lệnh đó lẽ ra phải được hỗ trợ.",
         }),
@@ -539,7 +539,7 @@ pub static BASIC: &[Entry] = &[
         fix: "The sender's postmaster should make the client use only extensions listed in the EHLO reply. The receiver's postmaster can enable the extension if it is wanted.",
         reference: "RFC 5321",
         vi: Some(ViTexts {
-            title: "Tham số không được nhận ra",
+            title: "Tham số MAIL hoặc RCPT không được chấp nhận",
             description: "Một tham số đi kèm MAIL FROM hoặc RCPT TO không được biết hoặc chưa được hỗ trợ. Lệnh thất bại vĩnh viễn với tham số đó.",
             when: "Máy khách gửi tùy chọn ESMTP mà máy chủ không công bố, như tham số SMTPUTF8, SIZE hoặc DSN tới máy chủ không có các phần mở rộng đó ('555 5.5.4 Unsupported option: ...' ở Postfix).",
             fix: "Quản trị thư phía gửi nên để máy khách chỉ dùng những phần mở rộng có trong phản hồi EHLO. Quản trị phía nhận có thể bật phần mở rộng đó nếu cần.",

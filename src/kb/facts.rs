@@ -315,7 +315,7 @@ const BANNED_VI: &[(&str, &str)] = &[
     ("máy chủ thư mục", "dịch vụ tra cứu tên (DNS)"),
     ("gửi số người nhận", "gửi tới những người nhận"),
     ("Thử thách xác thực", "Máy chủ chờ dữ liệu xác thực"),
-    ("Lệnh không được nhận ra", "Máy chủ không hiểu lệnh"),
+    ("không được nhận ra", "Máy chủ không hiểu lệnh (500), không được chấp nhận (555)"),
 ];
 
 #[test]
