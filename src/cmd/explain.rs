@@ -607,7 +607,7 @@ mod tests {
             entry_texts(&NO_VI, Lang::Vi),
             (["Title", "Description.", "When.", "Fix."], true)
         );
-        assert_eq!(entry_texts(&NO_VI, Lang::En).1, false);
+        assert!(!entry_texts(&NO_VI, Lang::En).1);
         let with_vi = kb::lookup(Code::Basic(221)).unwrap();
         assert_eq!(
             entry_texts(with_vi, Lang::Vi),

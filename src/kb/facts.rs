@@ -164,9 +164,10 @@ fn quoted_from_digit(text: &str) -> Vec<&str> {
             continue;
         }
         let start = i + 1;
+        // The closing quote is one not followed by a letter (so "it's" does not close).
+        let closes = |j: usize| b[j] == b'\'' && !b.get(j + 1).is_some_and(u8::is_ascii_alphabetic);
         let mut j = start;
-        while j < b.len() && !(b[j] == b'\'' && !b.get(j + 1).is_some_and(u8::is_ascii_alphabetic))
-        {
+        while j < b.len() && !closes(j) {
             j += 1;
         }
         out.push(&text[start..j.min(b.len())]);
@@ -315,7 +316,10 @@ const BANNED_VI: &[(&str, &str)] = &[
     ("máy chủ thư mục", "dịch vụ tra cứu tên (DNS)"),
     ("gửi số người nhận", "gửi tới những người nhận"),
     ("Thử thách xác thực", "Máy chủ chờ dữ liệu xác thực"),
-    ("không được nhận ra", "Máy chủ không hiểu lệnh (500), không được chấp nhận (555)"),
+    (
+        "không được nhận ra",
+        "Máy chủ không hiểu lệnh (500), không được chấp nhận (555)",
+    ),
 ];
 
 #[test]
