@@ -200,7 +200,8 @@ pub enum Lang {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// One code, or two to compare: basic (450) or enhanced (4.2.2).
+    /// One code, or two to compare: basic (450), enhanced (4.2.2, or X.2.2 as --list prints it);
+    /// or one whole reply in quotes ("550 5.7.1 Service unavailable").
     #[arg(value_name = "CODE", required_unless_present = "list", num_args = 1..=2)]
     pub codes: Vec<String>,
 
