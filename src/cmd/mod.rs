@@ -1,6 +1,8 @@
 //! One module per subcommand, each with a `run` that returns the exit status.
 
+pub mod completions;
 pub mod explain;
+pub mod man;
 pub mod scan;
 
 use std::io;

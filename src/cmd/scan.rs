@@ -46,13 +46,9 @@ pub fn run(args: &ScanArgs) -> Exit {
 }
 
 fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![PathBuf::from(DEFAULT_LOG)]
-    } else {
-        args.paths.clone()
-    };
-    let sources: Vec<Source> = paths.iter().map(|p| Source::from_arg(p)).collect();
-    let names: Vec<String> = sources.iter().map(Source::name).collect();
+    check_quiet(args)?;
+    let sources = inputs(args);
+    let names: Vec<String> = input_names(args, &sources);
     if args.state.is_some() && sources.contains(&Source::Stdin) {
         return Err("--state remembers where files were read up to; it cannot be used with standard input (-)".into());
     }
@@ -80,14 +76,7 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
         .num_threads(threads)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let total_bytes: Option<u64> = sources
-        .iter()
-        .map(|s| match s {
-            Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-            Source::Stdin => None,
-        })
-        .sum();
-    let bar = progress_bar(total_bytes, args.quiet);
+    let bar = progress_bar(None, args.quiet);
     let context = Context {
         format: match args.format {
             FormatArg::Auto => Format::Auto,
@@ -109,6 +98,7 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
         mmap: !args.no_mmap,
     };
 
+    let journal = journal_query(args, &window);
     // With --state: lock, load, and read only what is new.
     let state = match &args.state {
         Some(path) => {
@@ -119,11 +109,17 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
     };
     let (mut stats, errors, new_state) = match state {
         Some((path, lock, mut st)) => {
-            let (stats, errors) = scan_incremental(&pipeline, &sources, &mut st);
+            let (stats, errors) = match &journal {
+                Some(query) => crate::journal::scan(&pipeline, query),
+                None => scan_incremental(&pipeline, &sources, &mut st),
+            };
             (stats, errors, Some((path, lock, st)))
         }
         None => {
-            let (stats, errors) = pipeline.run(&sources);
+            let (stats, errors) = match &journal {
+                Some(query) => crate::journal::scan(&pipeline, query),
+                None => scan_files(&pipeline, &sources),
+            };
             (stats, errors, None)
         }
     };
@@ -135,6 +131,9 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
     let mut status = Exit::Success;
     for e in &errors {
         eprintln!("mailcodes: {e}");
+        if let Some(hint) = missing_log_hint(args, e) {
+            eprintln!("mailcodes: {hint}");
+        }
         status = Exit::Error;
     }
     // No input could be opened at all: an all-zero report would only hide the error (and
@@ -191,6 +190,7 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
             st.keep_open_evidence(&stats.persistent, stats.last);
             st.save(path)
                 .map_err(|e| format!("{}: cannot write the state: {e}", path.display()))?;
+            commit_journal_cursor(args, path)?;
         } else {
             eprintln!(
                 "mailcodes: {}: state left unchanged, so the next run reads the same lines again",
@@ -230,12 +230,16 @@ fn scan_incremental(
             eprintln!("mailcodes: warning: {w}");
         }
         let mut failed = false;
+        let mut read = Read::default();
         for piece in &plan.pieces {
             let span = Span {
                 start: piece.start,
                 end: piece.end,
             };
-            let (stats, err) = pipeline.scan_source(&Source::Path(piece.path.clone()), span);
+            let piece_source = Source::Path(piece.path.clone());
+            show_input(pipeline.progress, &piece_source, span);
+            let (stats, err) = pipeline.scan_source(&piece_source, span);
+            read.add(&stats);
             total.merge(stats);
             if let Some(e) = err {
                 failed = true;
@@ -243,6 +247,7 @@ fn scan_incremental(
             }
         }
         if !failed {
+            warn_if_no_events(source, read, true);
             st.files.insert(key, plan.after);
         }
     }
@@ -267,4 +272,205 @@ fn out_dir(dir: &Path, window: &crate::window::Window, stats: &Stats) -> PathBuf
 fn write_csvs(dir: &Path, stats: &Stats, rule: &Rule) -> std::io::Result<()> {
     let files = report::csv::render_all(stats, rule)?;
     report::write_atomically(dir, &files)
+}
+
+/// Fails when `-q` is given without `-o` or `--state`: such a run prints nothing, writes
+/// nothing and remembers nothing, so it can only be a mistake.
+fn check_quiet(args: &ScanArgs) -> Result<(), String> {
+    if args.quiet && args.out_dir.is_none() && args.state.is_none() {
+        return Err("-q without -o (or --state) would print nothing and write nothing: add \
+                    -o DIR to write the CSV files, or leave out -q to see the summary"
+            .into());
+    }
+    Ok(())
+}
+
+/// The inputs: the paths given; with none, standard input when it is a pipe, a file or a
+/// socket (as ripgrep does; not with --state, which cannot track stdin), else
+/// [`DEFAULT_LOG`]. Empty with --journal.
+fn inputs(args: &ScanArgs) -> Vec<Source> {
+    if args.journal {
+        Vec::new()
+    } else if !args.paths.is_empty() {
+        args.paths.iter().map(|p| Source::from_arg(p)).collect()
+    } else if args.state.is_none() && stdin_is_readable() {
+        vec![Source::Stdin]
+    } else {
+        vec![Source::Path(PathBuf::from(DEFAULT_LOG))]
+    }
+}
+
+/// The input names for messages and the summary.
+fn input_names(args: &ScanArgs, sources: &[Source]) -> Vec<String> {
+    if args.journal {
+        vec![crate::journal::NAME.to_string()]
+    } else {
+        sources.iter().map(Source::name).collect()
+    }
+}
+
+/// Whether standard input was redirected from something that can be read: a pipe, a file or a
+/// socket. A terminal, or `/dev/null` as under systemd, is not (ripgrep's rule).
+fn stdin_is_readable() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    let Ok(meta) = std::fs::File::from(fd).metadata() else {
+        return false;
+    };
+    let kind = meta.file_type();
+    kind.is_file() || kind.is_fifo() || kind.is_socket()
+}
+
+/// With --journal, what to ask journalctl for: the window's instants and, with --state, the
+/// working copy of the cursor next to the state.
+fn journal_query(args: &ScanArgs, window: &crate::window::Window) -> Option<crate::journal::Query> {
+    if !args.journal {
+        return None;
+    }
+    Some(crate::journal::Query {
+        since: window.since.map(|b| b.instant),
+        until: window.until.map(|b| b.instant),
+        cursor: args.state.as_deref().map(crate::journal::Cursor::for_state),
+    })
+}
+
+/// With --journal and --state, once the state is saved: the cursor journalctl wrote becomes
+/// the kept one (before `journal::scan` ran, `Cursor::prepare` made its working copy).
+fn commit_journal_cursor(args: &ScanArgs, state: &Path) -> Result<(), String> {
+    if !args.journal {
+        return Ok(());
+    }
+    crate::journal::Cursor::for_state(state)
+        .commit()
+        .map_err(|e| e.to_string())
+}
+
+/// The hint printed after an error about the default log when it does not exist.
+fn missing_log_hint(args: &ScanArgs, e: &InputError) -> Option<&'static str> {
+    let defaulted = args.paths.is_empty() && !args.journal && e.name == DEFAULT_LOG;
+    (defaulted && e.line.is_none() && e.error.kind() == std::io::ErrorKind::NotFound).then_some(
+        "hint: this system may log mail to the systemd journal only: try `mailcodes scan \
+         --journal`; or give the log's path, or `-` to read standard input",
+    )
+}
+
+/// Scans each source in turn, showing its name in the progress bar and warning about any
+/// that holds no mail event.
+fn scan_files(pipeline: &Pipeline<'_>, sources: &[Source]) -> (Stats, Vec<InputError>) {
+    let mut total = Stats::default();
+    let mut errors = Vec::new();
+    for source in sources {
+        show_input(pipeline.progress, source, Span::default());
+        let (stats, err) = pipeline.scan_source(source, Span::default());
+        if err.is_none() {
+            let mut read = Read::default();
+            read.add(&stats);
+            warn_if_no_events(source, read, false);
+        }
+        total.merge(stats);
+        errors.extend(err);
+    }
+    (total, errors)
+}
+
+/// Lines read from one input, and how many of them were mail events.
+#[derive(Debug, Clone, Copy, Default)]
+struct Read {
+    lines: u64,
+    event_lines: u64,
+}
+
+impl Read {
+    fn add(&mut self, stats: &Stats) {
+        self.lines += stats.lines;
+        self.event_lines += stats.event_lines;
+    }
+}
+
+/// Warns on stderr when an input that was read held no mail event (a wrong file, another
+/// compression than gzip). An incremental run that found nothing new says nothing.
+fn warn_if_no_events(source: &Source, read: Read, incremental: bool) {
+    if read.event_lines > 0 || (incremental && read.lines == 0) {
+        return;
+    }
+    let what = match read.lines {
+        0 => "is empty".to_string(),
+        n => format!("holds no Postfix or Exim mail event in {n} line(s)"),
+    };
+    let hint = match source {
+        Source::Path(p) => match compression_of(p) {
+            Some(tool) => format!(
+                "; it looks {tool}-compressed, which mailcodes does not read: \
+                 try `{tool}cat FILE | mailcodes scan -`"
+            ),
+            None => "; is it a mail log? (--format and --syslog-name also leave lines out)".into(),
+        },
+        Source::Stdin => String::new(),
+    };
+    eprintln!(
+        "mailcodes: warning: {}: {what}{hint}",
+        report::clean_text(source.name().as_bytes())
+    );
+}
+
+/// The compression a file's first bytes announce, among those mailcodes does not read, as the
+/// prefix of its `…cat` tool.
+fn compression_of(path: &Path) -> Option<&'static str> {
+    use std::io::Read as _;
+    const MAGIC: [(&[u8], &str); 4] = [
+        (b"\xfd7zXZ\x00", "xz"),
+        (b"\x28\xb5\x2f\xfd", "zstd"),
+        (b"BZh", "bz"),
+        (b"\x04\x22\x4d\x18", "lz4"),
+    ];
+    let mut head = [0u8; 6];
+    let mut file = std::fs::File::open(path).ok()?;
+    let n = file.read(&mut head).ok()?;
+    MAGIC
+        .iter()
+        .find(|(magic, _)| head[..n].starts_with(magic))
+        .map(|(_, tool)| *tool)
+}
+
+/// Points the progress bar at one input: its name, and the bytes the pipeline will count for
+/// it (file bytes; for gzip the compressed bytes, which is what is read from the file). Each
+/// input starts a fresh bar, so the rate and ETA are those of this input: a gzip file is read
+/// many times slower per byte than a plain one, and a rate mixed over both gave a wrong ETA.
+fn show_input(bar: &ProgressBar, source: &Source, span: Span) {
+    let len = match source {
+        Source::Path(p) => progress_len(p, span),
+        Source::Stdin => None,
+    };
+    let template = if len.is_some() {
+        "{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+    } else {
+        "{msg} {spinner} {bytes} {bytes_per_sec}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.reset();
+    match len {
+        Some(n) => bar.set_length(n),
+        None => bar.unset_length(),
+    }
+    bar.set_message(report::clean_text(source.name().as_bytes()));
+}
+
+/// How many bytes of a file the pipeline reads for `span`: the part of a plain file, the
+/// whole of a gzip file (its start is skipped by decompressing it).
+fn progress_len(path: &Path, span: Span) -> Option<u64> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path).ok()?;
+    let size = file.metadata().ok()?.len();
+    let mut magic = [0u8; 2];
+    let n = file.read(&mut magic).ok()?;
+    if magic[..n] == [0x1f, 0x8b] {
+        return Some(size);
+    }
+    let end = span.end.map_or(size, |e| e.min(size));
+    Some(end.saturating_sub(span.start))
 }
