@@ -46,7 +46,7 @@ pub fn run(args: &ScanArgs) -> Exit {
 }
 
 fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
-    check_quiet(args)?;
+    check_quiet(args);
     let sources = inputs(args);
     let names: Vec<String> = input_names(args, &sources);
     if args.state.is_some() && sources.contains(&Source::Stdin) {
@@ -274,15 +274,18 @@ fn write_csvs(dir: &Path, stats: &Stats, rule: &Rule) -> std::io::Result<()> {
     report::write_atomically(dir, &files)
 }
 
-/// Fails when `-q` is given without `-o` or `--state`: such a run prints nothing, writes
-/// nothing and remembers nothing, so it can only be a mistake.
-fn check_quiet(args: &ScanArgs) -> Result<(), String> {
+/// Warns when `-q` is given without `-o` or `--state`: such a run prints nothing, writes
+/// nothing and remembers nothing; only its exit status says whether the inputs could be read.
+/// A warning rather than an error, because that is still of use to time a scan or to check
+/// that logs are readable (the benchmarks and a memory test run exactly that).
+fn check_quiet(args: &ScanArgs) {
     if args.quiet && args.out_dir.is_none() && args.state.is_none() {
-        return Err("-q without -o (or --state) would print nothing and write nothing: add \
-                    -o DIR to write the CSV files, or leave out -q to see the summary"
-            .into());
+        eprintln!(
+            "mailcodes: warning: -q without -o (or --state) prints and writes nothing; only the \
+             exit status tells whether the inputs could be read. Add -o DIR for the CSV files, or \
+             leave out -q for the summary"
+        );
     }
-    Ok(())
 }
 
 /// The inputs: the paths given; with none, standard input when it is a pipe, a file or a

@@ -11,6 +11,8 @@ pub fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
 
 mod cron;
 mod explain_cli;
+mod journal;
+mod packaging;
 mod parser_real;
 mod scan_cli;
 mod split;

@@ -1,0 +1,1 @@
+//! Packaging: the man page, completion scripts and systemd units (placeholder, filled below).
