@@ -403,20 +403,19 @@ fn warn_if_no_events(source: &Source, read: Read, incremental: bool) {
         0 => "is empty".to_string(),
         n => format!("holds no Postfix or Exim mail event in {n} line(s)"),
     };
+    let name = report::clean_text(source.name().as_bytes());
     let hint = match source {
+        Source::Path(_) if read.lines == 0 => String::new(),
         Source::Path(p) => match compression_of(p) {
             Some(tool) => format!(
                 "; it looks {tool}-compressed, which mailcodes does not read: \
-                 try `{tool}cat FILE | mailcodes scan -`"
+                 try `{tool}cat {name} | mailcodes scan -`"
             ),
             None => "; is it a mail log? (--format and --syslog-name also leave lines out)".into(),
         },
         Source::Stdin => String::new(),
     };
-    eprintln!(
-        "mailcodes: warning: {}: {what}{hint}",
-        report::clean_text(source.name().as_bytes())
-    );
+    eprintln!("mailcodes: warning: {name}: {what}{hint}");
 }
 
 /// The compression a file's first bytes announce, among those mailcodes does not read, as the
@@ -476,4 +475,60 @@ fn progress_len(path: &Path, span: Span) -> Option<u64> {
     }
     let end = span.end.map_or(size, |e| e.min(size));
     Some(end.saturating_sub(span.start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    /// The bytes the pipeline counts for an input are exactly the length the bar is given,
+    /// for plain files (mapped or read), gzip, and the part of a file an incremental run reads:
+    /// the bar ends full, and the rate and ETA are in one unit.
+    #[test]
+    fn progress_counts_what_the_bar_is_sized_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = b"Nov 28 06:25:13 mx postfix/smtp[2]: A1: to=<a@b.org>, relay=x, dsn=2.0.0, status=sent (250 ok)\n";
+        let plain = dir.path().join("mail.log");
+        std::fs::write(&plain, line.repeat(5000)).unwrap();
+        let gz = dir.path().join("mail.log.2.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(&line.repeat(5000)).unwrap();
+        std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+        let part = Span {
+            start: line.len() as u64 * 10,
+            end: Some(line.len() as u64 * 4000),
+        };
+        let cases = [
+            (&plain, Span::default(), true),
+            (&plain, Span::default(), false),
+            (&plain, part, true),
+            (&plain, part, false),
+            (&gz, Span::default(), true),
+            (&gz, Span { start: 500, end: None }, true),
+        ];
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        for (path, span, mmap) in cases {
+            let bar = ProgressBar::hidden();
+            let pipeline = Pipeline {
+                context: Context::new(0),
+                pool: &pool,
+                progress: &bar,
+                chunk_size: Some(64 << 10),
+                mmap,
+            };
+            let source = Source::Path(path.clone());
+            show_input(&bar, &source, span);
+            let (stats, err) = pipeline.scan_source(&source, span);
+            assert!(err.is_none() && stats.events > 0, "{path:?} {span:?}");
+            let (len, pos) = (bar.length().unwrap(), bar.position());
+            if span.end.is_some() && !mmap {
+                // Read with read() (--no-mmap), the end of the part is cut after counting, so
+                // the last buffer read (64 KiB) may count bytes past it (src/input.rs).
+                assert!((len..len + (64 << 10)).contains(&pos), "{len} {pos}");
+            } else {
+                assert_eq!(len, pos, "{path:?} {span:?} mmap {mmap}");
+            }
+        }
+    }
 }
