@@ -123,7 +123,6 @@ fn journal_output_counts_as_the_same_log_as_a_file() {
         [
             "--output=short-iso-precise",
             "--no-pager",
-            "--quiet",
             "--unit=postfix.service",
             "--unit=postfix@*.service",
             "--unit=exim4.service",
@@ -158,7 +157,7 @@ fn window_is_handed_to_journalctl_and_still_applied() {
         assert_eq!(out.status.code(), Some(0), "{extra:?}: {out:?}");
         assert_eq!(outcomes(&stdout(&out)), format!("outcomes  {want}"), "{extra:?}");
         let args = std::fs::read_to_string(bin.path().join("args")).unwrap();
-        let tail: Vec<&str> = args.lines().skip(7).collect();
+        let tail: Vec<&str> = args.lines().skip(6).collect();
         assert_eq!(tail, passed, "{extra:?}");
     }
 }
@@ -286,7 +285,6 @@ fn real_journal_file_read_twice_with_a_cursor() {
     let file = dir.path().join("mail.journal");
     let lines = sample();
     let (first, second) = lines.split_at(1000);
-    append_journal(&remote, &file, &export(first, "postfix@-.service"));
     // Mail lines from another unit are not read.
     append_journal(&remote, &file, &export(&lines[..500], "other.service"));
     let wrapper = dir.path().join("journalctl");
@@ -306,6 +304,10 @@ fn real_journal_file_read_twice_with_a_cursor() {
         assert_eq!(out.status.code(), Some(0), "{out:?}");
         stdout(&out)
     };
+    // No entry yet: journalctl (252) fails for a cursor file without a cursor; not an error.
+    let night0 = run();
+    assert!(night0.contains("events    0 "), "{night0}");
+    append_journal(&remote, &file, &export(first, "postfix@-.service"));
     let night1 = run();
     append_journal(&remote, &file, &export(second, "postfix@-.service"));
     let night2 = run();
@@ -324,6 +326,7 @@ fn real_journal_file_read_twice_with_a_cursor() {
     assert!(a.0 > 0 && b.0 > 0, "{night1}\n{night2}");
     assert!(night1.contains("1000 read"), "{night1}");
     assert!(night2.contains("1252 read"), "{night2}");
-    assert!(night3.contains("0 read"), "{night3}");
+    // Nothing new: journalctl prints only its "-- No entries --" line.
+    assert!(night3.contains("events    0 "), "{night3}");
     eprintln!("real journal file: {}", file.display());
 }
