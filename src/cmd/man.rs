@@ -22,18 +22,69 @@ fn command_for(page: Option<ManPage>) -> clap::Command {
     root.find_subcommand(name).cloned().unwrap_or(root)
 }
 
-/// Renders one page into `out`.
+/// Renders one page into `out`: clap_mangen's sections, except that the text after the
+/// options (examples, exit statuses), which `--help` prints as laid out, is kept as laid out
+/// (`.nf`) instead of being filled and justified.
 pub fn render(page: Option<ManPage>, out: &mut dyn Write) -> std::io::Result<()> {
-    clap_mangen::Man::new(command_for(page))
+    let cmd = command_for(page);
+    let man = clap_mangen::Man::new(cmd.clone())
         .manual("mailcodes manual")
-        .render(out)
+        .source(concat!("mailcodes ", env!("CARGO_PKG_VERSION")));
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    if cmd.get_subcommands().next().is_some() {
+        man.render_subcommands_section(out)?;
+    }
+    if let Some(after) = cmd.get_after_help() {
+        writeln!(out, ".SH NOTES\n.nf")?;
+        for line in after.to_string().lines() {
+            writeln!(out, "{}", roff_line(line))?;
+        }
+        writeln!(out, ".fi")?;
+    }
+    man.render_version_section(out)
+}
+
+/// One line of literal text in roff: backslashes and hyphens escaped, and a leading `.` or
+/// `'` (which would start a request) neutralised.
+fn roff_line(line: &str) -> String {
+    let escaped = line.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
+}
+
+/// Writes every page into `dir`: `mailcodes.1`, `mailcodes-scan.1`, …
+pub fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let pages = [
+        None,
+        Some(ManPage::Scan),
+        Some(ManPage::Explain),
+        Some(ManPage::Man),
+        Some(ManPage::Completions),
+    ];
+    for page in pages {
+        let name = command_for(page).get_display_name().map_or_else(
+            || "mailcodes".to_string(),
+            str::to_string,
+        );
+        let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join(format!("{name}.1")))?);
+        render(page, &mut out)?;
+        out.flush()?;
+    }
+    Ok(())
 }
 
 /// Runs the command.
 pub fn run(args: &ManArgs) -> Exit {
     let result = match &args.dir {
-        Some(dir) => std::fs::create_dir_all(dir)
-            .and_then(|()| clap_mangen::generate_to(Cli::command(), dir))
+        Some(dir) => write_all(dir)
             .map_err(|e| format!("{}: cannot write the manual pages: {e}", dir.display())),
         None => {
             let stdout = std::io::stdout();
@@ -49,6 +100,22 @@ pub fn run(args: &ManArgs) -> Exit {
         Err(message) => {
             eprintln!("mailcodes: {message}");
             Exit::Error
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn literal_lines_are_escaped() {
+        let table = [
+            ("mailcodes scan -o DIR", "mailcodes scan \\-o DIR"),
+            (".hidden", "\\&.hidden"),
+            ("'quoted", "\\&'quoted"),
+            ("C:\\path", "C:\\epath"),
+        ];
+        for (line, want) in table {
+            assert_eq!(super::roff_line(line), want, "{line}");
         }
     }
 }
