@@ -25,7 +25,12 @@ pub const NAME: &str = "journal";
 
 /// The units whose entries are read (`journalctl -u` takes glob patterns): `postfix.service`
 /// and Debian's `postfix@-.service`, `exim4.service` (Debian) and `exim.service` (others).
-pub const UNITS: [&str; 4] = ["postfix.service", "postfix@*.service", "exim4.service", "exim.service"];
+pub const UNITS: [&str; 4] = [
+    "postfix.service",
+    "postfix@*.service",
+    "exim4.service",
+    "exim.service",
+];
 
 /// Errors of the journal input.
 #[derive(Debug)]
@@ -193,6 +198,7 @@ pub fn scan(pipeline: &Pipeline<'_>, query: &Query) -> (Stats, Vec<InputError>) 
         return (Stats::default(), vec![input_error(None, e)]);
     };
     let scanner = Scanner::new(pipeline.context.clone());
+    pipeline.progress.set_message(NAME);
     let reader = Box::new(pipeline.progress.wrap_read(stdout));
     // The reader (and so the pipe) is dropped when scanning ends, early or not, so journalctl
     // never blocks on a full pipe.
@@ -245,7 +251,9 @@ mod tests {
             let args = query.args();
             let fixed = 2 + UNITS.len();
             assert_eq!(args[0], "--output=short-iso-precise");
-            assert!(args[2..fixed].iter().any(|a| a == "--unit=postfix@*.service"));
+            assert!(args[2..fixed]
+                .iter()
+                .any(|a| a == "--unit=postfix@*.service"));
             let rest: Vec<_> = args[fixed..].iter().map(|a| a.to_str().unwrap()).collect();
             assert_eq!(rest, tail, "{query:?}");
         }

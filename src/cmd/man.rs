@@ -70,11 +70,11 @@ pub fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
         Some(ManPage::Completions),
     ];
     for page in pages {
-        let name = command_for(page).get_display_name().map_or_else(
-            || "mailcodes".to_string(),
-            str::to_string,
-        );
-        let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join(format!("{name}.1")))?);
+        let name = command_for(page)
+            .get_display_name()
+            .map_or_else(|| "mailcodes".to_string(), str::to_string);
+        let mut out =
+            std::io::BufWriter::new(std::fs::File::create(dir.join(format!("{name}.1")))?);
         render(page, &mut out)?;
         out.flush()?;
     }

@@ -26,7 +26,7 @@ pub fn progress_bar(total: Option<u64>, quiet: bool) -> ProgressBar {
     let template = if total.is_some() {
         "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
     } else {
-        "{spinner} {bytes} {bytes_per_sec}"
+        "{msg} {spinner} {bytes} {bytes_per_sec}"
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
@@ -480,7 +480,6 @@ fn progress_len(path: &Path, span: Span) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write as _;
 
     /// The bytes the pipeline counts for an input are exactly the length the bar is given,
     /// for plain files (mapped or read), gzip, and the part of a file an incremental run reads:
@@ -505,9 +504,19 @@ mod tests {
             (&plain, part, true),
             (&plain, part, false),
             (&gz, Span::default(), true),
-            (&gz, Span { start: 500, end: None }, true),
+            (
+                &gz,
+                Span {
+                    start: 500,
+                    end: None,
+                },
+                true,
+            ),
         ];
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
         for (path, span, mmap) in cases {
             let bar = ProgressBar::hidden();
             let pipeline = Pipeline {

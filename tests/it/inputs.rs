@@ -26,8 +26,14 @@ fn piped_stdin_is_read_when_no_path_is_given() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let summary = stdout(&out);
-    assert!(summary.starts_with("mailcodes summary: <stdin>\n"), "{summary}");
-    assert!(summary.contains("events    120 (Postfix 120, Exim 0)"), "{summary}");
+    assert!(
+        summary.starts_with("mailcodes summary: <stdin>\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("events    120 (Postfix 120, Exim 0)"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -56,7 +62,10 @@ fn without_a_readable_stdin_the_default_log_is_read_and_its_absence_explained() 
     for out in runs {
         assert_eq!(out.status.code(), Some(2), "{out:?}");
         let err = stderr(&out);
-        assert!(err.contains(&format!("{DEFAULT_LOG}: No such file")), "{err}");
+        assert!(
+            err.contains(&format!("{DEFAULT_LOG}: No such file")),
+            "{err}"
+        );
         assert!(err.contains("try `mailcodes scan --journal`"), "{err}");
         assert!(err.contains("`-` to read standard input"), "{err}");
     }
@@ -114,18 +123,19 @@ fn a_mail_log_or_nothing_new_since_the_last_run_gives_no_warning() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{out:?}");
-        assert_eq!(stderr(&out), "", "second run reads nothing new and says nothing");
+        assert_eq!(
+            stderr(&out),
+            "",
+            "second run reads nothing new and says nothing"
+        );
     }
 }
 
 #[test]
 fn quiet_without_out_dir_warns_but_still_runs() {
     let sample = fixture("sample/postfix-mail.log");
-    let table: [(&[&str], bool); 3] = [
-        (&["-q"], true),
-        (&["-q", "-o", "OUT"], false),
-        (&[], false),
-    ];
+    let table: [(&[&str], bool); 3] =
+        [(&["-q"], true), (&["-q", "-o", "OUT"], false), (&[], false)];
     for (args, warned) in table {
         let dir = tempfile::tempdir().unwrap();
         let args: Vec<String> = args
@@ -152,8 +162,14 @@ fn events_outside_the_window_are_not_skipped_lines() {
     let sample = fixture("sample/postfix-mail.log");
     let table: [(&[&str], &str); 3] = [
         (&[], "2252 read, 2132 skipped (not mail events)"),
-        (&["--since", "2021-01-28T12:00:00"], "2252 read, 2132 skipped (not mail events)"),
-        (&["-d", "2021-01-27"], "2252 read, 2132 skipped (not mail events)"),
+        (
+            &["--since", "2021-01-28T12:00:00"],
+            "2252 read, 2132 skipped (not mail events)",
+        ),
+        (
+            &["-d", "2021-01-27"],
+            "2252 read, 2132 skipped (not mail events)",
+        ),
     ];
     for (args, want) in table {
         let out = mailcodes()
@@ -173,5 +189,8 @@ fn events_outside_the_window_are_not_skipped_lines() {
         .arg(&sample)
         .output()
         .unwrap();
-    assert!(stdout(&out).contains("120 event(s) outside it left out"), "{out:?}");
+    assert!(
+        stdout(&out).contains("120 event(s) outside it left out"),
+        "{out:?}"
+    );
 }

@@ -24,7 +24,10 @@ fn sample() -> Vec<(i64, String)> {
             // `Jan 28 06:33:59 mail postfix/…`: every line of the sample is from January 28.
             assert_eq!(&line[..7], "Jan 28 ", "{line}");
             let hms: Vec<i64> = line[7..15].split(':').map(|n| n.parse().unwrap()).collect();
-            (DAY + hms[0] * 3600 + hms[1] * 60 + hms[2], line[16..].to_string())
+            (
+                DAY + hms[0] * 3600 + hms[1] * 60 + hms[2],
+                line[16..].to_string(),
+            )
         })
         .collect()
 }
@@ -63,7 +66,9 @@ fn stand_in(output: &str) -> tempfile::TempDir {
 /// `PATH` with `dir` first.
 fn path_with(dir: &Path) -> std::ffi::OsString {
     let mut paths = vec![dir.to_path_buf()];
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(paths).unwrap()
 }
 
@@ -104,8 +109,14 @@ fn journal_output_counts_as_the_same_log_as_a_file() {
     let out = scan_journal(bin.path(), &[], "0");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let summary = stdout(&out);
-    assert!(summary.starts_with("mailcodes summary: journal\n"), "{summary}");
-    assert!(summary.contains("events    120 (Postfix 120, Exim 0)"), "{summary}");
+    assert!(
+        summary.starts_with("mailcodes summary: journal\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("events    120 (Postfix 120, Exim 0)"),
+        "{summary}"
+    );
     assert_eq!(
         outcomes(&summary),
         "outcomes  delivered 118, deferred 0, bounced 1, rejected 1"
@@ -155,7 +166,11 @@ fn window_is_handed_to_journalctl_and_still_applied() {
     for (extra, passed, want) in table {
         let out = scan_journal(bin.path(), extra, "0");
         assert_eq!(out.status.code(), Some(0), "{extra:?}: {out:?}");
-        assert_eq!(outcomes(&stdout(&out)), format!("outcomes  {want}"), "{extra:?}");
+        assert_eq!(
+            outcomes(&stdout(&out)),
+            format!("outcomes  {want}"),
+            "{extra:?}"
+        );
         let args = std::fs::read_to_string(bin.path().join("args")).unwrap();
         let tail: Vec<&str> = args.lines().skip(6).collect();
         assert_eq!(tail, passed, "{extra:?}");
@@ -226,10 +241,13 @@ fn journal_conflicts_with_paths() {
 
 /// The real `journalctl` and `systemd-journal-remote`, when both are installed.
 fn real_tools() -> Option<(PathBuf, PathBuf)> {
-    let remote = ["/usr/lib/systemd/systemd-journal-remote", "/lib/systemd/systemd-journal-remote"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())?;
+    let remote = [
+        "/usr/lib/systemd/systemd-journal-remote",
+        "/lib/systemd/systemd-journal-remote",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())?;
     let journalctl = std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|d| d.join("journalctl"))
         .find(|p| p.exists())?;
@@ -244,7 +262,10 @@ fn export(lines: &[(i64, String)], unit: &str) -> Vec<u8> {
         // `mail postfix/smtp[1810]: message`
         let (host, tail) = rest.split_once(' ').unwrap();
         let (tag, message) = tail.split_once(": ").unwrap();
-        let (ident, pid) = tag.trim_end_matches(']').split_once('[').unwrap_or((tag, "1"));
+        let (ident, pid) = tag
+            .trim_end_matches(']')
+            .split_once('[')
+            .unwrap_or((tag, "1"));
         out.extend(
             format!(
                 "__REALTIME_TIMESTAMP={}\n__MONOTONIC_TIMESTAMP={}\n\

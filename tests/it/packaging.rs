@@ -73,7 +73,10 @@ fn man_pages_describe_every_command_and_option() {
         "mailcodes.1",
     ];
     assert_eq!(names, want);
-    assert_eq!(std::fs::read_to_string(pages.join("mailcodes.1")).unwrap(), main);
+    assert_eq!(
+        std::fs::read_to_string(pages.join("mailcodes.1")).unwrap(),
+        main
+    );
 }
 
 #[test]
@@ -101,7 +104,10 @@ fn man_renders_without_warnings() {
     }
     assert!(shown.contains("--journal"), "{shown}");
     // The examples and exit statuses of --help follow the options (groff may justify spaces).
-    assert!(shown.contains("mailcodes scan --state /var/lib/mailcodes/state"), "{shown}");
+    assert!(
+        shown.contains("mailcodes scan --state /var/lib/mailcodes/state"),
+        "{shown}"
+    );
     assert!(shown.contains("status: 0 success"), "{shown}");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "groff warnings");
 }
@@ -122,7 +128,10 @@ fn completions_for_every_shell_know_every_command_and_option() {
             assert!(script.contains(&option), "{shell}: {option}");
         }
         // Values of --format complete too.
-        assert!(script.contains("postfix") && script.contains("exim"), "{shell}");
+        assert!(
+            script.contains("postfix") && script.contains("exim"),
+            "{shell}"
+        );
     }
     let out = mailcodes().args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -137,11 +146,17 @@ fn completion_scripts_parse_in_their_shells() {
         ("fish", "fish", &["--no-execute"]),
     ];
     for (shell, program, flags) in checks {
-        let Some(program) = tool(program) else { continue };
+        let Some(program) = tool(program) else {
+            continue;
+        };
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("script");
         std::fs::write(&file, run(&["completions", shell]).stdout).unwrap();
-        let out = Command::new(program).args(flags).arg(&file).output().unwrap();
+        let out = Command::new(program)
+            .args(flags)
+            .arg(&file)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{shell}: {out:?}");
     }
 }
@@ -217,7 +232,10 @@ fn service_is_hardened_and_runs_a_valid_command() {
         let mailcodes::cli::Command::Scan(args) = cli.command else {
             panic!("{line}")
         };
-        assert_eq!(args.state.as_deref(), Some(Path::new("/var/lib/mailcodes/state")));
+        assert_eq!(
+            args.state.as_deref(),
+            Some(Path::new("/var/lib/mailcodes/state"))
+        );
         assert_eq!(args.journal, input == "--journal");
     }
     let timer = unit("mailcodes.timer");
@@ -230,7 +248,9 @@ fn service_is_hardened_and_runs_a_valid_command() {
 /// packaged path, /usr/bin/mailcodes, may not exist here), and the offline security score.
 #[test]
 fn systemd_analyze_accepts_the_units() {
-    let Some(analyze) = tool("systemd-analyze") else { return };
+    let Some(analyze) = tool("systemd-analyze") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("mailcodes");
     let service = unit("mailcodes.service").replace("/usr/bin/mailcodes", bin.to_str().unwrap());
