@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod explain;
+pub mod inputs;
 pub mod man;
 pub mod scan;
 
