@@ -351,3 +351,48 @@ fn real_journal_file_read_twice_with_a_cursor() {
     assert!(night3.contains("events    0 "), "{night3}");
     eprintln!("real journal file: {}", file.display());
 }
+
+/// The parser reads journalctl's `short-iso-precise` stamps (microseconds, `+HHMM` without a
+/// colon) with their offset, whatever the zone; the messages are real Postfix lines of the
+/// sample.
+#[test]
+fn short_iso_precise_stamps_parse_with_their_offset() {
+    use mailcodes::parse::{parse_line, Context, Line, YearRule};
+    let ctx = Context {
+        year: YearRule::Fixed(1999),
+        ..Context::new(0)
+    };
+    let delivery = sample()
+        .into_iter()
+        .find(|(_, rest)| rest.contains("status=sent"))
+        .unwrap()
+        .1;
+    // (stamp, shown, seconds since the epoch)
+    let table = [
+        (
+            "2021-01-28T06:40:37.000000+0000",
+            "2021-01-28T06:40:37+00:00",
+            1_611_816_037,
+        ),
+        (
+            "2021-01-28T07:40:37.123456+0100",
+            "2021-01-28T07:40:37+01:00",
+            1_611_816_037,
+        ),
+        (
+            "2021-01-28T04:10:37.999999-0230",
+            "2021-01-28T04:10:37-02:30",
+            1_611_816_037,
+        ),
+    ];
+    for (stamp, shown, instant) in table {
+        let line = format!("{stamp} {delivery}");
+        let Line::Event(event, 1) = parse_line(line.as_bytes(), &ctx) else {
+            panic!("not an event: {line}")
+        };
+        let time = event.time.unwrap();
+        assert_eq!(time.to_string(), shown, "{line}");
+        assert_eq!(time.instant(), instant, "{line}");
+        assert_eq!(event.code, Some(250), "{line}");
+    }
+}
