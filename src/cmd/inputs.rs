@@ -83,13 +83,14 @@ pub(crate) fn journal_query(
 
 /// With --journal and --state, once the state is saved: the cursor journalctl wrote becomes
 /// the kept one (before `journal::scan` ran, `Cursor::prepare` made its working copy).
-pub(crate) fn commit_journal_cursor(args: &ScanArgs, state: &Path) -> Result<(), String> {
+pub(crate) fn commit_journal_cursor(
+    args: &ScanArgs,
+    state: &Path,
+) -> Result<(), crate::journal::JournalError> {
     if !args.journal {
         return Ok(());
     }
-    crate::journal::Cursor::for_state(state)
-        .commit()
-        .map_err(|e| e.to_string())
+    crate::journal::Cursor::for_state(state).commit()
 }
 
 /// The hint printed after an error about the default log when it does not exist.

@@ -83,24 +83,24 @@ pub fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
 
 /// Runs the command.
 pub fn run(args: &ManArgs) -> Exit {
-    let result = match &args.dir {
-        Some(dir) => write_all(dir)
-            .map_err(|e| format!("{}: cannot write the manual pages: {e}", dir.display())),
+    let (result, what) = match &args.dir {
+        Some(dir) => (
+            write_all(dir),
+            format!("{}: cannot write the manual pages", dir.display()),
+        ),
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            match render(args.page, &mut out).and_then(|()| out.flush()) {
-                Err(e) if !is_broken_pipe(&e) => Err(format!("cannot write the page: {e}")),
-                _ => Ok(()),
-            }
+            let result = render(args.page, &mut out).and_then(|()| out.flush());
+            (result, "cannot write the page".to_string())
         }
     };
     match result {
-        Ok(()) => Exit::Success,
-        Err(message) => {
-            eprintln!("mailcodes: {message}");
+        Err(e) if !is_broken_pipe(&e) => {
+            eprintln!("mailcodes: {what}: {e}");
             Exit::Error
         }
+        _ => Exit::Success,
     }
 }
 

@@ -194,7 +194,7 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
             st.keep_open_evidence(&stats.persistent, stats.last);
             st.save(path)
                 .map_err(|e| format!("{}: cannot write the state: {e}", path.display()))?;
-            commit_journal_cursor(args, path)?;
+            commit_journal_cursor(args, path).map_err(|e| e.to_string())?;
         } else {
             eprintln!(
                 "mailcodes: {}: state left unchanged, so the next run reads the same lines again",
