@@ -47,6 +47,23 @@ pub enum Command {
         "Exit status: 0 success; 2 a malformed code or a wrong command line."
     ))]
     Explain(ExplainArgs),
+    /// Print the manual page (roff) of mailcodes or of one of its commands, or write every
+    /// page into a folder.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  mailcodes man | man -l -\n",
+        "  mailcodes man scan > mailcodes-scan.1\n",
+        "  mailcodes man --dir target/assets/man"
+    ))]
+    Man(ManArgs),
+    /// Print a completion script for a shell, generated from the same definitions as --help.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  mailcodes completions bash > ~/.local/share/bash-completion/completions/mailcodes\n",
+        "  mailcodes completions zsh > ~/.zfunc/_mailcodes\n",
+        "  mailcodes completions fish > ~/.config/fish/completions/mailcodes.fish"
+    ))]
+    Completions(CompletionsArgs),
 }
 
 /// Log formats `--format` accepts.
@@ -165,6 +182,13 @@ pub struct ScanArgs {
     /// Bytes per parallel chunk, for tests and benchmarks (default: sized per input).
     #[arg(long, hide = true, value_name = "BYTES", value_parser = chunk_size_arg)]
     pub chunk_size: Option<usize>,
+
+    /// Read the systemd journal of the Postfix and Exim units (`journalctl -o
+    /// short-iso-precise`) instead of files, for systems without /var/log/mail.log. --since,
+    /// --until and -d are passed on; with --state, the journal cursor is kept in FILE.journal
+    /// so each run reads only new entries. Example: --journal --since yesterday
+    #[arg(long, conflicts_with = "paths")]
+    pub journal: bool,
 }
 
 fn chunk_size_arg(s: &str) -> Result<usize, String> {
@@ -216,6 +240,33 @@ pub struct ExplainArgs {
     /// Language of headings and texts.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+}
+
+/// The pages `mailcodes man` can print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ManPage {
+    Scan,
+    Explain,
+    Man,
+    Completions,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (mailcodes-scan(1), …); without it, mailcodes(1).
+    #[arg(value_enum, value_name = "COMMAND", conflicts_with = "dir")]
+    pub page: Option<ManPage>,
+
+    /// Write every page (mailcodes.1, mailcodes-scan.1, …) into DIR instead of printing one.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub const DEFAULT_LOG: &str = "/var/log/mail.log";
 pub struct ScanPlan {
     /// The inputs, in the order given; errors refer to them by index.
     pub sources: Vec<Source>,
+    /// With `--journal`: what to ask journalctl for (then `sources` is empty).
+    pub journal: Option<crate::journal::Query>,
     /// Their names for messages and the summary, by the same index.
     pub names: Vec<String>,
     pub window: Window,
@@ -40,11 +42,13 @@ pub struct ScanPlan {
 impl ScanPlan {
     /// Checks the arguments and resolves them into a plan.
     pub fn from_args(args: &ScanArgs) -> Result<ScanPlan, Error> {
-        let sources = sources(args);
+        crate::cmd::inputs::check_quiet(args);
+        let sources = crate::cmd::inputs::inputs(args);
         check_state_options(args, &sources)?;
         let window = window(args)?;
         Ok(ScanPlan {
-            names: sources.iter().map(Source::name).collect(),
+            names: crate::cmd::inputs::input_names(args, &sources),
+            journal: crate::cmd::inputs::journal_query(args, &window),
             sources,
             context: context(args, window),
             window,
@@ -72,13 +76,6 @@ fn reports(list: &[ReportKind]) -> Vec<ReportKind> {
         .into_iter()
         .filter(|k| list.contains(k))
         .collect()
-}
-
-fn sources(args: &ScanArgs) -> Vec<Source> {
-    if args.paths.is_empty() {
-        return vec![Source::Path(PathBuf::from(DEFAULT_LOG))];
-    }
-    args.paths.iter().map(|p| Source::from_arg(p)).collect()
 }
 
 fn check_state_options(args: &ScanArgs, sources: &[Source]) -> Result<(), Error> {

@@ -5,6 +5,9 @@
 //! state move on, so a run that fails redoes its work next time instead of losing it.
 
 use crate::cli::{ReportKind, ScanArgs};
+use crate::cmd::inputs::{
+    commit_journal_cursor, missing_log_hint, show_input, warn_if_no_events, Read,
+};
 use crate::error::{is_broken_pipe, Error, Exit};
 use crate::input::{Source, Span};
 use crate::pipeline::{InputError, Pipeline};
@@ -15,8 +18,6 @@ use crate::stats::Stats;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-
-pub use crate::plan::DEFAULT_LOG;
 
 /// A progress bar over input bytes on stderr, or a hidden one when stderr is not a
 /// terminal, `quiet` is set or `NO_COLOR` is in the environment, so callers never branch.
@@ -60,6 +61,9 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     let mut status = Exit::Success;
     for (_, e) in &scanned.errors {
         eprintln!("mailcodes: {e}");
+        if let Some(hint) = missing_log_hint(args, e) {
+            eprintln!("mailcodes: {hint}");
+        }
         status = Exit::Error;
     }
     // No input could be opened at all: an all-zero report would only hide the error (and
@@ -70,7 +74,12 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
             .iter()
             .any(|(j, e)| *j == i && e.line.is_none())
     };
-    if (0..plan.sources.len()).all(unopened) {
+    let inputs = if plan.journal.is_some() {
+        1
+    } else {
+        plan.sources.len()
+    };
+    if (0..inputs).all(unopened) {
         return Err(Error::NothingRead);
     }
     if let Some((_, _, st)) = &scanned.state {
@@ -84,7 +93,7 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
             false
         }
     };
-    commit(scanned, reports_ok)?;
+    commit(args, scanned, reports_ok)?;
     Ok(status)
 }
 
@@ -94,15 +103,9 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
         .num_threads(plan.threads)
         .build()
         .map_err(|e| Error::Threads(e.to_string()))?;
-    let total_bytes: Option<u64> = plan
-        .sources
-        .iter()
-        .map(|s| match s {
-            Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-            Source::Stdin => None,
-        })
-        .sum();
-    let bar = progress_bar(total_bytes, plan.quiet);
+    // Each input sizes the bar itself (see `show_input`): rates of plain and compressed
+    // bytes do not mix into one ETA.
+    let bar = progress_bar(None, plan.quiet);
     let pipeline = Pipeline {
         context: plan.context.clone(),
         pool: &pool,
@@ -114,7 +117,10 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
         Some(path) => {
             let lock = state::lock(path).map_err(Error::State)?;
             let mut st = State::load(path).map_err(Error::State)?;
-            let (stats, errors) = scan_incremental(&pipeline, &plan.sources, &mut st);
+            let (stats, errors) = match &plan.journal {
+                Some(query) => journal(&pipeline, query),
+                None => scan_incremental(&pipeline, &plan.sources, &mut st),
+            };
             Scanned {
                 stats,
                 errors,
@@ -122,7 +128,10 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
             }
         }
         None => {
-            let (stats, errors) = scan_all(&pipeline, &plan.sources);
+            let (stats, errors) = match &plan.journal {
+                Some(query) => journal(&pipeline, query),
+                None => scan_all(&pipeline, &plan.sources),
+            };
             Scanned {
                 stats,
                 errors,
@@ -134,12 +143,28 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
     Ok(scanned)
 }
 
-/// Scans every source whole; errors are collected by input index, not fatal.
+/// Reads the journal through journalctl: one input, index 0.
+fn journal(
+    pipeline: &Pipeline<'_>,
+    query: &crate::journal::Query,
+) -> (Stats, Vec<(usize, InputError)>) {
+    let (stats, errors) = crate::journal::scan(pipeline, query);
+    (stats, errors.into_iter().map(|e| (0, e)).collect())
+}
+
+/// Scans every source whole, showing its name in the progress bar and warning about any
+/// that holds no mail event; errors are collected by input index, not fatal.
 fn scan_all(pipeline: &Pipeline<'_>, sources: &[Source]) -> (Stats, Vec<(usize, InputError)>) {
     let mut total = Stats::default();
     let mut errors = Vec::new();
     for (i, source) in sources.iter().enumerate() {
+        show_input(pipeline.progress, source, Span::default());
         let (stats, err) = pipeline.scan_source(source, Span::default());
+        if err.is_none() {
+            let mut read = Read::default();
+            read.add(&stats);
+            warn_if_no_events(source, read, false);
+        }
         total.merge(stats);
         errors.extend(err.map(|e| (i, e)));
     }
@@ -179,12 +204,16 @@ fn scan_incremental(
             crate::error::warn(w);
         }
         let mut failed = false;
+        let mut read = Read::default();
         for piece in &plan.pieces {
             let span = Span {
                 start: piece.start,
                 end: piece.end,
             };
-            let (stats, err) = pipeline.scan_source(&Source::Path(piece.path.clone()), span);
+            let piece_source = Source::Path(piece.path.clone());
+            show_input(pipeline.progress, &piece_source, span);
+            let (stats, err) = pipeline.scan_source(&piece_source, span);
+            read.add(&stats);
             total.merge(stats);
             if let Some(e) = err {
                 failed = true;
@@ -192,6 +221,7 @@ fn scan_incremental(
             }
         }
         if !failed {
+            warn_if_no_events(source, read, true);
             st.files.insert(key, plan.after);
         }
     }
@@ -232,7 +262,7 @@ fn write_reports(plan: &ScanPlan, stats: &Stats) -> Result<(), Error> {
 }
 
 /// The state moves on only once the reports are out: a run that fails redoes the work.
-fn commit(scanned: Scanned, reports_ok: bool) -> Result<(), Error> {
+fn commit(args: &ScanArgs, scanned: Scanned, reports_ok: bool) -> Result<(), Error> {
     let Some((path, _lock, mut st)) = scanned.state else {
         return Ok(());
     };
@@ -250,7 +280,8 @@ fn commit(scanned: Scanned, reports_ok: bool) -> Result<(), Error> {
             "{}: cannot write the state: {words}",
             path.display()
         ))
-    })
+    })?;
+    commit_journal_cursor(args, &path).map_err(|e| Error::State(e.to_string()))
 }
 
 /// The output folder, with `{date}` replaced by the window's start date (or, without a
