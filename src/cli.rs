@@ -27,7 +27,7 @@ pub enum Command {
         "  mailcodes scan /var/log/mail.log\n",
         "  mailcodes scan -o /var/lib/mailcodes/today /var/log/mail.log /var/log/mail.log.1\n",
         "  zcat /var/log/mail.log.2.gz | mailcodes scan --year 2026 -\n",
-        "  mailcodes scan --format exim --min-attempts 5 --min-span 6h /var/log/exim4/mainlog\n\n",
+        "  mailcodes scan --log-format exim --min-attempts 5 --min-span 6h /var/log/exim4/mainlog\n\n",
         "  mailcodes scan -d yesterday -o /var/lib/mailcodes/{date} /var/log/mail.log.1 /var/log/mail.log\n",
         "  mailcodes scan --state /var/lib/mailcodes/state -o /var/lib/mailcodes/{date} /var/log/mail.log\n\n",
         "Exit status: 0 success; 2 an input could not be read (other inputs are still scanned),\n",
@@ -66,7 +66,7 @@ pub enum Command {
     Completions(CompletionsArgs),
 }
 
-/// Log formats `--format` accepts.
+/// Log formats `--log-format` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     /// Recognise every line on its own (a syslog file may hold both MTAs).
@@ -119,8 +119,8 @@ pub struct ScanArgs {
     #[arg(long, conflicts_with = "quiet")]
     pub json: bool,
 
-    /// Which log format to accept. Example: --format exim
-    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    /// Which log format to accept (`--format` is an older name for it). Example: --log-format exim
+    #[arg(long = "log-format", alias = "format", value_enum, default_value_t = FormatArg::Auto)]
     pub format: FormatArg,
 
     /// The year of timestamps that carry none (classic syslog `Nov 28 06:25:13`). Default:

@@ -587,8 +587,8 @@ fn format_and_syslog_name_select_lines() {
         .count() as u64;
     let total = lines.len() as u64;
     assert_eq!(events_in(&[], &all), total);
-    assert_eq!(events_in(&["--format", "exim"], &all), exim);
-    assert_eq!(events_in(&["--format", "postfix"], &all), total - exim);
+    assert_eq!(events_in(&["--log-format", "exim"], &all), exim);
+    assert_eq!(events_in(&["--log-format", "postfix"], &all), total - exim);
     // Multi-instance Postfix: only the instance named (6 real lines of postfix-239.58.50.50).
     assert_eq!(
         events_in(&["--syslog-name", "postfix-239.58.50.50"], &all),
@@ -597,7 +597,7 @@ fn format_and_syslog_name_select_lines() {
     assert_eq!(
         events_in(
             &[
-                "--format",
+                "--log-format",
                 "postfix",
                 "--syslog-name",
                 "postfix-239.58.50.50"
