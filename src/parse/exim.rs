@@ -49,30 +49,40 @@ fn host_of(v: &[u8]) -> &[u8] {
                 return &[];
             };
             let inside = &v[open + 1..];
-            &inside[..memchr::memchr2(b']', b' ', inside).unwrap_or(inside.len())]
+            match memchr::memchr2(b']', b' ', inside) {
+                Some(end) if inside[end] == b']' => &inside[..end],
+                // An unclosed bracket (`[192.0.2.1: SMTP error …`): up to the space, no colon.
+                end => {
+                    let a = &inside[..end.unwrap_or(inside.len())];
+                    a.strip_suffix(b":").unwrap_or(a)
+                }
+            }
         }
         _ => &v[..memchr::memchr(b' ', v).unwrap_or(v.len())],
     }
 }
 
-/// The `H=` field in `fields`: at the start or after a space.
+/// The `H=` field in `fields`: at the start or after a space. (Led by the `H`, which is
+/// rare in these lines, where a search for ` H=` would stop at every space.)
 fn h_field(fields: &[u8]) -> Option<&[u8]> {
-    if let Some(v) = fields.strip_prefix(b"H=") {
-        return Some(v);
-    }
-    let p = find::find_short(fields, b" H=")?;
-    Some(&fields[p + 3..])
+    memchr::memchr_iter(b'H', fields)
+        .find(|&i| fields.get(i + 1) == Some(&b'=') && (i == 0 || fields[i - 1] == b' '))
+        .map(|i| &fields[i + 2..])
 }
 
 /// The remote host of a delivery: the `H=` field among the fields (which end at the first
-/// `: `), else the older `…: host name [address]: …` in the error text.
+/// `: `, where Exim's or the remote server's text starts), else the older
+/// `…: host name [address]: …` in the error text.
 fn delivery_host(s: &[u8]) -> &[u8] {
-    let fields_end = find::find_short(s, b": ").unwrap_or(s.len());
-    if let Some(v) = h_field(&s[..fields_end]) {
-        return host_of(v);
+    // The field comes early in the line: find it first, then make sure no text came before.
+    if let Some(v) = h_field(s) {
+        let at = s.len() - v.len();
+        if find::find_short(&s[..at], b": ").is_none() {
+            return host_of(v);
+        }
     }
-    match find::find_short(&s[fields_end..], b": host ") {
-        Some(p) => host_of(&s[fields_end + p + 7..]),
+    match find::find_short(s, b": host ") {
+        Some(p) => host_of(&s[p + 7..]),
         None => &[],
     }
 }
@@ -154,7 +164,7 @@ fn rejection<'a>(msg: &'a [u8], id: &'a [u8]) -> Option<Body<'a>> {
             (b"during MIME ACL checks", true),
         ];
         let head = &msg[..at];
-        let from_smtp = || head.starts_with(b"H=") || find::find_short(head, b" H=").is_some();
+        let from_smtp = || h_field(head).is_some();
         let Some((kind, _)) = kinds
             .iter()
             .find(|(k, smtp_only)| after.starts_with(k) && (!smtp_only || from_smtp()))

@@ -155,13 +155,17 @@ fn relay(fields: &[u8]) -> &[u8] {
 /// the name is `unknown` or missing; the socket when the address is a Unix socket path
 /// (`private/dovecot-lmtp`). A value without brackets (`local`, `none`) as written.
 fn host_of(peer: &[u8]) -> &[u8] {
-    let Some(open) = memchr::memchr(b'[', peer) else {
+    // Host names are short: a loop is done before memchr would have set up.
+    let Some(open) = peer.iter().position(|b| *b == b'[') else {
         return peer;
     };
     let name = &peer[..open];
     let inside = &peer[open + 1..];
-    let address = &inside[..memchr::memchr(b']', inside).unwrap_or(inside.len())];
-    if name.is_empty() || name == b"unknown" || memchr::memchr(b'/', address).is_some() {
+    let address = &inside[..inside.iter().position(|b| *b == b']').unwrap_or(inside.len())];
+    // A socket path starts with a letter (`private/…`); an address with a digit, or for a
+    // few IPv6 addresses a letter: only those few are searched for a `/`.
+    let socket = address.first().is_some_and(u8::is_ascii_alphabetic) && address.contains(&b'/');
+    if name.is_empty() || name == b"unknown" || socket {
         address
     } else {
         name
