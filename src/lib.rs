@@ -6,6 +6,7 @@
 //! - [`input`] and [`pipeline`]: files, stdin and gzip, chunked and scanned in parallel;
 //! - [`persistent`]: the persistent-450 detector;
 //! - [`kb`]: the reply-code knowledge base;
+//! - [`diagnose`]: why a delivery failed, who must act, and the provider of the relay;
 //! - [`report`]: CSV files and the text summary;
 //! - [`cli`] and [`cmd`]: the command line.
 //!
@@ -41,6 +42,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod diagnose;
 pub mod error;
 pub mod input;
 pub mod journal;

@@ -336,6 +336,9 @@ mod tests {
             mta: Mta::Postfix,
             recipient: rcpt.as_bytes(),
             text: text.as_bytes(),
+            relay: b"",
+            queue_id: b"",
+            host: b"",
         }
     }
 

@@ -149,6 +149,9 @@ pub struct OwnedEvent {
     pub mta: Mta,
     pub recipient: Vec<u8>,
     pub text: Vec<u8>,
+    pub relay: Vec<u8>,
+    pub queue_id: Vec<u8>,
+    pub host: Vec<u8>,
 }
 
 impl OwnedEvent {
@@ -163,6 +166,9 @@ impl OwnedEvent {
             mta: e.mta,
             recipient: e.recipient.to_vec(),
             text: e.text.to_vec(),
+            relay: e.relay.to_vec(),
+            queue_id: e.queue_id.to_vec(),
+            host: e.host.to_vec(),
         }
     }
 
@@ -177,6 +183,9 @@ impl OwnedEvent {
             mta: self.mta,
             recipient: &self.recipient,
             text: &self.text,
+            relay: &self.relay,
+            queue_id: &self.queue_id,
+            host: &self.host,
         }
     }
 }
