@@ -344,7 +344,10 @@ mod tests {
         for (i, d) in Diagnosis::ALL.into_iter().enumerate() {
             assert_eq!(d.index(), i);
             assert_eq!(Diagnosis::from_name(d.name()), Some(d));
-            assert!(d.name().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            assert!(d
+                .name()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_'));
             for t in [d.title(), d.fix(), d.title_vi(), d.fix_vi()] {
                 assert!(!t.is_empty() && !t.contains('\n'), "{d}");
             }

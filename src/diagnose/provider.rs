@@ -96,9 +96,9 @@ fn is_clean(name: &[u8]) -> bool {
     !name.is_empty()
         && name.len() <= 100
         && !matches!(name[0], b'-' | b'.')
-        && name
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
+        && name.iter().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+        })
 }
 
 /// Whether `host` is `domain` or a name under it, ignoring case.
@@ -113,9 +113,18 @@ fn under(host: &[u8], domain: &str) -> bool {
 /// host, Unix sockets (`private/dovecot-lmtp`), the loopback and private networks.
 fn is_local(host: &[u8]) -> bool {
     let lower = |w: &[u8]| host.eq_ignore_ascii_case(w);
-    if ["local", "virtual", "none", "dovecot", "localhost", "pipe", "maildrop", "error"]
-        .iter()
-        .any(|w| lower(w.as_bytes()))
+    if [
+        "local",
+        "virtual",
+        "none",
+        "dovecot",
+        "localhost",
+        "pipe",
+        "maildrop",
+        "error",
+    ]
+    .iter()
+    .any(|w| lower(w.as_bytes()))
     {
         return true;
     }
@@ -205,7 +214,11 @@ mod tests {
             ("mx.co.example", "co.example"),
             ("localhostish", "localhostish"),
         ] {
-            assert_eq!(registered_domain(host.as_bytes()), want.as_bytes(), "{host}");
+            assert_eq!(
+                registered_domain(host.as_bytes()),
+                want.as_bytes(),
+                "{host}"
+            );
         }
     }
 

@@ -93,7 +93,10 @@ impl fmt::Display for Problem {
 #[derive(Debug)]
 pub enum RuleError {
     /// The file could not be read.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// One line is broken.
     Line {
         path: PathBuf,

@@ -171,7 +171,10 @@ fn bash_completes_options_and_values() {
     std::fs::write(&file, run(&["completions", "bash"]).stdout).unwrap();
     let cases: [(&[&str], &str); 3] = [
         (&["mailcodes", "scan", "--jo"], "--journal"),
-        (&["mailcodes", "scan", "--log-format", ""], "auto postfix exim"),
+        (
+            &["mailcodes", "scan", "--log-format", ""],
+            "auto postfix exim",
+        ),
         (&["mailcodes", "ex"], "explain"),
     ];
     for (words, want) in cases {
