@@ -1,0 +1,190 @@
+//! One event row made safe for the table: every text column valid UTF-8 without control
+//! characters ([`crate::report::clean_text`]) and at most [`TEXT_CAP`] bytes, the domain
+//! derived, the time turned into the table's rule. Kept in buffers reused from row to row,
+//! so cleaning allocates nothing once the buffers have grown.
+
+use super::EventRow;
+use crate::parse::Enhanced;
+use crate::report::clean_text_into;
+use std::fmt::Write as _;
+
+/// The most bytes a text cell keeps (cut on a character boundary). Applies to every text
+/// column: a reply text is the only one that gets this long, but all are attacker-controlled.
+pub const TEXT_CAP: usize = 1024;
+
+/// Raw bytes cleaned before looking further: enough for [`TEXT_CAP`] bytes of output unless
+/// the text is mostly white space or control characters, when the whole text is cleaned.
+const WINDOW: usize = 4 * TEXT_CAP;
+
+/// A row's cells, cleaned.
+#[derive(Debug, Default)]
+pub(crate) struct CleanRow {
+    /// `time` in microseconds: the UTC instant with an offset, else local wall-clock time.
+    pub micros: Option<i64>,
+    /// `utc_offset_min`: set exactly when `micros` is a UTC instant.
+    pub offset_min: Option<i32>,
+    pub host: String,
+    pub mta: &'static str,
+    pub queue_id: String,
+    pub recipient: String,
+    pub domain: String,
+    pub relay: String,
+    pub class: &'static str,
+    pub code: Option<i32>,
+    /// `enhanced` as `4.2.2`; meaningful only when `has_enhanced`.
+    pub enhanced: String,
+    pub has_enhanced: bool,
+    pub diagnosis: String,
+    pub text: String,
+}
+
+impl CleanRow {
+    /// Cleans `row` into these buffers.
+    pub fn fill(&mut self, row: &EventRow) {
+        self.micros = row.time.map(|t| t.instant().saturating_mul(1_000_000));
+        self.offset_min = row.time.and_then(|t| t.offset()).map(i32::from);
+        clean_capped(&mut self.host, row.host);
+        self.mta = match row.mta {
+            crate::parse::Mta::Postfix => "postfix",
+            crate::parse::Mta::Exim => "exim",
+        };
+        clean_capped(&mut self.queue_id, row.queue_id);
+        clean_capped(&mut self.recipient, row.recipient);
+        domain_into(&mut self.domain, &self.recipient);
+        clean_capped(&mut self.relay, row.relay);
+        self.class = row.class.label();
+        self.code = row.code.map(i32::from);
+        self.has_enhanced = row.enhanced.is_some();
+        enhanced_into(&mut self.enhanced, row.enhanced);
+        clean_capped(&mut self.diagnosis, row.diagnosis.as_bytes());
+        clean_capped(&mut self.text, row.text);
+    }
+
+    /// Bytes of text this row holds, for sizing row groups.
+    pub fn text_bytes(&self) -> usize {
+        [
+            &self.host,
+            &self.queue_id,
+            &self.recipient,
+            &self.domain,
+            &self.relay,
+            &self.enhanced,
+            &self.diagnosis,
+            &self.text,
+        ]
+        .iter()
+        .map(|s| s.len())
+        .sum::<usize>()
+            + self.mta.len()
+            + self.class.len()
+    }
+}
+
+/// [`crate::report::clean_text`] of `bytes` into `out`, cut to [`TEXT_CAP`] bytes, without
+/// cleaning a megabyte to keep a kilobyte.
+pub(crate) fn clean_capped(out: &mut String, bytes: &[u8]) {
+    if bytes.len() > WINDOW {
+        clean_text_into(out, &bytes[..WINDOW]);
+        // Cleaning a prefix differs from cleaning the whole only at its end: a character cut
+        // in two becomes one U+FFFD (3 bytes), and trailing white space is trimmed. So when
+        // more than TEXT_CAP + 3 bytes come out, the first TEXT_CAP are those of the whole.
+        if out.len() <= TEXT_CAP + 3 {
+            clean_text_into(out, bytes);
+        }
+    } else {
+        clean_text_into(out, bytes);
+    }
+    if out.len() > TEXT_CAP {
+        let mut end = TEXT_CAP;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+    }
+}
+
+/// What follows the last `@` of an address, in ASCII lower case (as `domains.csv` counts
+/// it); empty when there is no `@`.
+fn domain_into(out: &mut String, address: &str) {
+    out.clear();
+    if let Some(at) = address.rfind('@') {
+        out.push_str(&address[at + 1..]);
+        out.make_ascii_lowercase();
+    }
+}
+
+fn enhanced_into(out: &mut String, enhanced: Option<Enhanced>) {
+    out.clear();
+    if let Some(e) = enhanced {
+        // Writing into a String cannot fail.
+        let _ = write!(out, "{e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::clean_text;
+
+    /// The whole text cleaned, then cut: what `clean_capped` must equal.
+    fn reference(bytes: &[u8]) -> String {
+        let mut s = clean_text(bytes);
+        if s.len() > TEXT_CAP {
+            let mut end = TEXT_CAP;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            s.truncate(end);
+        }
+        s
+    }
+
+    #[test]
+    fn capped_cleaning_equals_cleaning_the_whole() {
+        let euro = "€".repeat(WINDOW); // 3 bytes each: the window cuts one in two
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("short", b"450 4.2.2 Mailbox full".to_vec()),
+            ("empty", Vec::new()),
+            ("a megabyte", vec![b'x'; 1 << 20]),
+            ("cut character", euro.into_bytes()),
+            ("spaces then text", {
+                let mut v = vec![b' '; 2 * WINDOW];
+                v.extend_from_slice(b"550 no such user");
+                v
+            }),
+            ("controls then text", {
+                let mut v = vec![0x07; WINDOW - 10];
+                v.extend(std::iter::repeat_n(b'y', 3 * TEXT_CAP));
+                v
+            }),
+            ("text, spaces, text", {
+                let mut v = vec![b'a'; TEXT_CAP];
+                v.extend(std::iter::repeat_n(b' ', WINDOW));
+                v.extend_from_slice(b"tail");
+                v
+            }),
+            ("invalid bytes", [0xffu8, 0xfe, b'a'].repeat(WINDOW)),
+        ];
+        let mut out = String::new();
+        for (name, input) in cases {
+            clean_capped(&mut out, &input);
+            assert_eq!(out, reference(&input), "{name}");
+            assert!(out.len() <= TEXT_CAP, "{name}");
+        }
+    }
+
+    #[test]
+    fn domains_are_lower_case_after_the_last_at() {
+        let mut out = String::new();
+        for (address, domain) in [
+            ("Bob@Example.ORG", "example.org"),
+            ("\"a@b\"@X.net", "x.net"),
+            ("postmaster", ""),
+            ("", ""),
+            ("x@Ünï.de", "Ünï.de"),
+        ] {
+            domain_into(&mut out, address);
+            assert_eq!(out, domain, "{address}");
+        }
+    }
+}
