@@ -244,7 +244,7 @@ impl ParquetSink {
         if self.columns.rows > 0 {
             self.flush()?;
         }
-        self.writer.finish()?;
+        // `into_inner` writes the footer itself.
         self.writer.into_inner()
     }
 
