@@ -83,7 +83,17 @@ impl CleanRow {
 /// [`crate::report::clean_text`] of `bytes` into `out`, cut to [`TEXT_CAP`] bytes, without
 /// cleaning a megabyte to keep a kilobyte.
 pub(crate) fn clean_capped(out: &mut String, bytes: &[u8]) {
-    if bytes.len() > WINDOW {
+    let short_ascii = if bytes.len() <= WINDOW {
+        printable_ascii(bytes)
+    } else {
+        None
+    };
+    if let Some(text) = short_ascii {
+        // The usual case, and what cleaning would leave of it: the text without its spaces
+        // around (the only white space printable ASCII has).
+        out.clear();
+        out.push_str(text.trim_matches(' '));
+    } else if bytes.len() > WINDOW {
         clean_text_into(out, &bytes[..WINDOW]);
         // Cleaning a prefix differs from cleaning the whole only at its end: a character cut
         // in two becomes one U+FFFD (3 bytes), and trailing white space is trimmed. So when
@@ -101,6 +111,18 @@ pub(crate) fn clean_capped(out: &mut String, bytes: &[u8]) {
         }
         out.truncate(end);
     }
+}
+
+/// `bytes` as text when every byte is printable ASCII (space to `~`). A fold, not `all`:
+/// no exit per byte, so it compiles to vector compares.
+fn printable_ascii(bytes: &[u8]) -> Option<&str> {
+    let bad = bytes
+        .iter()
+        .fold(false, |bad, &b| bad | !(b' '..=b'~').contains(&b));
+    if bad {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()
 }
 
 /// What follows the last `@` of an address, in ASCII lower case (as `domains.csv` counts
@@ -145,6 +167,11 @@ mod tests {
         let cases: Vec<(&str, Vec<u8>)> = vec![
             ("short", b"450 4.2.2 Mailbox full".to_vec()),
             ("empty", Vec::new()),
+            ("padded", b"  250 2.0.0 Ok ~ ".to_vec()),
+            ("only spaces", b"    ".to_vec()),
+            ("DEL", b"a\x7fb ".to_vec()),
+            ("tab", b"\ta\tb\t".to_vec()),
+            ("ascii over the cap", vec![b'z'; TEXT_CAP + 100]),
             ("a megabyte", vec![b'x'; 1 << 20]),
             ("cut character", euro.into_bytes()),
             ("spaces then text", {
