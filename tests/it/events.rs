@@ -431,38 +431,79 @@ fn long_texts_end_row_groups_early() {
     assert_eq!(reader.metadata().file_metadata().num_rows(), 80_000);
 }
 
-/// DuckDB, when its Python package is installed, reads the file and counts the classes.
-#[test]
-fn duckdb_counts_the_classes() {
+/// Runs a Python `script` with `file` as its argument when `module` can be imported; `None`
+/// (saying so) when it cannot, so the suite passes where the engine is not installed.
+fn python_engine(module: &str, script: &str, file: &Path) -> Option<String> {
     let probe = std::process::Command::new("python3")
-        .args(["-c", "import duckdb"])
+        .args(["-c", &format!("import {module}")])
         .output();
     if !matches!(&probe, Ok(o) if o.status.success()) {
-        println!("skipped: DuckDB's Python package is not installed (pip install duckdb)");
-        return;
+        println!("skipped: the Python package {module} is not installed (pip install {module})");
+        return None;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("x.parquet");
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+/// A Parquet file of 1000 rows and the class counts an engine must find in it.
+fn engine_input(dir: &Path) -> (std::path::PathBuf, [u64; 3]) {
+    let path = dir.join("x.parquet");
     let rows: Vec<EventRow> = (0..1000).map(numbered).collect();
     write_all(&path, &rows);
     let mut want = [0u64; 3];
     for r in &rows {
         want[r.class.index()] += 1;
     }
-    let script = "import duckdb, sys\n\
-        con = duckdb.connect()\n\
-        q = f\"SELECT class, count(*) FROM '{sys.argv[1]}' GROUP BY class ORDER BY class\"\n\
-        for c, n in con.sql(q).fetchall(): print(f'{c},{n}')\n\
-        for name, kind, *_ in con.sql(f\"DESCRIBE SELECT time, code FROM '{sys.argv[1]}'\").fetchall(): print(f'{name}:{kind}')\n";
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let got = String::from_utf8(out.stdout).unwrap();
+    (path, want)
+}
+
+#[test]
+fn duckdb_counts_the_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, want) = engine_input(dir.path());
+    let script = r#"
+import duckdb, sys
+con = duckdb.connect()
+q = f"SELECT class, count(*) FROM '{sys.argv[1]}' GROUP BY class ORDER BY class"
+for c, n in con.sql(q).fetchall():
+    print(f"{c},{n}")
+for name, kind, *_ in con.sql(f"DESCRIBE SELECT time, code FROM '{sys.argv[1]}'").fetchall():
+    print(f"{name}:{kind}")
+"#;
+    let Some(got) = python_engine("duckdb", script, &path) else {
+        return;
+    };
     let expect = format!(
         "2xx,{}\n4xx,{}\n5xx,{}\ntime:TIMESTAMP\ncode:INTEGER\n",
+        want[0], want[1], want[2]
+    );
+    assert_eq!(got, expect);
+}
+
+/// ClickHouse, in process through chDB, reads the file with `file()` and counts the classes.
+#[test]
+fn clickhouse_counts_the_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, want) = engine_input(dir.path());
+    let script = r#"
+import chdb, sys
+f = f"file('{sys.argv[1]}', Parquet)"
+print(chdb.query(f"SELECT class, count() FROM {f} GROUP BY class ORDER BY class", "TSV"), end="")
+for line in str(chdb.query(f"DESCRIBE {f}", "TSV")).splitlines():
+    name, kind = line.split("\t")[:2]
+    if name in ("time", "code"):
+        print(f"{name}\t{kind}")
+"#;
+    let Some(got) = python_engine("chdb", script, &path) else {
+        return;
+    };
+    let expect = format!(
+        "2xx\t{}\n4xx\t{}\n5xx\t{}\ntime\tNullable(DateTime64(6, \\'UTC\\'))\ncode\tNullable(Int32)\n",
         want[0], want[1], want[2]
     );
     assert_eq!(got, expect);
