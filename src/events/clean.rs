@@ -20,22 +20,22 @@ const WINDOW: usize = 4 * TEXT_CAP;
 #[derive(Debug, Default)]
 pub(crate) struct CleanRow {
     /// `time` in microseconds: the UTC instant with an offset, else local wall-clock time.
-    pub micros: Option<i64>,
+    micros: Option<i64>,
     /// `utc_offset_min`: set exactly when `micros` is a UTC instant.
-    pub offset_min: Option<i32>,
-    pub host: String,
-    pub mta: &'static str,
-    pub queue_id: String,
-    pub recipient: String,
-    pub domain: String,
-    pub relay: String,
-    pub class: &'static str,
-    pub code: Option<i32>,
+    offset_min: Option<i32>,
+    host: String,
+    mta: &'static str,
+    queue_id: String,
+    recipient: String,
+    domain: String,
+    relay: String,
+    class: &'static str,
+    code: Option<i32>,
     /// `enhanced` as `4.2.2`; meaningful only when `has_enhanced`.
-    pub enhanced: String,
-    pub has_enhanced: bool,
-    pub diagnosis: String,
-    pub text: String,
+    enhanced: String,
+    has_enhanced: bool,
+    diagnosis: String,
+    text: String,
 }
 
 impl CleanRow {
@@ -60,23 +60,63 @@ impl CleanRow {
         clean_capped(&mut self.text, row.text);
     }
 
+    /// The cells, borrowed.
+    pub fn cells(&self) -> Cells<'_> {
+        Cells {
+            micros: self.micros,
+            offset_min: self.offset_min,
+            host: &self.host,
+            mta: self.mta,
+            queue_id: &self.queue_id,
+            recipient: &self.recipient,
+            domain: &self.domain,
+            relay: &self.relay,
+            class: self.class,
+            code: self.code,
+            enhanced: self.has_enhanced.then_some(self.enhanced.as_str()),
+            diagnosis: &self.diagnosis,
+            text: &self.text,
+        }
+    }
+}
+
+/// A cleaned row as the sinks take it, borrowed from a [`CleanRow`] or an
+/// [`super::EventBatch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cells<'a> {
+    pub micros: Option<i64>,
+    pub offset_min: Option<i32>,
+    pub host: &'a str,
+    pub mta: &'static str,
+    pub queue_id: &'a str,
+    pub recipient: &'a str,
+    pub domain: &'a str,
+    pub relay: &'a str,
+    pub class: &'static str,
+    pub code: Option<i32>,
+    pub enhanced: Option<&'a str>,
+    pub diagnosis: &'a str,
+    pub text: &'a str,
+}
+
+impl Cells<'_> {
+    /// The texts of the row other than `mta` and `class`, in column order.
+    pub fn texts(&self) -> [&str; 8] {
+        [
+            self.host,
+            self.queue_id,
+            self.recipient,
+            self.domain,
+            self.relay,
+            self.enhanced.unwrap_or(""),
+            self.diagnosis,
+            self.text,
+        ]
+    }
+
     /// Bytes of text this row holds, for sizing row groups.
     pub fn text_bytes(&self) -> usize {
-        [
-            &self.host,
-            &self.queue_id,
-            &self.recipient,
-            &self.domain,
-            &self.relay,
-            &self.enhanced,
-            &self.diagnosis,
-            &self.text,
-        ]
-        .iter()
-        .map(|s| s.len())
-        .sum::<usize>()
-            + self.mta.len()
-            + self.class.len()
+        self.texts().iter().map(|s| s.len()).sum::<usize>() + self.mta.len() + self.class.len()
     }
 }
 

@@ -2,7 +2,7 @@
 //! cells through [`crate::report::safe_cell`], numbers as digits and absent values empty.
 //! Rows stream straight to the writer; nothing is held back.
 
-use super::clean::CleanRow;
+use super::clean::Cells;
 use super::COLUMNS;
 use crate::report::safe_cell;
 use std::fmt::Write as _;
@@ -29,24 +29,24 @@ impl<W: Write> CsvSink<W> {
     }
 
     /// Writes one row, in [`COLUMNS`] order.
-    pub fn push(&mut self, row: &CleanRow) -> io::Result<()> {
+    pub fn push(&mut self, row: &Cells) -> io::Result<()> {
         self.cell.clear();
         if let Some(micros) = row.micros {
             time_text(&mut self.cell, micros, row.offset_min.is_some());
         }
         self.scratch()?;
         self.number(row.offset_min)?;
-        self.text(&row.host)?;
+        self.text(row.host)?;
         self.text(row.mta)?;
-        self.text(&row.queue_id)?;
-        self.text(&row.recipient)?;
-        self.text(&row.domain)?;
-        self.text(&row.relay)?;
+        self.text(row.queue_id)?;
+        self.text(row.recipient)?;
+        self.text(row.domain)?;
+        self.text(row.relay)?;
         self.text(row.class)?;
         self.number(row.code)?;
-        self.text(if row.has_enhanced { &row.enhanced } else { "" })?;
-        self.text(&row.diagnosis)?;
-        self.text(&row.text)?;
+        self.text(row.enhanced.unwrap_or(""))?;
+        self.text(row.diagnosis)?;
+        self.text(row.text)?;
         self.csv
             .write_record(None::<&[u8]>)
             .map_err(io::Error::other)

@@ -7,18 +7,24 @@
 //! Either way the file appears under its name only when [`EventsWriter::finish`] succeeds:
 //! rows go to a temporary file beside it that is renamed at the end.
 //!
+//! Rows come in input order, one at a time ([`EventsWriter::push`]) or a chunk at a time
+//! ([`EventsWriter::push_batch`], with an [`EventBatch`] that a scan worker cleaned in
+//! parallel); both give the same bytes.
+//!
 //! The time rule: `time` is the UTC instant when the log line stated its offset, else the
 //! local wall-clock time as written; `utc_offset_min` says which (set, or null). In Parquet
 //! both are a `TIMESTAMP(MICROS, isAdjustedToUTC=false)`; in CSV an instant ends in `Z`
 //! (`2026-11-28T05:25:13Z`) and a local time has no suffix (`2026-11-28T06:25:13`).
 
+mod batch;
 mod clean;
 mod csv_sink;
 mod parquet_sink;
 
 use crate::parse::{Class, Enhanced, Mta};
 use crate::time::Stamp;
-use clean::CleanRow;
+use clean::{Cells, CleanRow};
+pub use batch::EventBatch;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufWriter};
@@ -215,12 +221,19 @@ impl EventsWriter {
     /// column buffers (Parquet) or the output buffer (CSV); nothing is allocated per row.
     pub fn push(&mut self, row: &EventRow) -> Result<(), EventsError> {
         self.clean.fill(row);
-        match &mut self.sink {
-            Sink::Parquet(p) => p.push(&self.clean).map_err(|e| parquet_err(&self.path, e)),
-            Sink::Csv(c) => c.push(&self.clean).map_err(|e| io_err(&self.path, e)),
-            Sink::CsvGz(c) => c.push(&self.clean).map_err(|e| io_err(&self.path, e)),
-        }?;
+        let cells = self.clean.cells();
+        write_cells(&mut self.sink, &cells).map_err(|e| e.at(&self.path))?;
         self.rows += 1;
+        Ok(())
+    }
+
+    /// Appends the rows of a batch, in the order they were added to it. The rows were
+    /// cleaned when they were added, so this only copies.
+    pub fn push_batch(&mut self, batch: &EventBatch) -> Result<(), EventsError> {
+        for cells in batch.iter() {
+            write_cells(&mut self.sink, &cells).map_err(|e| e.at(&self.path))?;
+            self.rows += 1;
+        }
         Ok(())
     }
 
@@ -254,6 +267,29 @@ impl EventsWriter {
             .persist(&path)
             .map_err(|e| io_err(&path, e.error))?;
         Ok(self.rows)
+    }
+}
+
+/// An error of a sink, before it knows its file.
+enum SinkError {
+    Io(io::Error),
+    Parquet(parquet::errors::ParquetError),
+}
+
+impl SinkError {
+    fn at(self, path: &Path) -> EventsError {
+        match self {
+            SinkError::Io(e) => io_err(path, e),
+            SinkError::Parquet(e) => parquet_err(path, e),
+        }
+    }
+}
+
+fn write_cells(sink: &mut Sink, cells: &Cells) -> Result<(), SinkError> {
+    match sink {
+        Sink::Parquet(p) => p.push(cells).map_err(SinkError::Parquet),
+        Sink::Csv(c) => c.push(cells).map_err(SinkError::Io),
+        Sink::CsvGz(c) => c.push(cells).map_err(SinkError::Io),
     }
 }
 

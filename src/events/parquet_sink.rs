@@ -4,7 +4,7 @@
 //! memory stays bounded however long the scan runs. Pages are ZSTD-compressed and
 //! dictionary-encoded (host, mta, class and domain repeat a lot).
 
-use super::clean::CleanRow;
+use super::clean::Cells;
 use bytes::Bytes;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::data_type::{ByteArray, ByteArrayType, Int32Type, Int64Type};
@@ -130,28 +130,28 @@ struct Columns {
 }
 
 impl Columns {
-    fn push(&mut self, r: &CleanRow) {
+    fn push(&mut self, r: &Cells) {
         self.time.push(r.micros);
         self.offset.push(r.offset_min);
         let texts = [
-            &r.host,
+            r.host,
             r.mta,
-            &r.queue_id,
-            &r.recipient,
-            &r.domain,
-            &r.relay,
+            r.queue_id,
+            r.recipient,
+            r.domain,
+            r.relay,
             r.class,
         ];
         for (column, value) in self.before_code.iter_mut().zip(texts) {
             column.push(value);
         }
         self.code.push(r.code);
-        self.enhanced.def.push(i16::from(r.has_enhanced));
-        if r.has_enhanced {
-            self.enhanced.values.push(&r.enhanced);
+        self.enhanced.def.push(i16::from(r.enhanced.is_some()));
+        if let Some(e) = r.enhanced {
+            self.enhanced.values.push(e);
         }
-        self.after_enhanced[0].push(&r.diagnosis);
-        self.after_enhanced[1].push(&r.text);
+        self.after_enhanced[0].push(r.diagnosis);
+        self.after_enhanced[1].push(r.text);
         self.rows += 1;
         self.bytes += r.text_bytes();
     }
@@ -243,7 +243,7 @@ impl ParquetSink {
     }
 
     /// Buffers one row, writing a row group out when one is full.
-    pub fn push(&mut self, row: &CleanRow) -> Result<()> {
+    pub fn push(&mut self, row: &Cells) -> Result<()> {
         self.columns.push(row);
         if self.columns.rows >= ROW_GROUP_ROWS || self.columns.bytes >= ROW_GROUP_BYTES {
             self.flush()?;

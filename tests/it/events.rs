@@ -3,7 +3,7 @@
 //! hostile log text, the atomic rename, and the bound on rows held in memory.
 
 use mailcodes::events::{
-    EventRow, EventsError, EventsFormat, EventsWriter, COLUMNS, ROW_GROUP_ROWS, TEXT_CAP,
+    EventBatch, EventRow, EventsError, EventsFormat, EventsWriter, COLUMNS, ROW_GROUP_ROWS, TEXT_CAP,
 };
 use mailcodes::parse::{Class, Enhanced, Mta};
 use mailcodes::time::{naive_seconds, Stamp};
@@ -297,6 +297,32 @@ fn csv_and_csv_gz_read_back_safe() {
         assert_eq!(rows[2][12], "'+SUM(1)  550 \u{fffd}( bad");
         // A negative offset is a number, not a formula to defuse.
         assert_eq!(rows[3][1], "-300");
+    }
+}
+
+/// Rows cleaned into batches by workers and pushed in order give the same file, byte for
+/// byte, as rows pushed one by one.
+#[test]
+fn batches_write_the_same_files_as_single_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (big, _) = big_text();
+    let mut rows = sample(&big);
+    rows.extend((0..50).map(|i| -> EventRow<'_> { numbered(i) }));
+    for name in ["e.parquet", "e.csv", "e.csv.gz"] {
+        let single = dir.path().join(format!("single-{name}"));
+        write_all(&single, &rows);
+        let batched = dir.path().join(format!("batched-{name}"));
+        let mut w = EventsWriter::create(&batched).unwrap();
+        let mut batch = EventBatch::new();
+        for chunk in rows.chunks(7) {
+            batch.clear();
+            chunk.iter().for_each(|r| batch.push(r));
+            assert_eq!(batch.len(), chunk.len());
+            w.push_batch(&batch).unwrap();
+        }
+        assert_eq!(w.finish().unwrap(), rows.len() as u64);
+        let (a, b) = (std::fs::read(&single).unwrap(), std::fs::read(&batched).unwrap());
+        assert!(a == b, "{name}: the files differ");
     }
 }
 
