@@ -23,16 +23,16 @@ mod parquet_sink;
 
 use crate::parse::{Class, Enhanced, Mta};
 use crate::time::Stamp;
-use clean::{Cells, CleanRow};
 pub use batch::EventBatch;
+use clean::{Cells, CleanRow};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 use tempfile::TempPath;
 
-pub use parquet_sink::{ROW_GROUP_BYTES, ROW_GROUP_ROWS};
 pub use clean::TEXT_CAP;
+pub use parquet_sink::{ROW_GROUP_BYTES, ROW_GROUP_ROWS};
 
 /// The columns of the table, in file order (the same in Parquet and CSV).
 pub const COLUMNS: [&str; 13] = [
@@ -158,11 +158,11 @@ impl std::error::Error for EventsError {
     }
 }
 
-/// Where the rows go, per format.
+/// Where the rows go, per format (boxed: the writers are large and there is one of them).
 enum Sink {
     Parquet(Box<parquet_sink::ParquetSink>),
-    Csv(csv_sink::CsvSink<BufWriter<File>>),
-    CsvGz(csv_sink::CsvSink<flate2::write::GzEncoder<BufWriter<File>>>),
+    Csv(Box<csv_sink::CsvSink<BufWriter<File>>>),
+    CsvGz(Box<csv_sink::CsvSink<flate2::write::GzEncoder<BufWriter<File>>>>),
 }
 
 /// A streaming writer of the events table: [`create`](EventsWriter::create), then
@@ -202,10 +202,10 @@ impl EventsWriter {
             EventsFormat::Parquet => Sink::Parquet(Box::new(
                 parquet_sink::ParquetSink::new(out).map_err(|e| parquet_err(&path, e))?,
             )),
-            EventsFormat::Csv => Sink::Csv(csv_sink::CsvSink::new(out).map_err(io_err)?),
+            EventsFormat::Csv => Sink::Csv(Box::new(csv_sink::CsvSink::new(out).map_err(io_err)?)),
             EventsFormat::CsvGz => {
                 let gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
-                Sink::CsvGz(csv_sink::CsvSink::new(gz).map_err(io_err)?)
+                Sink::CsvGz(Box::new(csv_sink::CsvSink::new(gz).map_err(io_err)?))
             }
         };
         Ok(EventsWriter {

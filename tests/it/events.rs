@@ -3,7 +3,8 @@
 //! hostile log text, the atomic rename, and the bound on rows held in memory.
 
 use mailcodes::events::{
-    EventBatch, EventRow, EventsError, EventsFormat, EventsWriter, COLUMNS, ROW_GROUP_ROWS, TEXT_CAP,
+    EventBatch, EventRow, EventsError, EventsFormat, EventsWriter, COLUMNS, ROW_GROUP_ROWS,
+    TEXT_CAP,
 };
 use mailcodes::parse::{Class, Enhanced, Mta};
 use mailcodes::time::{naive_seconds, Stamp};
@@ -157,8 +158,9 @@ fn expected(big_capped: &str) -> Vec<[Option<String>; 13]> {
 fn big_text() -> (Vec<u8>, String) {
     let big = "550 ünknown ".repeat(90_000).into_bytes();
     assert!(big.len() > 1 << 20);
-    let capped = String::from_utf8(big[..TEXT_CAP].to_vec())
-        .unwrap_or_else(|e| String::from_utf8(big[..e.utf8_error().valid_up_to()].to_vec()).unwrap());
+    let capped = String::from_utf8(big[..TEXT_CAP].to_vec()).unwrap_or_else(|e| {
+        String::from_utf8(big[..e.utf8_error().valid_up_to()].to_vec()).unwrap()
+    });
     (big, capped)
 }
 
@@ -217,21 +219,43 @@ fn parquet_has_typed_columns_and_reads_back() {
         Some(&LogicalType::timestamp(false, TimeUnit::MICROS))
     );
     for i in [1, 9] {
-        assert_eq!(schema.column(i).physical_type(), Physical::INT32, "{}", names[i]);
+        assert_eq!(
+            schema.column(i).physical_type(),
+            Physical::INT32,
+            "{}",
+            names[i]
+        );
         assert!(schema.column(i).self_type().is_optional());
     }
     for i in [2, 3, 4, 5, 6, 7, 8, 10, 11, 12] {
         let c = schema.column(i);
         assert_eq!(c.physical_type(), Physical::BYTE_ARRAY, "{}", names[i]);
-        assert_eq!(c.logical_type_ref(), Some(&LogicalType::String), "{}", names[i]);
+        assert_eq!(
+            c.logical_type_ref(),
+            Some(&LogicalType::String),
+            "{}",
+            names[i]
+        );
         assert_eq!(c.self_type().is_optional(), i == 10, "{}", names[i]);
     }
 
     // Filters on time, code and the short texts can skip row groups; long texts carry no
     // statistics.
     let group = reader.metadata().row_group(0);
-    for (i, stats) in [(0, true), (9, true), (6, true), (8, true), (5, false), (12, false)] {
-        assert_eq!(group.column(i).statistics().is_some(), stats, "{}", names[i]);
+    for (i, stats) in [
+        (0, true),
+        (9, true),
+        (6, true),
+        (8, true),
+        (5, false),
+        (12, false),
+    ] {
+        assert_eq!(
+            group.column(i).statistics().is_some(),
+            stats,
+            "{}",
+            names[i]
+        );
     }
 
     let want: Vec<Vec<Option<String>>> = expected(&capped).into_iter().map(Vec::from).collect();
@@ -287,7 +311,10 @@ fn csv_and_csv_gz_read_back_safe() {
         } else {
             raw
         };
-        assert!(bytes.windows(2).filter(|w| w == b"\r\n").count() == 5, "{name}: CRLF");
+        assert!(
+            bytes.windows(2).filter(|w| w == b"\r\n").count() == 5,
+            "{name}: CRLF"
+        );
         let (header, rows) = csv_read(&bytes);
         assert_eq!(header, COLUMNS, "{name}");
         assert_eq!(rows, csv_expected(&capped), "{name}");
@@ -321,7 +348,10 @@ fn batches_write_the_same_files_as_single_rows() {
             w.push_batch(&batch).unwrap();
         }
         assert_eq!(w.finish().unwrap(), rows.len() as u64);
-        let (a, b) = (std::fs::read(&single).unwrap(), std::fs::read(&batched).unwrap());
+        let (a, b) = (
+            std::fs::read(&single).unwrap(),
+            std::fs::read(&batched).unwrap(),
+        );
         assert!(a == b, "{name}: the files differ");
     }
 }
@@ -393,7 +423,10 @@ fn an_empty_table_is_a_valid_file() {
     assert_eq!(reader.metadata().file_metadata().num_rows(), 0);
     let csv = dir.path().join("e.csv");
     EventsWriter::create(&csv).unwrap().finish().unwrap();
-    assert_eq!(std::fs::read(&csv).unwrap(), format!("{}\r\n", COLUMNS.join(",")).as_bytes());
+    assert_eq!(
+        std::fs::read(&csv).unwrap(),
+        format!("{}\r\n", COLUMNS.join(",")).as_bytes()
+    );
 }
 
 /// Rows of one class each, cycling through the three, with varying codes.
@@ -408,7 +441,7 @@ fn numbered(i: usize) -> EventRow<'static> {
         recipient: b"a@example.org",
         relay: b"mx.example.org[192.0.2.1]:25",
         class,
-        code: (i % 7 != 0).then_some(code),
+        code: (!i.is_multiple_of(7)).then_some(code),
         enhanced: None,
         diagnosis: "",
         text: b"250 2.0.0 Ok: queued as 4F9D1C2",
@@ -430,7 +463,10 @@ fn a_million_rows_stay_within_one_row_group_of_memory() {
     let reader = SerializedFileReader::new(File::open(&path).unwrap()).unwrap();
     let meta = reader.metadata();
     assert_eq!(meta.file_metadata().num_rows(), 1_000_000);
-    assert_eq!(meta.num_row_groups(), 1_000_000_usize.div_ceil(ROW_GROUP_ROWS));
+    assert_eq!(
+        meta.num_row_groups(),
+        1_000_000_usize.div_ceil(ROW_GROUP_ROWS)
+    );
     for g in meta.row_groups() {
         assert!(g.num_rows() as usize <= ROW_GROUP_ROWS);
     }
@@ -472,7 +508,11 @@ fn python_engine(module: &str, script: &str, file: &Path) -> Option<String> {
         .arg(file)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(String::from_utf8(out.stdout).unwrap())
 }
 
