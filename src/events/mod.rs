@@ -11,6 +11,33 @@
 //! ([`EventsWriter::push_batch`], with an [`EventBatch`] that a scan worker cleaned in
 //! parallel); both give the same bytes.
 //!
+//! ```
+//! use mailcodes::events::{EventRow, EventsWriter};
+//! use mailcodes::parse::{Class, Mta};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("events.csv");
+//! let mut w = EventsWriter::create(&path)?;
+//! w.push(&EventRow {
+//!     time: None,
+//!     host: b"mx1",
+//!     mta: Mta::Postfix,
+//!     queue_id: b"4F9D1C2",
+//!     recipient: b"a@Example.org",
+//!     relay: b"mx.example.org[192.0.2.1]:25",
+//!     class: Class::Success,
+//!     code: Some(250),
+//!     enhanced: None,
+//!     diagnosis: "",
+//!     text: b"250 2.0.0 Ok: queued as 9C3B1",
+//! })?;
+//! assert_eq!(w.finish()?, 1);
+//! let csv = std::fs::read_to_string(&path).unwrap();
+//! assert!(csv.ends_with(",mx1,postfix,4F9D1C2,a@Example.org,example.org,\
+//!     mx.example.org[192.0.2.1]:25,2xx,250,,,250 2.0.0 Ok: queued as 9C3B1\r\n"));
+//! # Ok::<(), mailcodes::events::EventsError>(())
+//! ```
+//!
 //! The time rule: `time` is the UTC instant when the log line stated its offset, else the
 //! local wall-clock time as written; `utc_offset_min` says which (set, or null). In Parquet
 //! both are a `TIMESTAMP(MICROS, isAdjustedToUTC=false)`; in CSV an instant ends in `Z`
@@ -178,7 +205,8 @@ pub struct EventsWriter {
 }
 
 impl EventsWriter {
-    /// Opens a temporary file in the target's folder for the format the name asks for.
+    /// Opens a temporary file in the target's folder (created if missing, as the reports'
+    /// folder is) for the format the name asks for.
     pub fn create(path: impl AsRef<Path>) -> Result<EventsWriter, EventsError> {
         let path = path.as_ref().to_path_buf();
         let format = EventsFormat::from_path(&path)?;
@@ -190,6 +218,7 @@ impl EventsWriter {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
+        std::fs::create_dir_all(dir).map_err(io_err)?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         let (file, temp) = tempfile::Builder::new()
             .prefix(&format!(".{name}."))

@@ -406,12 +406,19 @@ fn nothing_appears_under_the_name_until_finish() {
 #[test]
 fn errors_name_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("missing").join("e.parquet");
+    // A missing folder is created, as the reports' is.
+    let nested = dir.path().join("2026-11-28").join("e.parquet");
+    EventsWriter::create(&nested).unwrap().finish().unwrap();
+    assert!(nested.is_file());
+    // A file where the folder should be is an error that names the path.
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, b"").unwrap();
+    let path = plain.join("e.parquet");
     let err = EventsWriter::create(&path).err().unwrap();
     assert!(matches!(err, EventsError::Io { .. }), "{err:?}");
     let msg = err.to_string();
     assert!(msg.starts_with(&path.display().to_string()), "{msg}");
-    assert!(msg.contains("no such file or folder"), "{msg}");
+    assert!(msg.contains("cannot write the events table"), "{msg}");
 }
 
 #[test]
