@@ -44,6 +44,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diagnose;
 pub mod error;
+pub mod events;
 pub mod input;
 pub mod journal;
 pub mod kb;
