@@ -42,6 +42,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod input;
+pub mod intern;
 pub mod kb;
 pub mod parse;
 pub mod persistent;
@@ -50,7 +51,9 @@ pub mod report;
 pub mod scan;
 pub mod state;
 pub mod stats;
+pub mod text;
 pub mod time;
+pub mod types;
 pub mod window;
 
 /// Runs the command line and returns the process exit status.

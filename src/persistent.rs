@@ -5,10 +5,12 @@
 //! last times, the latest 2xx), and the verdict is taken only at the end, so the result does
 //! not depend on how the input was split between threads or runs.
 
+use crate::intern::{folded_hash, Arena, Interner, KeyRef};
 use crate::parse::{Class, Event};
-use crate::stats::{ClassCounts, Map};
+use crate::text::clean_text_capped_into;
 use crate::time::Stamp;
 use aho_corasick::AhoCorasick;
+use hashbrown::HashTable;
 use std::sync::LazyLock;
 
 /// Why a recipient's mailbox keeps refusing mail.
@@ -69,10 +71,6 @@ pub struct Evidence {
     pub saw_greylisting: bool,
     /// The latest 2xx for this recipient.
     pub last_success: Option<Stamp>,
-    /// Events to this recipient that the tracker saw in this scan, per class `[2xx, 4xx,
-    /// 5xx]`: the domain counts take them from here (see [`crate::stats::Stats::add`]) rather
-    /// than look the domain up once more. Not kept between runs.
-    pub counts: ClassCounts,
 }
 
 fn min_opt(a: Option<Stamp>, b: Option<Stamp>) -> Option<Stamp> {
@@ -102,9 +100,6 @@ impl Evidence {
         self.first_deferral = min_opt(self.first_deferral, other.first_deferral);
         self.saw_greylisting |= other.saw_greylisting;
         self.last_success = max_opt(self.last_success, other.last_success);
-        for (a, b) in self.counts.iter_mut().zip(other.counts) {
-            *a += b;
-        }
     }
 
     /// A 2xx came at or after the first deferral of any kind.
@@ -181,102 +176,390 @@ fn says_disabled(text: &[u8]) -> bool {
     WORDS.disabled.is_match(text) || (WORDS.blocked.is_match(text) && WORDS.account.is_match(text))
 }
 
-/// Per-recipient evidence for a whole scan. (Not `PartialEq`, because of its scratch
-/// buffers: compare `recipients`.)
+/// Longest reply text kept per recipient, in memory and in the state: 1 KiB, whole
+/// characters (a remote server may answer with pages of text).
+pub const MAX_REPLY: usize = 1024;
+
+/// An `Option<Stamp>` in 8 bytes instead of 24: a presence bit, the local seconds in 47 bits
+/// (±2 million years; anything beyond is clamped) and the offset in 16.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Packed(u64);
+
+impl Packed {
+    const NONE: Packed = Packed(0);
+
+    fn new(s: Option<Stamp>) -> Packed {
+        let Some(s) = s else { return Packed::NONE };
+        let max = (1i64 << 46) - 1;
+        let local = s.local().clamp(-max - 1, max) as u64 & ((1 << 47) - 1);
+        let offset = s.offset().unwrap_or(i16::MIN) as u16;
+        Packed(1 << 63 | local << 16 | u64::from(offset))
+    }
+
+    fn get(self) -> Option<Stamp> {
+        if self.0 >> 63 == 0 {
+            return None;
+        }
+        // Bits 62–16 hold the local seconds: shift them to the top and back, signed.
+        let local = ((self.0 << 1) as i64) >> 17;
+        Some(Stamp::with_offset(local, self.0 as u16 as i16))
+    }
+
+    fn min(self, s: Option<Stamp>) -> Packed {
+        Packed::new(min_opt(self.get(), s))
+    }
+
+    fn max(self, s: Option<Stamp>) -> Packed {
+        Packed::new(max_opt(self.get(), s))
+    }
+}
+
+/// Flags kept in the top bits of [`Open::len_flags`]; the rest is the key's length.
+const GREY: u32 = 1 << 31;
+const FULL: u32 = 1 << 30;
+const DISABLED: u32 = 1 << 29;
+const LEN_MASK: u32 = DISABLED - 1;
+
+/// A recipient with a 450 or a greylisting deferral (32 bytes; its address in the arena).
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    key: KeyRef,
+    len_flags: u32,
+    /// 1 + its index in [`Shard::mailboxes`] once it had a mailbox 450, else 0.
+    mailbox: u32,
+    first_deferral: Packed,
+    last_success: Packed,
+}
+
+impl Open {
+    fn len(&self) -> u32 {
+        self.len_flags & LEN_MASK
+    }
+}
+
+/// The mailbox 450s of one recipient (24 bytes).
+#[derive(Debug, Clone, Copy)]
+struct Mailbox {
+    first: Packed,
+    last: Packed,
+    /// Saturates at 4 billion.
+    attempts: u32,
+    /// The latest reply, as numbered by the tracker's replies (see [`store_reply`]).
+    reply: u32,
+}
+
+/// A recipient with only 2xx so far, kept as the hash of its address and the time of its
+/// latest 2xx (16 bytes): its address is never printed, and the only question asked of it
+/// is whether a 2xx came after a deferral of the same hash.
+///
+/// Two addresses with the same 64-bit hash would share this entry: a delivery to one would
+/// count as a recovery of the other, hiding a persistent 450 or adding one to the recovered
+/// count. With the hash seeded per run, the chance among n recipients is about n²/2⁶⁵ (under
+/// one in a million for 5 million recipients), and a sender cannot aim at it.
+#[derive(Debug, Clone, Copy)]
+struct Delivered {
+    hash: u64,
+    last: Packed,
+}
+
+/// One of [`SHARDS`] parts of the tables, by hash: merging trackers goes shard by shard, so
+/// the memory of one shard of the other tracker is freed before the next one grows.
+#[derive(Debug, Clone, Default)]
+struct Shard {
+    open: HashTable<Open>,
+    mailboxes: Vec<Mailbox>,
+    delivered: HashTable<Delivered>,
+}
+
+const SHARDS: usize = 64;
+
+/// The shard of a hash: middle bits, because the table itself uses the low bits for the
+/// bucket and the top seven for its tag.
+fn shard_of(hash: u64) -> usize {
+    (hash >> 40) as usize % SHARDS
+}
+
+/// Per-recipient evidence for a whole scan, in compact tables (about 80 bytes per deferred
+/// recipient and 25 per delivered one; see BENCHMARKS.md). Evidence comes out as
+/// [`Evidence`] values.
 #[derive(Debug, Clone, Default)]
 pub struct Tracker {
-    pub recipients: Map<Box<[u8]>, Evidence>,
-    scratch: Vec<u8>,
-    /// A cleaned reply that may replace a recipient's latest one (same time, greater text).
-    reply_scratch: String,
+    /// Empty until the first event, then [`SHARDS`] long.
+    shards: Vec<Shard>,
+    keys: Arena,
+    replies: Interner,
+    text: String,
+    other_text: String,
+}
+
+/// Whether the open entry `o` is the (lower-cased) recipient `rcpt`.
+fn is_key(keys: &Arena, o: &Open, rcpt: &[u8]) -> bool {
+    keys.get(o.key, o.len()).eq_ignore_ascii_case(rcpt)
+}
+
+/// The open entry of `rcpt`, created when missing (taking over its delivered entry).
+fn open_mut<'t>(
+    open: &'t mut HashTable<Open>,
+    delivered: &mut HashTable<Delivered>,
+    keys: &mut Arena,
+    hash: u64,
+    rcpt: &[u8],
+) -> &'t mut Open {
+    let entry = open.entry(
+        hash,
+        |o| is_key(keys, o, rcpt),
+        |o| folded_hash(keys.get(o.key, o.len())),
+    );
+    match entry {
+        hashbrown::hash_table::Entry::Occupied(o) => o.into_mut(),
+        hashbrown::hash_table::Entry::Vacant(v) => {
+            let last_success = match delivered.find_entry(hash, |d| d.hash == hash) {
+                Ok(d) => d.remove().0.last,
+                Err(_) => Packed::NONE,
+            };
+            v.insert(Open {
+                key: keys.push_lowercase(rcpt),
+                len_flags: rcpt.len() as u32,
+                mailbox: 0,
+                first_deferral: Packed::NONE,
+                last_success,
+            })
+            .into_mut()
+        }
+    }
+}
+
+/// A stored reply back as text: the NUL that stands for the recipient's address replaced by
+/// it (see [`store_reply`]).
+fn reply_into(out: &mut String, stored: &str, key: &[u8]) {
+    out.clear();
+    match stored.split_once('\0') {
+        Some((head, tail)) => {
+            out.push_str(head);
+            out.push_str(&String::from_utf8_lossy(key));
+            out.push_str(tail);
+        }
+        None => out.push_str(stored),
+    }
 }
 
 impl Tracker {
-    /// Records one event (`weight` times). Returns whether the event was counted under its
-    /// recipient (in [`Evidence::counts`]); the events the tracker has no use for (no time,
-    /// no recipient, a class or code that says nothing about the mailbox) are not.
-    pub fn add(&mut self, ev: &Event<'_>, weight: u64) -> bool {
-        let Some(time) = ev.time else { return false };
-        if ev.recipient.is_empty() {
-            return false;
+    /// Records one event (`weight` times). The events the tracker has no use for (no time,
+    /// no recipient, a class or code that says nothing about the mailbox) are ignored.
+    pub fn add(&mut self, ev: &Event<'_>, weight: u64) {
+        let Some(time) = ev.time else { return };
+        if ev.recipient.is_empty() || ev.recipient.len() > LEN_MASK as usize {
+            return;
         }
         let is_450 = ev.code == Some(450);
         let greylist = (is_450 || ev.class == Class::Transient) && is_greylisting(ev.text);
         let success = ev.class == Class::Success;
         if !(is_450 || greylist || success) {
-            return false;
-        }
-        let key = crate::stats::lowercase_key(ev.recipient, &mut self.scratch);
-        let evidence = match self.recipients.get_mut(key) {
-            Some(e) => e,
-            None => self.recipients.entry(key.into()).or_default(),
-        };
-        evidence.counts[ev.class.index()] += weight;
-        if success {
-            evidence.last_success = max_opt(evidence.last_success, Some(time));
-            return true;
-        }
-        evidence.first_deferral = min_opt(evidence.first_deferral, Some(time));
-        let policy = ev.enhanced.is_some_and(|e| e.subject == 7);
-        if greylist || policy {
-            evidence.saw_greylisting |= greylist;
-            return true;
-        }
-        evidence.attempts += weight;
-        evidence.first_mailbox = min_opt(evidence.first_mailbox, Some(time));
-        // The latest reply wins; on a tie of time the greater text, so order never matters.
-        match Some(time).cmp(&evidence.last_mailbox) {
-            std::cmp::Ordering::Greater => {
-                crate::report::clean_text_into(&mut evidence.last_reply, ev.text);
-                evidence.last_mailbox = Some(time);
-            }
-            std::cmp::Ordering::Equal => {
-                crate::report::clean_text_into(&mut self.reply_scratch, ev.text);
-                if self.reply_scratch > evidence.last_reply {
-                    std::mem::swap(&mut self.reply_scratch, &mut evidence.last_reply);
-                }
-            }
-            std::cmp::Ordering::Less => {}
-        }
-        match ev.enhanced.map(|e| (e.subject, e.detail)) {
-            Some((2, 2)) => evidence.saw_full = true,
-            Some((2, 1)) => evidence.saw_disabled = true,
-            _ if says_full(ev.text) => evidence.saw_full = true,
-            _ if says_disabled(ev.text) => evidence.saw_disabled = true,
-            _ => {}
-        }
-        true
-    }
-
-    /// Folds another tracker into this one.
-    pub fn merge(&mut self, other: Tracker) {
-        if self.recipients.is_empty() {
-            self.recipients = other.recipients;
             return;
         }
-        for (k, v) in other.recipients {
-            match self.recipients.get_mut(&k) {
-                Some(e) => e.merge(&v),
-                None => {
-                    self.recipients.insert(k, v);
-                }
+        if self.shards.is_empty() {
+            self.shards.resize_with(SHARDS, Shard::default);
+        }
+        let hash = folded_hash(ev.recipient);
+        if success {
+            let shard = &mut self.shards[shard_of(hash)];
+            let keys = &self.keys;
+            match shard.open.find_mut(hash, |o| is_key(keys, o, ev.recipient)) {
+                Some(o) => o.last_success = o.last_success.max(Some(time)),
+                None => add_delivered(&mut shard.delivered, hash, Packed::new(Some(time))),
+            }
+            return;
+        }
+        let shard = &mut self.shards[shard_of(hash)];
+        let o = open_mut(
+            &mut shard.open,
+            &mut shard.delivered,
+            &mut self.keys,
+            hash,
+            ev.recipient,
+        );
+        o.first_deferral = o.first_deferral.min(Some(time));
+        let policy = ev.enhanced.is_some_and(|e| e.subject == 7);
+        if greylist || policy {
+            o.len_flags |= if greylist { GREY } else { 0 };
+            return;
+        }
+        o.len_flags |= match ev.enhanced.map(|e| (e.subject, e.detail)) {
+            Some((2, 2)) => FULL,
+            Some((2, 1)) => DISABLED,
+            _ if says_full(ev.text) => FULL,
+            _ if says_disabled(ev.text) => DISABLED,
+            _ => 0,
+        };
+        let m = mailbox_mut(&mut shard.mailboxes, o);
+        m.attempts = m.attempts.saturating_add(weight.try_into().unwrap_or(u32::MAX));
+        m.first = m.first.min(Some(time));
+        let key = self.keys.get(o.key, o.len());
+        // The latest reply wins; on a tie of time the greater text, so order never matters.
+        let newer = Some(time).cmp(&m.last.get());
+        if newer.is_ge() {
+            clean_text_capped_into(&mut self.text, ev.text, MAX_REPLY);
+        }
+        if newer.is_eq() {
+            reply_into(&mut self.other_text, self.replies.get(m.reply), key);
+            if self.text <= self.other_text {
+                return;
+            }
+        }
+        if newer.is_ge() {
+            m.reply = store_reply(&mut self.replies, &mut self.text, key);
+            m.last = Packed::new(Some(time));
+        }
+    }
+
+    /// Recipients tracked: with a deferral, and with only 2xx.
+    pub fn len(&self) -> (usize, usize) {
+        self.shards.iter().fold((0, 0), |(o, d), s| {
+            (o + s.open.len(), d + s.delivered.len())
+        })
+    }
+
+    /// Whether nothing was tracked.
+    pub fn is_empty(&self) -> bool {
+        self.len() == (0, 0)
+    }
+
+    /// Every recipient with a 450 or greylisting deferral, with its evidence (in no order).
+    pub fn evidence(&self) -> impl Iterator<Item = (&[u8], Evidence)> + '_ {
+        self.shards.iter().flat_map(move |s| {
+            s.open.iter().map(move |o| {
+                let mut e = self.evidence_of(s, o);
+                self.reply_of(s, o, &mut e.last_reply);
+                (self.keys.get(o.key, o.len()), e)
+            })
+        })
+    }
+
+    /// Everything about an open entry but its reply.
+    fn evidence_of(&self, shard: &Shard, o: &Open) -> Evidence {
+        let m = (o.mailbox as usize)
+            .checked_sub(1)
+            .and_then(|i| shard.mailboxes.get(i));
+        Evidence {
+            attempts: m.map_or(0, |m| u64::from(m.attempts)),
+            first_mailbox: m.and_then(|m| m.first.get()),
+            last_mailbox: m.and_then(|m| m.last.get()),
+            last_reply: String::new(),
+            saw_full: o.len_flags & FULL != 0,
+            saw_disabled: o.len_flags & DISABLED != 0,
+            first_deferral: o.first_deferral.get(),
+            saw_greylisting: o.len_flags & GREY != 0,
+            last_success: o.last_success.get(),
+        }
+    }
+
+    fn reply_of(&self, shard: &Shard, o: &Open, out: &mut String) {
+        let m = (o.mailbox as usize)
+            .checked_sub(1)
+            .and_then(|i| shard.mailboxes.get(i));
+        if let Some(m) = m {
+            reply_into(out, self.replies.get(m.reply), self.keys.get(o.key, o.len()));
+        }
+    }
+
+    /// Adds evidence about `recipient` (from another tracker, or kept from an earlier run).
+    pub fn insert(&mut self, recipient: &[u8], e: &Evidence) {
+        if recipient.len() > LEN_MASK as usize {
+            return;
+        }
+        if self.shards.is_empty() {
+            self.shards.resize_with(SHARDS, Shard::default);
+        }
+        let hash = folded_hash(recipient);
+        let deferred = e.first_deferral.is_some() || e.first_mailbox.is_some() || e.attempts > 0;
+        if !deferred {
+            if e.last_success.is_some() {
+                self.add_success_hash(hash, Packed::new(e.last_success));
+            }
+            return;
+        }
+        let shard = &mut self.shards[shard_of(hash)];
+        let o = open_mut(
+            &mut shard.open,
+            &mut shard.delivered,
+            &mut self.keys,
+            hash,
+            recipient,
+        );
+        o.first_deferral = o.first_deferral.min(e.first_deferral);
+        o.last_success = o.last_success.max(e.last_success);
+        o.len_flags |= [(e.saw_greylisting, GREY), (e.saw_full, FULL)]
+            .into_iter()
+            .chain([(e.saw_disabled, DISABLED)])
+            .filter_map(|(on, f)| on.then_some(f))
+            .fold(0, |a, f| a | f);
+        if e.first_mailbox.is_none() && e.last_mailbox.is_none() && e.attempts == 0 {
+            return;
+        }
+        let m = mailbox_mut(&mut shard.mailboxes, o);
+        m.attempts = m
+            .attempts
+            .saturating_add(e.attempts.try_into().unwrap_or(u32::MAX));
+        m.first = m.first.min(e.first_mailbox);
+        let key = self.keys.get(o.key, o.len());
+        reply_into(&mut self.other_text, self.replies.get(m.reply), key);
+        clean_text_capped_into(&mut self.text, e.last_reply.as_bytes(), MAX_REPLY);
+        if (e.last_mailbox, &self.text) > (m.last.get(), &self.other_text) {
+            m.reply = store_reply(&mut self.replies, &mut self.text, key);
+        }
+        m.last = m.last.max(e.last_mailbox);
+    }
+
+    /// A 2xx known only by the hash of its recipient (from another tracker).
+    fn add_success_hash(&mut self, hash: u64, last: Packed) {
+        let shard = &mut self.shards[shard_of(hash)];
+        let keys = &self.keys;
+        let same = |o: &Open| folded_hash(keys.get(o.key, o.len())) == hash;
+        match shard.open.find_mut(hash, same) {
+            Some(o) => o.last_success = o.last_success.max(last.get()),
+            None => add_delivered(&mut shard.delivered, hash, last),
+        }
+    }
+
+    /// Folds another tracker into this one, shard by shard.
+    pub fn merge(&mut self, mut other: Tracker) {
+        let size = |t: &Tracker| t.len().0 + t.len().1;
+        if size(&other) > size(self) {
+            std::mem::swap(self, &mut other);
+        }
+        if other.shards.is_empty() {
+            return;
+        }
+        for i in 0..other.shards.len() {
+            let theirs = std::mem::take(&mut other.shards[i]);
+            for d in &theirs.delivered {
+                self.add_success_hash(d.hash, d.last);
+            }
+            for o in &theirs.open {
+                let mut e = other.evidence_of(&theirs, o);
+                other.reply_of(&theirs, o, &mut e.last_reply);
+                self.insert(other.keys.get(o.key, o.len()), &e);
             }
         }
     }
 
     /// The persistent recipients under `rule`, sorted by attempts descending, then recipient.
     pub fn persistent(&self, rule: &Rule) -> Vec<Stuck<'_>> {
-        let mut out: Vec<Stuck<'_>> = self
-            .recipients
-            .iter()
-            .filter_map(|(k, e)| {
-                e.persistent(rule).map(|reason| Stuck {
-                    recipient: k,
-                    evidence: e,
-                    reason,
-                })
-            })
-            .collect();
+        let mut out: Vec<Stuck<'_>> = Vec::new();
+        for s in &self.shards {
+            for o in s.open.iter().filter(|o| o.mailbox > 0) {
+                let mut evidence = self.evidence_of(s, o);
+                if let Some(reason) = evidence.persistent(rule) {
+                    self.reply_of(s, o, &mut evidence.last_reply);
+                    let recipient = self.keys.get(o.key, o.len());
+                    out.push(Stuck {
+                        recipient,
+                        evidence,
+                        reason,
+                    });
+                }
+            }
+        }
         out.sort_by(|a, b| {
             b.evidence
                 .attempts
@@ -289,20 +572,78 @@ impl Tracker {
     /// How many recipients got a 450 or greylisting deferral and later a 2xx; and how many
     /// of those were greylisted.
     pub fn recovered(&self) -> (u64, u64) {
-        self.recipients
-            .values()
-            .filter(|e| e.recovered())
-            .fold((0, 0), |(n, g), e| {
-                (n + 1, g + u64::from(e.saw_greylisting))
-            })
+        let recovered = |o: &&Open| {
+            matches!((o.first_deferral.get(), o.last_success.get()), (Some(d), Some(s)) if s >= d)
+        };
+        self.shards
+            .iter()
+            .flat_map(|s| s.open.iter().filter(recovered))
+            .fold((0, 0), |(n, g), o| (n + 1, g + u64::from(o.len_flags & GREY != 0)))
+    }
+
+    /// Heap bytes held (tables at their capacity, arena, replies), for the memory tests.
+    pub fn allocated(&self) -> usize {
+        self.keys.allocated()
+            + self
+                .shards
+                .iter()
+                .map(|s| {
+                    s.open.allocation_size()
+                        + s.delivered.allocation_size()
+                        + s.mailboxes.capacity() * std::mem::size_of::<Mailbox>()
+                })
+                .sum::<usize>()
     }
 }
 
+/// Stores a cleaned reply of `key` (in `text`, which may be changed) and returns its
+/// number. The recipient's own address (as in the key) is replaced by a NUL, which a
+/// cleaned text never holds, so that replies which differ only by their address
+/// (`<bob@x.org>: Mailbox full`) are stored once.
+fn store_reply(replies: &mut Interner, text: &mut String, key: &[u8]) -> u32 {
+    let hay = text.as_bytes();
+    let at = match key.first() {
+        Some(&first) => memchr::memchr_iter(first, hay).find(|&i| hay[i..].starts_with(key)),
+        None => None,
+    };
+    if let Some(at) = at {
+        let end = at + key.len();
+        if text.is_char_boundary(at) && text.is_char_boundary(end) {
+            text.replace_range(at..end, "\0");
+        }
+    }
+    replies.intern(text)
+}
+
+fn add_delivered(delivered: &mut HashTable<Delivered>, hash: u64, last: Packed) {
+    match delivered.find_mut(hash, |d| d.hash == hash) {
+        Some(d) => d.last = d.last.max(last.get()),
+        None => {
+            delivered.insert_unique(hash, Delivered { hash, last }, |d| d.hash);
+        }
+    }
+}
+
+/// The mailbox record of `o`, created when missing.
+fn mailbox_mut<'m>(mailboxes: &'m mut Vec<Mailbox>, o: &mut Open) -> &'m mut Mailbox {
+    if o.mailbox == 0 {
+        mailboxes.push(Mailbox {
+            first: Packed::NONE,
+            last: Packed::NONE,
+            attempts: 0,
+            reply: u32::MAX,
+        });
+        o.mailbox = mailboxes.len() as u32;
+    }
+    let i = o.mailbox as usize - 1;
+    &mut mailboxes[i]
+}
+
 /// One persistent recipient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stuck<'a> {
     pub recipient: &'a [u8],
-    pub evidence: &'a Evidence,
+    pub evidence: Evidence,
     pub reason: Reason,
 }
 

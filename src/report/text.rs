@@ -178,7 +178,7 @@ fn persistent<W: Write>(w: &mut W, s: &Stats, opts: &Summary<'_>) -> io::Result<
         .max()
         .unwrap_or(1);
     for (recipient, p) in &shown {
-        let e = p.evidence;
+        let e = &p.evidence;
         let since = e.first_mailbox.map(|t| t.to_string()).unwrap_or_default();
         writeln!(
             w,
