@@ -62,7 +62,24 @@ pub struct KeyRef {
     start: u32,
 }
 
-/// Keys stored back to back in chunks of 64 KiB: a key costs its bytes, not a heap
+impl KeyRef {
+    /// As 40 bits: the chunk (24 bits, 2^24 chunks of 64 KiB is a terabyte of keys) and the
+    /// start in it (16 bits).
+    pub fn bits(self) -> u64 {
+        (u64::from(self.chunk) & 0xff_ffff) << 16 | u64::from(self.start) & 0xffff
+    }
+
+    /// Back from [`KeyRef::bits`].
+    pub fn from_bits(bits: u64) -> KeyRef {
+        KeyRef {
+            chunk: (bits >> 16) as u32 & 0xff_ffff,
+            start: bits as u32 & 0xffff,
+        }
+    }
+}
+
+/// Keys stored back to back in chunks of 64 KiB (less one byte, so that every start fits in
+/// 16 bits; a longer key gets a chunk of its own): a key costs its bytes, not a heap
 /// allocation (16 bytes of header and rounding) plus a 16-byte boxed-slice pointer. Chunks
 /// never move, so growing the arena never copies it.
 #[derive(Debug, Clone, Default)]
@@ -71,7 +88,7 @@ pub struct Arena {
 }
 
 impl Arena {
-    const CHUNK: usize = 64 << 10;
+    const CHUNK: usize = (64 << 10) - 1;
 
     /// Stores `bytes` in ASCII lower case.
     pub fn push_lowercase(&mut self, bytes: &[u8]) -> KeyRef {
@@ -182,6 +199,7 @@ mod tests {
             .collect();
         for (at, k) in keys {
             assert_eq!(a.get(at, k.len() as u32), k.to_ascii_lowercase());
+            assert_eq!(KeyRef::from_bits(at.bits()), at);
         }
         let mut i = Interner::default();
         let (x, y) = (i.intern("450 full"), i.intern("450 other"));

@@ -214,17 +214,21 @@ impl Packed {
     }
 }
 
-/// Flags kept in the top bits of [`Open::len_flags`]; the rest is the key's length.
-const GREY: u32 = 1 << 31;
-const FULL: u32 = 1 << 30;
-const DISABLED: u32 = 1 << 29;
-const LEN_MASK: u32 = DISABLED - 1;
+/// Flags kept in [`Open::key`], above the key's length.
+const GREY: u64 = 1 << 21;
+const FULL: u64 = 1 << 22;
+const DISABLED: u64 = 1 << 23;
+const LEN_MASK: u64 = (1 << 21) - 1;
 
 /// A recipient with a 450 or a greylisting deferral (32 bytes; its address in the arena).
 #[derive(Debug, Clone, Copy)]
 struct Open {
-    key: KeyRef,
-    len_flags: u32,
+    /// Where the address lives in the arena (the top 40 bits), three flags and its length
+    /// (the low 21 bits: up to 2 MiB, more than the longest line read).
+    key: u64,
+    /// The low half of the address's hash: enough for the table to grow without reading the
+    /// arena, and to skip most unequal keys without reading it either.
+    hash: u32,
     /// 1 + its index in [`Shard::mailboxes`] once it had a mailbox 450, else 0.
     mailbox: u32,
     first_deferral: Packed,
@@ -232,9 +236,30 @@ struct Open {
 }
 
 impl Open {
-    fn len(&self) -> u32 {
-        self.len_flags & LEN_MASK
+    fn new(at: KeyRef, len: usize, hash: u64, last_success: Packed) -> Open {
+        Open {
+            key: at.bits() << 24 | (len as u64 & LEN_MASK),
+            hash: hash as u32,
+            mailbox: 0,
+            first_deferral: Packed::NONE,
+            last_success,
+        }
     }
+
+    /// The address (lower case).
+    fn text<'k>(&self, keys: &'k Arena) -> &'k [u8] {
+        keys.get(KeyRef::from_bits(self.key >> 24), (self.key & LEN_MASK) as u32)
+    }
+
+    fn has(&self, flag: u64) -> bool {
+        self.key & flag != 0
+    }
+}
+
+/// The hash an open entry is filed under in its table: the low half of the address's hash,
+/// twice, so the table's tag (top bits) and bucket (low bits) both come from it.
+fn table_hash(hash: u64) -> u64 {
+    (hash & 0xffff_ffff) * 0x1_0000_0001
 }
 
 /// The mailbox 450s of one recipient (24 bytes).
@@ -293,8 +318,8 @@ pub struct Tracker {
 }
 
 /// Whether the open entry `o` is the (lower-cased) recipient `rcpt`.
-fn is_key(keys: &Arena, o: &Open, rcpt: &[u8]) -> bool {
-    keys.get(o.key, o.len()).eq_ignore_ascii_case(rcpt)
+fn is_key(keys: &Arena, o: &Open, hash: u64, rcpt: &[u8]) -> bool {
+    o.hash == hash as u32 && o.text(keys).eq_ignore_ascii_case(rcpt)
 }
 
 /// The open entry of `rcpt`, created when missing (taking over its delivered entry).
@@ -306,9 +331,9 @@ fn open_mut<'t>(
     rcpt: &[u8],
 ) -> &'t mut Open {
     let entry = open.entry(
-        hash,
-        |o| is_key(keys, o, rcpt),
-        |o| folded_hash(keys.get(o.key, o.len())),
+        table_hash(hash),
+        |o| is_key(keys, o, hash, rcpt),
+        |o| table_hash(u64::from(o.hash)),
     );
     match entry {
         hashbrown::hash_table::Entry::Occupied(o) => o.into_mut(),
@@ -317,13 +342,12 @@ fn open_mut<'t>(
                 Ok(d) => d.remove().0.last,
                 Err(_) => Packed::NONE,
             };
-            v.insert(Open {
-                key: keys.push_lowercase(rcpt),
-                len_flags: rcpt.len() as u32,
-                mailbox: 0,
-                first_deferral: Packed::NONE,
+            v.insert(Open::new(
+                keys.push_lowercase(rcpt),
+                rcpt.len(),
+                hash,
                 last_success,
-            })
+            ))
             .into_mut()
         }
     }
@@ -364,7 +388,8 @@ impl Tracker {
         if success {
             let shard = &mut self.shards[shard_of(hash)];
             let keys = &self.keys;
-            match shard.open.find_mut(hash, |o| is_key(keys, o, ev.recipient)) {
+            let rcpt = ev.recipient;
+            match shard.open.find_mut(table_hash(hash), |o| is_key(keys, o, hash, rcpt)) {
                 Some(o) => o.last_success = o.last_success.max(Some(time)),
                 None => add_delivered(&mut shard.delivered, hash, Packed::new(Some(time))),
             }
@@ -381,10 +406,10 @@ impl Tracker {
         o.first_deferral = o.first_deferral.min(Some(time));
         let policy = ev.enhanced.is_some_and(|e| e.subject == 7);
         if greylist || policy {
-            o.len_flags |= if greylist { GREY } else { 0 };
+            o.key |= if greylist { GREY } else { 0 };
             return;
         }
-        o.len_flags |= match ev.enhanced.map(|e| (e.subject, e.detail)) {
+        o.key |= match ev.enhanced.map(|e| (e.subject, e.detail)) {
             Some((2, 2)) => FULL,
             Some((2, 1)) => DISABLED,
             _ if says_full(ev.text) => FULL,
@@ -394,7 +419,7 @@ impl Tracker {
         let m = mailbox_mut(&mut shard.mailboxes, o);
         m.attempts = m.attempts.saturating_add(weight.try_into().unwrap_or(u32::MAX));
         m.first = m.first.min(Some(time));
-        let key = self.keys.get(o.key, o.len());
+        let key = o.text(&self.keys);
         // The latest reply wins; on a tie of time the greater text, so order never matters.
         let newer = Some(time).cmp(&m.last.get());
         if newer.is_ge() {
@@ -430,7 +455,7 @@ impl Tracker {
             s.open.iter().map(move |o| {
                 let mut e = self.evidence_of(s, o);
                 self.reply_of(s, o, &mut e.last_reply);
-                (self.keys.get(o.key, o.len()), e)
+                (o.text(&self.keys), e)
             })
         })
     }
@@ -445,10 +470,10 @@ impl Tracker {
             first_mailbox: m.and_then(|m| m.first.get()),
             last_mailbox: m.and_then(|m| m.last.get()),
             last_reply: String::new(),
-            saw_full: o.len_flags & FULL != 0,
-            saw_disabled: o.len_flags & DISABLED != 0,
+            saw_full: o.has(FULL),
+            saw_disabled: o.has(DISABLED),
             first_deferral: o.first_deferral.get(),
-            saw_greylisting: o.len_flags & GREY != 0,
+            saw_greylisting: o.has(GREY),
             last_success: o.last_success.get(),
         }
     }
@@ -458,7 +483,7 @@ impl Tracker {
             .checked_sub(1)
             .and_then(|i| shard.mailboxes.get(i));
         if let Some(m) = m {
-            reply_into(out, self.replies.get(m.reply), self.keys.get(o.key, o.len()));
+            reply_into(out, self.replies.get(m.reply), o.text(&self.keys));
         }
     }
 
@@ -488,7 +513,7 @@ impl Tracker {
         );
         o.first_deferral = o.first_deferral.min(e.first_deferral);
         o.last_success = o.last_success.max(e.last_success);
-        o.len_flags |= [(e.saw_greylisting, GREY), (e.saw_full, FULL)]
+        o.key |= [(e.saw_greylisting, GREY), (e.saw_full, FULL)]
             .into_iter()
             .chain([(e.saw_disabled, DISABLED)])
             .filter_map(|(on, f)| on.then_some(f))
@@ -501,7 +526,7 @@ impl Tracker {
             .attempts
             .saturating_add(e.attempts.try_into().unwrap_or(u32::MAX));
         m.first = m.first.min(e.first_mailbox);
-        let key = self.keys.get(o.key, o.len());
+        let key = o.text(&self.keys);
         reply_into(&mut self.other_text, self.replies.get(m.reply), key);
         clean_text_capped_into(&mut self.text, e.last_reply.as_bytes(), MAX_REPLY);
         if (e.last_mailbox, &self.text) > (m.last.get(), &self.other_text) {
@@ -514,8 +539,8 @@ impl Tracker {
     fn add_success_hash(&mut self, hash: u64, last: Packed) {
         let shard = &mut self.shards[shard_of(hash)];
         let keys = &self.keys;
-        let same = |o: &Open| folded_hash(keys.get(o.key, o.len())) == hash;
-        match shard.open.find_mut(hash, same) {
+        let same = |o: &Open| o.hash == hash as u32 && folded_hash(o.text(keys)) == hash;
+        match shard.open.find_mut(table_hash(hash), same) {
             Some(o) => o.last_success = o.last_success.max(last.get()),
             None => add_delivered(&mut shard.delivered, hash, last),
         }
@@ -538,7 +563,7 @@ impl Tracker {
             for o in &theirs.open {
                 let mut e = other.evidence_of(&theirs, o);
                 other.reply_of(&theirs, o, &mut e.last_reply);
-                self.insert(other.keys.get(o.key, o.len()), &e);
+                self.insert(o.text(&other.keys), &e);
             }
         }
     }
@@ -551,7 +576,7 @@ impl Tracker {
                 let mut evidence = self.evidence_of(s, o);
                 if let Some(reason) = evidence.persistent(rule) {
                     self.reply_of(s, o, &mut evidence.last_reply);
-                    let recipient = self.keys.get(o.key, o.len());
+                    let recipient = o.text(&self.keys);
                     out.push(Stuck {
                         recipient,
                         evidence,
@@ -578,7 +603,7 @@ impl Tracker {
         self.shards
             .iter()
             .flat_map(|s| s.open.iter().filter(recovered))
-            .fold((0, 0), |(n, g), o| (n + 1, g + u64::from(o.len_flags & GREY != 0)))
+            .fold((0, 0), |(n, g), o| (n + 1, g + u64::from(o.has(GREY))))
     }
 
     /// Heap bytes held (tables at their capacity, arena, replies), for the memory tests.

@@ -181,19 +181,43 @@ impl OwnedEvent {
     }
 }
 
-/// Counts per recipient domain, keyed by the domain in lower case (40 bytes a domain in the
-/// table, its name in an arena): a mail server may see millions of domains.
+/// Counts per recipient domain, keyed by the domain in lower case (48 bytes a domain in the
+/// table; names longer than 16 bytes also in an arena): a mail server may see millions of
+/// domains.
 #[derive(Debug, Clone, Default)]
 pub struct DomainCounts {
     table: HashTable<Domain>,
-    keys: Arena,
+    long_names: Arena,
 }
 
+/// One domain: its name inline when it fits in 16 bytes (most do), so that a lookup reads
+/// only the table, else where it lives in the arena.
 #[derive(Debug, Clone, Copy)]
 struct Domain {
-    key: KeyRef,
+    name: [u8; 16],
     len: u32,
+    /// The low half of the name's hash: most unequal names are told apart by it alone.
+    hash: u32,
     counts: ClassCounts,
+}
+
+impl Domain {
+    fn name<'a>(&'a self, long_names: &'a Arena) -> &'a [u8] {
+        match self.name.get(..self.len as usize) {
+            Some(inline) => inline,
+            None => {
+                let mut at = [0; 8];
+                at.copy_from_slice(&self.name[..8]);
+                long_names.get(KeyRef::from_bits(u64::from_le_bytes(at)), self.len)
+            }
+        }
+    }
+}
+
+/// The hash a domain is filed under: the low half of its hash, twice, so the table's tag
+/// (top bits) and bucket (low bits) both come from it.
+fn domain_hash(hash: u32) -> u64 {
+    u64::from(hash) * 0x1_0000_0001
 }
 
 impl DomainCounts {
@@ -202,18 +226,33 @@ impl DomainCounts {
         let Ok(len) = u32::try_from(domain.len()) else {
             return;
         };
-        let keys = &mut self.keys;
+        let hash = folded_hash(domain) as u32;
+        let long_names = &mut self.long_names;
         let entry = self.table.entry(
-            folded_hash(domain),
-            |d| keys.get(d.key, d.len).eq_ignore_ascii_case(domain),
-            |d| folded_hash(keys.get(d.key, d.len)),
+            domain_hash(hash),
+            |d| d.hash == hash && d.name(long_names).eq_ignore_ascii_case(domain),
+            |d| domain_hash(d.hash),
         );
         match entry {
-            hashbrown::hash_table::Entry::Occupied(mut d) => add_counts(&mut d.get_mut().counts, counts),
+            hashbrown::hash_table::Entry::Occupied(mut d) => {
+                add_counts(&mut d.get_mut().counts, counts)
+            }
             hashbrown::hash_table::Entry::Vacant(v) => {
+                let mut name = [0; 16];
+                match name.get_mut(..domain.len()) {
+                    Some(inline) => {
+                        inline.copy_from_slice(domain);
+                        inline.make_ascii_lowercase();
+                    }
+                    None => {
+                        let at = long_names.push_lowercase(domain).bits();
+                        name[..8].copy_from_slice(&at.to_le_bytes());
+                    }
+                }
                 v.insert(Domain {
-                    key: keys.push_lowercase(domain),
+                    name,
                     len,
+                    hash,
                     counts: *counts,
                 });
             }
@@ -224,7 +263,7 @@ impl DomainCounts {
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts)> + '_ {
         self.table
             .iter()
-            .map(|d| (self.keys.get(d.key, d.len), d.counts))
+            .map(|d| (d.name(&self.long_names), d.counts))
     }
 
     /// Domains counted.
@@ -249,7 +288,7 @@ impl DomainCounts {
 
     /// Heap bytes held, for the memory tests.
     pub fn allocated(&self) -> usize {
-        self.table.allocation_size() + self.keys.allocated()
+        self.table.allocation_size() + self.long_names.allocated()
     }
 }
 

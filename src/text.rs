@@ -33,6 +33,18 @@ pub fn clean_text_into(out: &mut String, bytes: &[u8]) {
 /// a longer text is cleaned only as far as the cap, however long the input is.
 pub fn clean_text_capped_into(out: &mut String, bytes: &[u8], cap: usize) {
     out.clear();
+    // The common case, printable ASCII after leading blanks: copied as it is.
+    let lead = bytes
+        .iter()
+        .position(|b| !(*b == b' ' || b.is_ascii_control()))
+        .unwrap_or(bytes.len());
+    let body = &bytes[lead..bytes.len().min(lead + cap)];
+    if body.iter().all(|b| (0x20..0x7f).contains(b)) {
+        if let Ok(text) = std::str::from_utf8(body) {
+            out.push_str(text.trim_end());
+            return;
+        }
+    }
     'chunks: for chunk in bytes.utf8_chunks() {
         let invalid = (!chunk.invalid().is_empty()).then_some(char::REPLACEMENT_CHARACTER);
         for c in chunk.valid().chars().chain(invalid) {
