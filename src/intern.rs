@@ -154,6 +154,16 @@ impl Interner {
             .get()
     }
 
+    /// Texts stored.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Whether no text was stored.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
     /// The text numbered `id` (empty for a number never given out).
     pub fn get(&self, id: u32) -> &str {
         self.texts.get(id as usize).map_or("", |t| t)

@@ -292,6 +292,8 @@ struct Delivered {
 #[derive(Debug, Clone, Default)]
 struct Shard {
     open: HashTable<Open>,
+    /// The addresses of `open`: per shard, so that a merge frees them with the shard.
+    keys: Arena,
     mailboxes: Vec<Mailbox>,
     delivered: HashTable<Delivered>,
 }
@@ -311,7 +313,6 @@ fn shard_of(hash: u64) -> usize {
 pub struct Tracker {
     /// Empty until the first event, then [`SHARDS`] long.
     shards: Vec<Shard>,
-    keys: Arena,
     replies: Interner,
     text: String,
     other_text: String,
@@ -387,7 +388,7 @@ impl Tracker {
         let hash = folded_hash(ev.recipient);
         if success {
             let shard = &mut self.shards[shard_of(hash)];
-            let keys = &self.keys;
+            let keys = &shard.keys;
             let rcpt = ev.recipient;
             match shard.open.find_mut(table_hash(hash), |o| is_key(keys, o, hash, rcpt)) {
                 Some(o) => o.last_success = o.last_success.max(Some(time)),
@@ -399,7 +400,7 @@ impl Tracker {
         let o = open_mut(
             &mut shard.open,
             &mut shard.delivered,
-            &mut self.keys,
+            &mut shard.keys,
             hash,
             ev.recipient,
         );
@@ -419,7 +420,7 @@ impl Tracker {
         let m = mailbox_mut(&mut shard.mailboxes, o);
         m.attempts = m.attempts.saturating_add(weight.try_into().unwrap_or(u32::MAX));
         m.first = m.first.min(Some(time));
-        let key = o.text(&self.keys);
+        let key = o.text(&shard.keys);
         // The latest reply wins; on a tie of time the greater text, so order never matters.
         let newer = Some(time).cmp(&m.last.get());
         if newer.is_ge() {
@@ -455,7 +456,7 @@ impl Tracker {
             s.open.iter().map(move |o| {
                 let mut e = self.evidence_of(s, o);
                 self.reply_of(s, o, &mut e.last_reply);
-                (o.text(&self.keys), e)
+                (o.text(&s.keys), e)
             })
         })
     }
@@ -483,7 +484,7 @@ impl Tracker {
             .checked_sub(1)
             .and_then(|i| shard.mailboxes.get(i));
         if let Some(m) = m {
-            reply_into(out, self.replies.get(m.reply), o.text(&self.keys));
+            reply_into(out, self.replies.get(m.reply), o.text(&shard.keys));
         }
     }
 
@@ -507,7 +508,7 @@ impl Tracker {
         let o = open_mut(
             &mut shard.open,
             &mut shard.delivered,
-            &mut self.keys,
+            &mut shard.keys,
             hash,
             recipient,
         );
@@ -526,7 +527,7 @@ impl Tracker {
             .attempts
             .saturating_add(e.attempts.try_into().unwrap_or(u32::MAX));
         m.first = m.first.min(e.first_mailbox);
-        let key = o.text(&self.keys);
+        let key = o.text(&shard.keys);
         reply_into(&mut self.other_text, self.replies.get(m.reply), key);
         clean_text_capped_into(&mut self.text, e.last_reply.as_bytes(), MAX_REPLY);
         if (e.last_mailbox, &self.text) > (m.last.get(), &self.other_text) {
@@ -538,7 +539,7 @@ impl Tracker {
     /// A 2xx known only by the hash of its recipient (from another tracker).
     fn add_success_hash(&mut self, hash: u64, last: Packed) {
         let shard = &mut self.shards[shard_of(hash)];
-        let keys = &self.keys;
+        let keys = &shard.keys;
         let same = |o: &Open| o.hash == hash as u32 && folded_hash(o.text(keys)) == hash;
         match shard.open.find_mut(table_hash(hash), same) {
             Some(o) => o.last_success = o.last_success.max(last.get()),
@@ -546,7 +547,8 @@ impl Tracker {
         }
     }
 
-    /// Folds another tracker into this one, shard by shard.
+    /// Folds another tracker into this one, shard by shard (each shard of `other` is freed
+    /// before the next one is read).
     pub fn merge(&mut self, mut other: Tracker) {
         let size = |t: &Tracker| t.len().0 + t.len().1;
         if size(&other) > size(self) {
@@ -555,17 +557,62 @@ impl Tracker {
         if other.shards.is_empty() {
             return;
         }
+        // Their reply numbers in this tracker, looked up once each.
+        let mut replies = vec![u32::MAX; other.replies.len()];
         for i in 0..other.shards.len() {
             let theirs = std::mem::take(&mut other.shards[i]);
             for d in &theirs.delivered {
                 self.add_success_hash(d.hash, d.last);
             }
             for o in &theirs.open {
-                let mut e = other.evidence_of(&theirs, o);
-                other.reply_of(&theirs, o, &mut e.last_reply);
-                self.insert(o.text(&other.keys), &e);
+                let m = (o.mailbox as usize)
+                    .checked_sub(1)
+                    .and_then(|i| theirs.mailboxes.get(i));
+                self.merge_open(o, m, (&theirs.keys, &other.replies), &mut replies);
             }
         }
+    }
+
+    /// Folds one open entry of `other` (and its mailbox record) into this tracker.
+    fn merge_open(
+        &mut self,
+        theirs: &Open,
+        their_mailbox: Option<&Mailbox>,
+        (their_keys, their_replies): (&Arena, &Interner),
+        replies: &mut [u32],
+    ) {
+        let text = theirs.text(their_keys);
+        let hash = folded_hash(text);
+        let shard = &mut self.shards[shard_of(hash)];
+        let o = open_mut(&mut shard.open, &mut shard.delivered, &mut shard.keys, hash, text);
+        o.first_deferral = o.first_deferral.min(theirs.first_deferral.get());
+        o.last_success = o.last_success.max(theirs.last_success.get());
+        o.key |= theirs.key & (GREY | FULL | DISABLED);
+        let Some(tm) = their_mailbox else { return };
+        let m = mailbox_mut(&mut shard.mailboxes, o);
+        m.attempts = m.attempts.saturating_add(tm.attempts);
+        m.first = m.first.min(tm.first.get());
+        // The latest reply wins; on a tie of time the greater text, so order never matters.
+        let take = match tm.last.get().cmp(&m.last.get()) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => {
+                reply_into(&mut self.text, their_replies.get(tm.reply), text);
+                reply_into(&mut self.other_text, self.replies.get(m.reply), text);
+                self.text > self.other_text
+            }
+            std::cmp::Ordering::Less => false,
+        };
+        if take {
+            m.reply = match replies.get_mut(tm.reply as usize) {
+                Some(mine) if *mine != u32::MAX => *mine,
+                Some(mine) => {
+                    *mine = self.replies.intern(their_replies.get(tm.reply));
+                    *mine
+                }
+                None => u32::MAX,
+            };
+        }
+        m.last = m.last.max(tm.last.get());
     }
 
     /// The persistent recipients under `rule`, sorted by attempts descending, then recipient.
@@ -576,7 +623,7 @@ impl Tracker {
                 let mut evidence = self.evidence_of(s, o);
                 if let Some(reason) = evidence.persistent(rule) {
                     self.reply_of(s, o, &mut evidence.last_reply);
-                    let recipient = o.text(&self.keys);
+                    let recipient = o.text(&s.keys);
                     out.push(Stuck {
                         recipient,
                         evidence,
@@ -608,12 +655,11 @@ impl Tracker {
 
     /// Heap bytes held (tables at their capacity, arena, replies), for the memory tests.
     pub fn allocated(&self) -> usize {
-        self.keys.allocated()
-            + self
-                .shards
+        self.shards
                 .iter()
                 .map(|s| {
-                    s.open.allocation_size()
+                    s.keys.allocated()
+                        + s.open.allocation_size()
                         + s.delivered.allocation_size()
                         + s.mailboxes.capacity() * std::mem::size_of::<Mailbox>()
                 })
@@ -652,6 +698,10 @@ fn add_delivered(delivered: &mut HashTable<Delivered>, hash: u64, last: Packed) 
 /// The mailbox record of `o`, created when missing.
 fn mailbox_mut<'m>(mailboxes: &'m mut Vec<Mailbox>, o: &mut Open) -> &'m mut Mailbox {
     if o.mailbox == 0 {
+        // Grown by a quarter rather than doubled: a shard may hold a hundred thousand.
+        if mailboxes.len() == mailboxes.capacity() {
+            mailboxes.reserve_exact((mailboxes.len() / 4).max(4));
+        }
         mailboxes.push(Mailbox {
             first: Packed::NONE,
             last: Packed::NONE,
