@@ -837,4 +837,100 @@ mod tests {
         };
         assert_eq!(t.persistent(&loose)[0].reason, Reason::MailboxDisabled);
     }
+
+    fn sorted_evidence(t: &Tracker) -> Vec<(Vec<u8>, Evidence)> {
+        let mut v: Vec<(Vec<u8>, Evidence)> =
+            t.evidence().map(|(k, e)| (k.to_vec(), e)).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    /// Events over few recipients, in different cases, with ties of time between replies.
+    fn mixed_events() -> Vec<Event<'static>> {
+        vec![
+            ev(0, 450, (4, 2, 2), "A@x", "450 4.2.2 <a@x>: Mailbox full"),
+            ev(5, 450, (4, 2, 0), "a@X", "450 4.2.0 zzz later <a@x>"),
+            ev(5, 450, (4, 2, 0), "a@x", "450 4.2.0 aaa later"),
+            ev(7, 250, (2, 0, 0), "b@x", "250 ok"),
+            ev(8, 450, (4, 2, 0), "B@x", "450 4.2.0 Greylisted"),
+            ev(9, 250, (2, 0, 0), "b@x", "250 ok"),
+            ev(9, 250, (2, 0, 0), "c@x", "250 ok"),
+            ev(90, 450, (4, 7, 1), "c@x", "450 4.7.1 policy"),
+            ev(95, 450, (4, 2, 1), "d@x", "450 4.2.1 <d@x> disabled"),
+            ev(200, 450, (4, 2, 2), "a@x", "450 4.2.2 <a@x>: Mailbox full"),
+            ev(200, 452, (4, 2, 2), "e@x", "452 4.2.2 full"),
+        ]
+    }
+
+    #[test]
+    fn splits_merged_in_either_order_give_the_same_evidence() {
+        let events = mixed_events();
+        let mut whole = Tracker::default();
+        events.iter().for_each(|e| whole.add(e, 1));
+        let want = sorted_evidence(&whole);
+        assert_eq!(want.len(), 4); // a, b, c, d: deferred; e got no 450
+        for cut in 0..=events.len() {
+            let (mut left, mut right) = (Tracker::default(), Tracker::default());
+            events[..cut].iter().for_each(|e| left.add(e, 1));
+            events[cut..].iter().for_each(|e| right.add(e, 1));
+            let mut lr = left.clone();
+            lr.merge(right.clone());
+            right.merge(left.clone());
+            assert_eq!(sorted_evidence(&lr), want, "cut {cut}");
+            assert_eq!(sorted_evidence(&right), want, "cut {cut}, reversed");
+            // Evidence kept between runs goes back in the same (a state keeps only deferred
+            // recipients: recipients with only a 2xx so far are not carried over).
+            if left.len().1 > 0 {
+                continue;
+            }
+            let mut kept = Tracker::default();
+            for (k, e) in left.evidence() {
+                kept.insert(k, &e);
+            }
+            events[cut..].iter().for_each(|e| kept.add(e, 1));
+            assert_eq!(sorted_evidence(&kept), want, "cut {cut}, restored");
+        }
+        let (recovered, greylisted) = whole.recovered();
+        assert_eq!((recovered, greylisted), (1, 1)); // b after its greylisting; c before
+    }
+
+    #[test]
+    fn replies_naming_their_recipient_are_stored_once() {
+        let mut t = Tracker::default();
+        for r in ["one@x.org", "two@x.org", "Three@x.org"] {
+            let text = format!("450 4.2.2 <{}>: Mailbox full", r.to_ascii_lowercase());
+            t.add(&ev(0, 450, (4, 2, 2), r, Box::leak(text.into_boxed_str())), 1);
+        }
+        assert_eq!(t.replies.len(), 1);
+        for (k, e) in t.evidence() {
+            let k = String::from_utf8(k.to_vec()).unwrap();
+            assert_eq!(e.last_reply, format!("450 4.2.2 <{k}>: Mailbox full"));
+        }
+    }
+
+    #[test]
+    fn long_replies_are_capped() {
+        let mut t = Tracker::default();
+        let text: &'static str = Box::leak("450 4.2.2 full ".repeat(10_000).into_boxed_str());
+        t.add(&ev(0, 450, (4, 2, 2), "l@x", text), 1);
+        let (_, e) = t.evidence().next().unwrap();
+        assert!(e.last_reply.len() <= MAX_REPLY && e.last_reply.len() > MAX_REPLY - 20);
+        assert!(text.starts_with(&e.last_reply));
+    }
+
+    #[test]
+    fn packed_times_round_trip() {
+        for s in [
+            Some(Stamp::naive(0)),
+            Some(Stamp::naive(-5)),
+            Some(Stamp::with_offset(0, 0)),
+            Some(Stamp::with_offset(1_800_000_000, 60)),
+            Some(Stamp::with_offset(-100, -720)),
+            None,
+        ] {
+            let back = Packed::new(s).get();
+            assert_eq!(back, s);
+            assert_eq!(back.map(|b| (b.local(), b.offset())), s.map(|s| (s.local(), s.offset())));
+        }
+    }
 }
