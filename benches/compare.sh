@@ -6,7 +6,8 @@
 #                           [--file PATH] [--threads N]
 #
 #   --mta      log flavour to generate and tools to compare (default: postfix)
-#   --mix      generator mix: bundled, normal, deferral, dictionary, delivered, long-replies
+#   --mix      generator mix: bundled, normal, deferral, dictionary, delivered, domains,
+#              long-replies
 #              (default: bundled; see examples/genlog.rs)
 #   --size     size of the generated log: 1G, 100M, 512K or bytes (default: 1G)
 #   --seed     generator seed (default: 42)
@@ -39,7 +40,7 @@ from_caller() {
 }
 
 usage() {
-    sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 die() {
@@ -99,8 +100,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 [[ $mta == postfix || $mta == exim ]] || die "--mta must be postfix or exim, not '$mta'"
-[[ $mix =~ ^(bundled|normal|deferral|dictionary|delivered|long-replies)$ ]] \
-    || die "--mix must be bundled, normal, deferral, dictionary, delivered or long-replies, not '$mix'"
+[[ $mix =~ ^(bundled|normal|deferral|dictionary|delivered|domains|long-replies)$ ]] \
+    || die "--mix must be bundled, normal, deferral, dictionary, delivered, domains or long-replies, not '$mix'"
 [[ $size =~ ^[0-9]+[KkMmGg]?$ ]] || die "--size must look like 1G, 100M, 512K or a byte count, not '$size'"
 [[ $seed =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer, not '$seed'"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, not '$runs'"

@@ -21,6 +21,7 @@
 //!   40 % greylisted, 30 % `450 4.2.1` mailbox unavailable, 30 % `550 5.1.1` unknown;
 //! - `delivered`: a busy outbound relay: every message to a new address, all delivered,
 //!   terse lines (about 5 million recipients per GB);
+//! - `domains`: as `delivered`, but every recipient in a domain of its own;
 //! - `long-replies`: 2,000 recipients whose 450 replies are 1 KB to 500 KB long.
 
 use std::io::{self, BufWriter, Write};
@@ -83,6 +84,7 @@ enum Mix {
     Deferral,
     Dictionary,
     Delivered,
+    Domains,
     LongReplies,
 }
 
@@ -94,10 +96,11 @@ impl Mix {
             "deferral" => Mix::Deferral,
             "dictionary" => Mix::Dictionary,
             "delivered" => Mix::Delivered,
+            "domains" => Mix::Domains,
             "long-replies" => Mix::LongReplies,
             _ => {
                 return Err(format!(
-                    "unknown --mix {s}: bundled, normal, deferral, dictionary, delivered or long-replies"
+                    "unknown --mix {s}: bundled, normal, deferral, dictionary, delivered, domains or long-replies"
                 ))
             }
         })
@@ -131,7 +134,7 @@ fn args() -> Result<Args, String> {
             "--output" | "-o" => a.output = Some(val()?),
             "-h" | "--help" => {
                 return Err(
-                    "usage: genlog [--mta postfix|exim] [--mix bundled|normal|deferral|dictionary|delivered|long-replies] [--size 1G] [--seed 42] [--output FILE]"
+                    "usage: genlog [--mta postfix|exim] [--mix bundled|normal|deferral|dictionary|delivered|domains|long-replies] [--size 1G] [--seed 42] [--output FILE]"
                         .into(),
                 )
             }
@@ -400,6 +403,10 @@ fn outcome(r: &mut Rng, mix: Mix, fresh: &mut u64) -> Outcome {
             (kind, fresh_recipient(fresh, 20))
         }
         Mix::Delivered => (Sent, fresh_recipient(fresh, 1000)),
+        Mix::Domains => {
+            *fresh += 1;
+            (Sent, format!("info@{}", domain_name(*fresh)))
+        }
         Mix::LongReplies if roll < 30 => {
             let rcpt = format!("long{}@{}", r.below(2000), domain_name(r.below(50)));
             (LongReply(1000 + r.below(500_000) as usize), rcpt)
@@ -445,7 +452,7 @@ fn postfix_outcome<W: Write>(w: &mut W, r: &mut Rng, t: u64, mix: Mix, o: &Outco
         let reply = reply(o.kind, rcpt);
         return writeln!(w, "{ts} {host} postfix/smtpd[{pid}]: NOQUEUE: reject: RCPT from {client}[{ip}]: {reply}; from=<> to=<{rcpt}> proto=ESMTP helo=<{client}>");
     }
-    if mix != Mix::Delivered {
+    if !matches!(mix, Mix::Delivered | Mix::Domains) {
         writeln!(w, "{ts} {host} postfix/smtpd[{pid}]: connect from {client}[{ip}]")?;
         writeln!(w, "{ts} {host} postfix/smtpd[{pid}]: {id}: client={client}[{ip}]")?;
         writeln!(w, "{ts} {host} postfix/cleanup[{}]: {id}: message-id=<{}@{client}>", pid + 1, r.next())?;
@@ -487,7 +494,7 @@ fn exim_outcome<W: Write>(w: &mut W, r: &mut Rng, t: u64, mix: Mix, o: &Outcome)
         let what = what.replace("{rcpt}", rcpt);
         return writeln!(w, "{ts} H=({client}) [{ip}]:{port} I=[10.0.0.1]:25 F=<> {what}");
     }
-    if mix != Mix::Delivered {
+    if !matches!(mix, Mix::Delivered | Mix::Domains) {
         writeln!(w, "{ts} SMTP connection from ({client}) [{ip}]:{port} I=[10.0.0.1]:25 (TCP/IP connection count = {})", r.below(20))?;
         writeln!(w, "{ts} {id} <= news@{client} H=({client}) [{ip}] P=esmtps X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no S={} id={}@{client}", 1000 + r.below(100_000), r.next())?;
     }
@@ -502,7 +509,7 @@ fn exim_outcome<W: Write>(w: &mut W, r: &mut Rng, t: u64, mix: Mix, o: &Outcome)
         kind => writeln!(w, "{ts} {id} == {rcpt} {remote} defer (-44): SMTP error from remote mail server after RCPT TO:<{rcpt}>: {}", reply(kind, rcpt))?,
     }
     writeln!(w, "{ts} {id} Completed")?;
-    if mix != Mix::Delivered {
+    if !matches!(mix, Mix::Delivered | Mix::Domains) {
         writeln!(w, "{ts} SMTP connection from ({client}) [{ip}] closed by QUIT")?;
     }
     Ok(())

@@ -183,9 +183,18 @@ impl OwnedEvent {
 
 /// Counts per recipient domain, keyed by the domain in lower case (48 bytes a domain in the
 /// table; names longer than 16 bytes also in an arena): a mail server may see millions of
-/// domains.
+/// domains. In 64 shards by hash, so that the table grows a shard at a time and a merge
+/// frees the other side a shard at a time.
 #[derive(Debug, Clone, Default)]
 pub struct DomainCounts {
+    /// Empty until the first domain, then [`DOMAIN_SHARDS`] long.
+    shards: Vec<DomainShard>,
+}
+
+const DOMAIN_SHARDS: usize = 64;
+
+#[derive(Debug, Clone, Default)]
+struct DomainShard {
     table: HashTable<Domain>,
     long_names: Arena,
 }
@@ -223,10 +232,64 @@ fn domain_hash(hash: u32) -> u64 {
 impl DomainCounts {
     /// Adds `counts` to `domain` (any case).
     pub fn add(&mut self, domain: &[u8], counts: &ClassCounts) {
+        if self.shards.is_empty() {
+            self.shards.resize_with(DOMAIN_SHARDS, DomainShard::default);
+        }
+        let hash = folded_hash(domain);
+        let shard = &mut self.shards[(hash >> 40) as usize % DOMAIN_SHARDS];
+        shard.add(hash as u32, domain, counts);
+    }
+
+    /// Every domain (lower case) with its counts, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts)> + '_ {
+        self.shards.iter().flat_map(|s| {
+            s.table
+                .iter()
+                .map(move |d| (d.name(&s.long_names), d.counts))
+        })
+    }
+
+    /// Domains counted.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| s.table.len()).sum()
+    }
+
+    /// Whether no domain was counted.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds every count of `other`, freeing it a shard at a time.
+    pub fn merge(&mut self, mut other: DomainCounts) {
+        if self.len() < other.len() {
+            std::mem::swap(self, &mut other);
+        }
+        if other.shards.is_empty() {
+            return;
+        }
+        for (mine, theirs) in self.shards.iter_mut().zip(&mut other.shards) {
+            let theirs = std::mem::take(theirs);
+            for d in &theirs.table {
+                mine.add(d.hash, d.name(&theirs.long_names), &d.counts);
+            }
+        }
+    }
+
+    /// Heap bytes held, for the memory tests.
+    pub fn allocated(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.table.allocation_size() + s.long_names.allocated())
+            .sum()
+    }
+}
+
+impl DomainShard {
+    /// Adds `counts` to `domain`, whose hash has `hash` as its low half.
+    fn add(&mut self, hash: u32, domain: &[u8], counts: &ClassCounts) {
         let Ok(len) = u32::try_from(domain.len()) else {
             return;
         };
-        let hash = folded_hash(domain) as u32;
         let long_names = &mut self.long_names;
         let entry = self.table.entry(
             domain_hash(hash),
@@ -257,38 +320,6 @@ impl DomainCounts {
                 });
             }
         }
-    }
-
-    /// Every domain (lower case) with its counts, in no order.
-    pub fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts)> + '_ {
-        self.table
-            .iter()
-            .map(|d| (d.name(&self.long_names), d.counts))
-    }
-
-    /// Domains counted.
-    pub fn len(&self) -> usize {
-        self.table.len()
-    }
-
-    /// Whether no domain was counted.
-    pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
-    }
-
-    /// Adds every count of `other`.
-    pub fn merge(&mut self, mut other: DomainCounts) {
-        if self.len() < other.len() {
-            std::mem::swap(self, &mut other);
-        }
-        for (domain, counts) in other.iter() {
-            self.add(domain, &counts);
-        }
-    }
-
-    /// Heap bytes held, for the memory tests.
-    pub fn allocated(&self) -> usize {
-        self.table.allocation_size() + self.long_names.allocated()
     }
 }
 
