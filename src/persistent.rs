@@ -13,6 +13,9 @@ use aho_corasick::AhoCorasick;
 use hashbrown::HashTable;
 use std::sync::LazyLock;
 
+mod compact;
+pub use compact::EvidenceError;
+
 /// Why a recipient's mailbox keeps refusing mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reason {
@@ -723,11 +726,11 @@ pub struct Stuck<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::parse::{Enhanced, Mta, Outcome};
 
-    fn ev(
+    pub(crate) fn ev(
         min: i64,
         code: u16,
         enh: (u8, u16, u16),
@@ -838,7 +841,7 @@ mod tests {
         assert_eq!(t.persistent(&loose)[0].reason, Reason::MailboxDisabled);
     }
 
-    fn sorted_evidence(t: &Tracker) -> Vec<(Vec<u8>, Evidence)> {
+    pub(crate) fn sorted_evidence(t: &Tracker) -> Vec<(Vec<u8>, Evidence)> {
         let mut v: Vec<(Vec<u8>, Evidence)> =
             t.evidence().map(|(k, e)| (k.to_vec(), e)).collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
@@ -846,7 +849,7 @@ mod tests {
     }
 
     /// Events over few recipients, in different cases, with ties of time between replies.
-    fn mixed_events() -> Vec<Event<'static>> {
+    pub(crate) fn mixed_events() -> Vec<Event<'static>> {
         vec![
             ev(0, 450, (4, 2, 2), "A@x", "450 4.2.2 <a@x>: Mailbox full"),
             ev(5, 450, (4, 2, 0), "a@X", "450 4.2.0 zzz later <a@x>"),
