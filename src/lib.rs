@@ -46,6 +46,7 @@ pub mod diagnose;
 pub mod error;
 pub mod events;
 pub mod input;
+pub mod intern;
 pub mod journal;
 pub mod kb;
 pub mod parse;
@@ -56,7 +57,9 @@ pub mod report;
 pub mod scan;
 pub mod state;
 pub mod stats;
+pub mod text;
 pub mod time;
+pub mod types;
 pub mod window;
 
 /// Runs the command line and returns the process exit status.
