@@ -45,6 +45,7 @@ pub mod cmd;
 pub mod diagnose;
 pub mod error;
 pub mod events;
+pub mod failures;
 pub mod input;
 pub mod intern;
 pub mod journal;

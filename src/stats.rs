@@ -363,6 +363,10 @@ pub struct Stats {
     pub first: Option<Stamp>,
     pub last: Option<Stamp>,
     pub persistent: Tracker,
+    /// Diagnoses of the failures, and outcomes per provider.
+    pub failures: crate::failures::Failures,
+    /// Address-verification probes (Postfix `deliverable` / `undeliverable`): not events.
+    pub probes: u64,
 }
 
 impl Stats {
@@ -373,7 +377,15 @@ impl Stats {
 
     /// Counts one event `weight` times.
     pub fn add(&mut self, e: &Event<'_>, weight: u64) {
+        if e.outcome == Outcome::Probe {
+            self.probes += weight;
+            return;
+        }
         let c = e.class.index();
+        // Failures only: the rules' pattern set never runs over a successful delivery.
+        let diagnosis = (e.class != Class::Success)
+            .then(|| crate::diagnose::active().classify(e.code, e.enhanced, e.text, e.relay));
+        self.failures.add(e, diagnosis, weight);
         self.events += weight;
         self.classes[c] += weight;
         self.outcomes[e.outcome.index()] += weight;
@@ -422,6 +434,8 @@ impl Stats {
         self.overlong_lines += other.overlong_lines;
         self.events += other.events;
         self.outside_window += other.outside_window;
+        self.probes += other.probes;
+        self.failures.merge(std::mem::take(&mut other.failures));
         for i in 0..3 {
             self.classes[i] += other.classes[i];
         }

@@ -335,6 +335,21 @@ pub fn is_mailbox_deferral(
     transient && mailbox_code && !policy_code && about_mailbox
 }
 
+/// The rules of this run: installed once by the command (built-in rules, after a user rule
+/// file when one is given), else the built-in rules.
+static ACTIVE: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
+
+/// Makes `rules` the rules every scan of this process classifies with. Only the first call
+/// takes effect; it returns `false` when rules were already in use.
+pub fn install(rules: Rules) -> bool {
+    ACTIVE.set(rules).is_ok()
+}
+
+/// The rules in use: those installed, else the built-in ones.
+pub fn active() -> &'static Rules {
+    ACTIVE.get_or_init(Rules::builtin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

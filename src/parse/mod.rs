@@ -24,14 +24,17 @@ pub enum Mta {
 /// What happened to the message for this recipient, in pflogsumm's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
-    /// Postfix `status=sent` / `deliverable`, Exim `=>` / `->`.
+    /// Postfix `status=sent`, Exim `=>` / `->`.
     Delivered,
     /// Postfix `status=deferred` / `softbounce`, Exim `==`.
     Deferred,
-    /// Postfix `status=bounced` / `undeliverable` / `expired`, Exim `**`.
+    /// Postfix `status=bounced` / `expired`, Exim `**`.
     Bounced,
     /// Postfix `reject:` / `milter-reject:`, Exim `rejected …`.
     Rejected,
+    /// An address-verification probe, not a delivery: Postfix `status=deliverable` /
+    /// `undeliverable` (verify(8), `sendmail -bv`). Counted apart, as pflogsumm leaves them out.
+    Probe,
 }
 
 impl Outcome {
@@ -51,7 +54,7 @@ impl Outcome {
     /// The class an outcome implies when the line carries no code.
     pub fn default_class(self) -> Class {
         match self {
-            Outcome::Delivered => Class::Success,
+            Outcome::Delivered | Outcome::Probe => Class::Success,
             Outcome::Deferred => Class::Transient,
             Outcome::Bounced | Outcome::Rejected => Class::Permanent,
         }
@@ -64,6 +67,7 @@ impl Outcome {
             Outcome::Deferred => "deferred",
             Outcome::Bounced => "bounced",
             Outcome::Rejected => "rejected",
+            Outcome::Probe => "probe",
         }
     }
 }

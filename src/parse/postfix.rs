@@ -202,8 +202,8 @@ fn status_word(s: &[u8]) -> Option<(Outcome, usize)> {
         (b"sent", Outcome::Delivered),
         (b"deferred", Outcome::Deferred),
         (b"bounced", Outcome::Bounced),
-        (b"deliverable", Outcome::Delivered),
-        (b"undeliverable", Outcome::Bounced),
+        (b"deliverable", Outcome::Probe),
+        (b"undeliverable", Outcome::Probe),
         (b"softbounce", Outcome::Deferred),
         (b"expired", Outcome::Bounced),
     ];
