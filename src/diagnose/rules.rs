@@ -93,7 +93,10 @@ impl fmt::Display for Problem {
 #[derive(Debug)]
 pub enum RuleError {
     /// The file could not be read.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// One line is broken.
     Line {
         path: PathBuf,
@@ -244,6 +247,7 @@ impl Rules {
         }
         let set = RegexSetBuilder::new(&patterns)
             .case_insensitive(true)
+            .unicode(false)
             .size_limit(64 << 20)
             .dfa_size_limit(16 << 20)
             .build()?;
@@ -363,6 +367,7 @@ fn parse_rule(
     if let (Some(p), true) = (&pattern, check) {
         regex::bytes::RegexBuilder::new(p)
             .case_insensitive(true)
+            .unicode(false)
             .build()
             .map_err(|e| Problem::BadPattern(e.to_string()))?;
     }

@@ -161,7 +161,10 @@ fn host_of(peer: &[u8]) -> &[u8] {
     };
     let name = &peer[..open];
     let inside = &peer[open + 1..];
-    let address = &inside[..inside.iter().position(|b| *b == b']').unwrap_or(inside.len())];
+    let address = &inside[..inside
+        .iter()
+        .position(|b| *b == b']')
+        .unwrap_or(inside.len())];
     // A socket path starts with a letter (`private/…`); an address with a digit, or for a
     // few IPv6 addresses a letter: only those few are searched for a `/`.
     let socket = address.first().is_some_and(u8::is_ascii_alphabetic) && address.contains(&b'/');

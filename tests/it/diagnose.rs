@@ -1,9 +1,7 @@
 //! Diagnoses: the rule table over real reply texts (fixtures/diagnoses, sources in
 //! SOURCES.md there), one test per rule group, providers, and user rule files.
 
-use mailcodes::diagnose::{
-    is_mailbox_deferral, provider, Diagnosis, RuleError, Rules,
-};
+use mailcodes::diagnose::{is_mailbox_deferral, provider, Diagnosis, RuleError, Rules};
 use mailcodes::parse::reply::{basic_at, enhanced_at};
 use mailcodes::parse::{parse_line, Context, Enhanced, Line, YearRule};
 use std::path::Path;
@@ -12,12 +10,15 @@ use std::sync::LazyLock;
 static RULES: LazyLock<Rules> = LazyLock::new(Rules::builtin);
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diagnoses").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/diagnoses")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn rows(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().filter(|l| !l.starts_with('#') && !l.is_empty())
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
 }
 
 fn enhanced(s: &str) -> Option<Enhanced> {
@@ -204,13 +205,37 @@ fn deferrals_without_a_reply() {
 fn mailbox_and_address_texts() {
     check(&[
         ("552 5.2.2 Mailbox full", "mx.example.org", MailboxFull),
-        ("452 4.2.2 <a@b>: Quota exceeded (mailbox for user is full)", "mx.example.org", MailboxFull),
-        ("550 5.2.1 Account disabled", "mx.example.org", MailboxDisabled),
-        ("550 5.1.1 <a@b>: Recipient address rejected: User unknown in virtual mailbox table", "", UserUnknown),
-        ("511 sorry, no mailbox here by that name (#5.1.1 - chkuser)", "mx.example.org", UserUnknown),
+        (
+            "452 4.2.2 <a@b>: Quota exceeded (mailbox for user is full)",
+            "mx.example.org",
+            MailboxFull,
+        ),
+        (
+            "550 5.2.1 Account disabled",
+            "mx.example.org",
+            MailboxDisabled,
+        ),
+        (
+            "550 5.1.1 <a@b>: Recipient address rejected: User unknown in virtual mailbox table",
+            "",
+            UserUnknown,
+        ),
+        (
+            "511 sorry, no mailbox here by that name (#5.1.1 - chkuser)",
+            "mx.example.org",
+            UserUnknown,
+        ),
         ("454 4.7.1 <a@b>: Relay access denied", "", RelayDenied),
-        ("552 5.3.4 Message size exceeds fixed limit", "mx.example.org", MessageTooLarge),
-        ("504 5.5.2 <x>: Helo command rejected: need fully-qualified hostname", "", Protocol),
+        (
+            "552 5.3.4 Message size exceeds fixed limit",
+            "mx.example.org",
+            MessageTooLarge,
+        ),
+        (
+            "504 5.5.2 <x>: Helo command rejected: need fully-qualified hostname",
+            "",
+            Protocol,
+        ),
     ]);
 }
 
@@ -243,20 +268,50 @@ fn fallbacks_by_enhanced_and_basic_code() {
     }
     // Provider rules hold only for their provider.
     let text = b"451 4.7.500 Server busy. Please try again later";
-    assert_eq!(r.classify(Some(451), e("4.7.500"), text, b"x.mail.protection.outlook.com"), RateLimited);
-    assert_eq!(r.classify(Some(451), e("4.7.500"), text, b"mx.example.org"), RateLimited);
+    assert_eq!(
+        r.classify(
+            Some(451),
+            e("4.7.500"),
+            text,
+            b"x.mail.protection.outlook.com"
+        ),
+        RateLimited
+    );
+    assert_eq!(
+        r.classify(Some(451), e("4.7.500"), text, b"mx.example.org"),
+        RateLimited
+    );
     let quota = b"550 5.7.1 email quota exceeded";
-    assert_eq!(r.classify(Some(550), e("5.7.1"), quota, b"aspmx.l.google.com"), MailboxFull);
+    assert_eq!(
+        r.classify(Some(550), e("5.7.1"), quota, b"aspmx.l.google.com"),
+        MailboxFull
+    );
 }
 
 #[test]
 fn mailbox_deferrals_with_the_classifier() {
     let cases = [
-        ("452-4.2.2 The email account that you tried to reach is over quota.", "aspmx.l.google.com", true),
+        (
+            "452-4.2.2 The email account that you tried to reach is over quota.",
+            "aspmx.l.google.com",
+            true,
+        ),
         ("450 4.2.2 Mailbox full", "mx.example.org", true),
-        ("450 4.2.0 <a@b>: Recipient address rejected: Greylisted", "mx.example.org", false),
-        ("450 4.7.1 Client host rejected: cannot find your hostname", "mx.example.org", false),
-        ("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to user complaints", "mta5.am0.yahoodns.net", false),
+        (
+            "450 4.2.0 <a@b>: Recipient address rejected: Greylisted",
+            "mx.example.org",
+            false,
+        ),
+        (
+            "450 4.7.1 Client host rejected: cannot find your hostname",
+            "mx.example.org",
+            false,
+        ),
+        (
+            "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to user complaints",
+            "mta5.am0.yahoodns.net",
+            false,
+        ),
         ("550 5.2.2 Mailbox full", "mx.example.org", false),
     ];
     for (text, relay, want) in cases {
@@ -316,13 +371,26 @@ fn a_user_rule_comes_before_the_builtin_ones() {
     assert_eq!(v.diagnosis, Policy);
     assert_eq!(v.rule.unwrap().to_string(), "site.rules:2");
     // The condition on the code keeps the user rule away from a 451.
-    assert_eq!(rules.classify(Some(451), enhanced("4.2.0"), grey, b""), Greylisted);
+    assert_eq!(
+        rules.classify(Some(451), enhanced("4.2.0"), grey, b""),
+        Greylisted
+    );
     // A code-only rule, limited to a provider.
     let other = b"450 4.2.0 try later";
-    assert_eq!(rules.classify(Some(450), enhanced("4.2.0"), other, b"mx.example.org"), MailboxFull);
-    assert_eq!(rules.classify(Some(450), enhanced("4.2.0"), other, b"mx.example.net"), Other);
+    assert_eq!(
+        rules.classify(Some(450), enhanced("4.2.0"), other, b"mx.example.org"),
+        MailboxFull
+    );
+    assert_eq!(
+        rules.classify(Some(450), enhanced("4.2.0"), other, b"mx.example.net"),
+        Other
+    );
     let builtin = RULES.verdict(Some(450), enhanced("4.2.0"), grey, b"");
-    assert!(builtin.rule.unwrap().to_string().starts_with("built-in rule "));
+    assert!(builtin
+        .rule
+        .unwrap()
+        .to_string()
+        .starts_with("built-in rule "));
     assert_eq!(rules.len(), RULES.len() + 2);
 }
 
@@ -330,13 +398,33 @@ fn a_user_rule_comes_before_the_builtin_ones() {
 fn broken_user_rules_name_the_file_and_line() {
     let path = Path::new("/etc/mailcodes/site.rules");
     for (text, line, says) in [
-        ("# ok\n\nmailbox_ful\tquota\n", 3, "unknown diagnosis 'mailbox_ful'"),
+        (
+            "# ok\n\nmailbox_ful\tquota\n",
+            3,
+            "unknown diagnosis 'mailbox_ful'",
+        ),
         ("mailbox_full\tquota (\n", 1, "bad regular expression"),
-        ("mailbox_full\tquota\tcode=650\n", 1, "bad condition 'code=650'"),
-        ("mailbox_full\tquota\tenhanced=5.2\n", 1, "bad condition 'enhanced=5.2'"),
-        ("mailbox_full\tquota\tcolour=red\n", 1, "bad condition 'colour=red'"),
+        (
+            "mailbox_full\tquota\tcode=650\n",
+            1,
+            "bad condition 'code=650'",
+        ),
+        (
+            "mailbox_full\tquota\tenhanced=5.2\n",
+            1,
+            "bad condition 'enhanced=5.2'",
+        ),
+        (
+            "mailbox_full\tquota\tcolour=red\n",
+            1,
+            "bad condition 'colour=red'",
+        ),
         ("greylisted\n", 1, "found 1 tab-separated field"),
-        ("dns\tx\tcode=550\textra\n", 1, "found 4 tab-separated field"),
+        (
+            "dns\tx\tcode=550\textra\n",
+            1,
+            "found 4 tab-separated field",
+        ),
     ] {
         let err = Rules::with_user_rules(text, path).unwrap_err();
         let msg = err.to_string();
@@ -344,7 +432,10 @@ fn broken_user_rules_name_the_file_and_line() {
             matches!(err, RuleError::Line { line: l, .. } if l == line),
             "{text:?}: {msg}"
         );
-        assert!(msg.starts_with(&format!("/etc/mailcodes/site.rules:{line}: ")), "{msg}");
+        assert!(
+            msg.starts_with(&format!("/etc/mailcodes/site.rules:{line}: ")),
+            "{msg}"
+        );
         assert!(msg.contains(says), "{msg}");
     }
 }
@@ -355,7 +446,10 @@ fn rule_files_are_read_from_disk() {
     let path = dir.path().join("my.rules");
     std::fs::write(&path, "spam_content\tcontains a virus\n").unwrap();
     let rules = Rules::load(&path).unwrap();
-    assert_eq!(rules.classify(Some(550), None, b"550 contains a virus", b""), SpamContent);
+    assert_eq!(
+        rules.classify(Some(550), None, b"550 contains a virus", b""),
+        SpamContent
+    );
     let missing = dir.path().join("missing.rules");
     let err = Rules::load(&missing).unwrap_err();
     assert!(matches!(err, RuleError::Io { .. }));
