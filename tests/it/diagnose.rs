@@ -395,6 +395,20 @@ fn a_user_rule_comes_before_the_builtin_ones() {
 }
 
 #[test]
+fn user_rules_may_hold_words_in_other_languages() {
+    let rules = Rules::with_user_rules(
+        "mailbox_full\tPostfach (ist )?überfüllt\n",
+        Path::new("de.rules"),
+    )
+    .unwrap();
+    let text = "452 Das Postfach ist überfüllt".as_bytes();
+    assert_eq!(rules.classify(Some(452), None, text, b""), MailboxFull);
+    // ASCII letters match in any case; others as written.
+    let upper = "452 DAS POSTFACH IST überfüllt".as_bytes();
+    assert_eq!(rules.classify(Some(452), None, upper, b""), MailboxFull);
+}
+
+#[test]
 fn broken_user_rules_name_the_file_and_line() {
     let path = Path::new("/etc/mailcodes/site.rules");
     for (text, line, says) in [
