@@ -409,6 +409,27 @@ fn user_rules_may_hold_words_in_other_languages() {
 }
 
 #[test]
+fn the_readme_example_rule_file_reads() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("# diagnosis<TAB>pattern")
+        .expect("example in README");
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let rules = Rules::with_user_rules(block, Path::new("README.md")).unwrap();
+    assert_eq!(rules.len(), RULES.len() + 3);
+    let text = b"452 4.2.2 Ihr Postfach voll";
+    assert_eq!(
+        rules
+            .verdict(Some(452), None, text, b"")
+            .rule
+            .unwrap()
+            .to_string(),
+        "README.md:2"
+    );
+}
+
+#[test]
 fn broken_user_rules_name_the_file_and_line() {
     let path = Path::new("/etc/mailcodes/site.rules");
     for (text, line, says) in [
