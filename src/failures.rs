@@ -196,7 +196,9 @@ impl Failures {
             .collect();
         rows.sort_by(|a, b| {
             let total = |r: &ProviderRow| r.classes.iter().sum::<u64>();
-            total(b).cmp(&total(a)).then_with(|| a.provider.cmp(&b.provider))
+            total(b)
+                .cmp(&total(a))
+                .then_with(|| a.provider.cmp(&b.provider))
         });
         rows
     }
@@ -230,7 +232,13 @@ mod tests {
     use super::*;
     use crate::parse::{Mta, Outcome};
 
-    fn ev<'a>(min: i64, code: Option<u16>, rcpt: &'a str, relay: &'a str, text: &'a str) -> Event<'a> {
+    fn ev<'a>(
+        min: i64,
+        code: Option<u16>,
+        rcpt: &'a str,
+        relay: &'a str,
+        text: &'a str,
+    ) -> Event<'a> {
         let class = match code {
             Some(c) => Class::from_digit((c / 100) as u8).unwrap(),
             None => Class::Transient,
@@ -253,9 +261,27 @@ mod tests {
     #[test]
     fn merging_in_any_order_gives_the_same_tallies() {
         let events = [
-            ev(3, Some(452), "A@x.org", "alt1.gmail-smtp-in.l.google.com", "later reply"),
-            ev(1, Some(452), "a@x.org", "alt2.gmail-smtp-in.l.google.com", "first reply"),
-            ev(2, None, "b@y.org", "mx.y.org", "connect to mx.y.org: Connection timed out"),
+            ev(
+                3,
+                Some(452),
+                "A@x.org",
+                "alt1.gmail-smtp-in.l.google.com",
+                "later reply",
+            ),
+            ev(
+                1,
+                Some(452),
+                "a@x.org",
+                "alt2.gmail-smtp-in.l.google.com",
+                "first reply",
+            ),
+            ev(
+                2,
+                None,
+                "b@y.org",
+                "mx.y.org",
+                "connect to mx.y.org: Connection timed out",
+            ),
             ev(4, Some(250), "c@y.org", "mx.y.org", "ok"),
         ];
         let d = |e: &Event| (e.class != Class::Success).then_some(Diagnosis::MailboxFull);
@@ -265,14 +291,21 @@ mod tests {
         }
         let (mut a, mut b) = (Failures::default(), Failures::default());
         for (i, e) in events.iter().enumerate() {
-            if i % 2 == 0 { a.add(e, d(e), 1) } else { b.add(e, d(e), 1) }
+            if i % 2 == 0 {
+                a.add(e, d(e), 1)
+            } else {
+                b.add(e, d(e), 1)
+            }
         }
         b.merge(a);
         for f in [&one, &b] {
             let rows = f.diagnoses();
             assert_eq!(rows.len(), 1);
             let (diag, class, t) = rows[0];
-            assert_eq!((diag, class, t.count, t.recipients()), (Diagnosis::MailboxFull, Class::Transient, 3, 2));
+            assert_eq!(
+                (diag, class, t.count, t.recipients()),
+                (Diagnosis::MailboxFull, Class::Transient, 3, 2)
+            );
             assert_eq!(t.example(), "first reply");
             assert_eq!(t.top_provider(), "google");
             assert_eq!(f.without_reply, 1);

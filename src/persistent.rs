@@ -251,7 +251,10 @@ impl Open {
 
     /// The address (lower case).
     fn text<'k>(&self, keys: &'k Arena) -> &'k [u8] {
-        keys.get(KeyRef::from_bits(self.key >> 24), (self.key & LEN_MASK) as u32)
+        keys.get(
+            KeyRef::from_bits(self.key >> 24),
+            (self.key & LEN_MASK) as u32,
+        )
     }
 
     fn has(&self, flag: u64) -> bool {
@@ -379,7 +382,10 @@ impl Tracker {
         if ev.recipient.is_empty() || ev.recipient.len() > LEN_MASK as usize {
             return;
         }
-        let is_450 = ev.code == Some(450);
+        // A mailbox deferral: a 450, or any 4xx whose enhanced code says the mailbox's status
+        // (4.2.x, as Gmail's `452 4.2.2 … over quota`). 4.7.x stays policy, below.
+        let is_450 = ev.code == Some(450)
+            || (ev.class == Class::Transient && ev.enhanced.is_some_and(|e| e.subject == 2));
         let greylist = (is_450 || ev.class == Class::Transient) && is_greylisting(ev.text);
         let success = ev.class == Class::Success;
         if !(is_450 || greylist || success) {
@@ -393,7 +399,10 @@ impl Tracker {
             let shard = &mut self.shards[shard_of(hash)];
             let keys = &shard.keys;
             let rcpt = ev.recipient;
-            match shard.open.find_mut(table_hash(hash), |o| is_key(keys, o, hash, rcpt)) {
+            match shard
+                .open
+                .find_mut(table_hash(hash), |o| is_key(keys, o, hash, rcpt))
+            {
                 Some(o) => o.last_success = o.last_success.max(Some(time)),
                 None => add_delivered(&mut shard.delivered, hash, Packed::new(Some(time))),
             }
@@ -421,7 +430,9 @@ impl Tracker {
             _ => 0,
         };
         let m = mailbox_mut(&mut shard.mailboxes, o);
-        m.attempts = m.attempts.saturating_add(weight.try_into().unwrap_or(u32::MAX));
+        m.attempts = m
+            .attempts
+            .saturating_add(weight.try_into().unwrap_or(u32::MAX));
         m.first = m.first.min(Some(time));
         let key = o.text(&shard.keys);
         // The latest reply wins; on a tie of time the greater text, so order never matters.
@@ -587,7 +598,13 @@ impl Tracker {
         let text = theirs.text(their_keys);
         let hash = folded_hash(text);
         let shard = &mut self.shards[shard_of(hash)];
-        let o = open_mut(&mut shard.open, &mut shard.delivered, &mut shard.keys, hash, text);
+        let o = open_mut(
+            &mut shard.open,
+            &mut shard.delivered,
+            &mut shard.keys,
+            hash,
+            text,
+        );
         o.first_deferral = o.first_deferral.min(theirs.first_deferral.get());
         o.last_success = o.last_success.max(theirs.last_success.get());
         o.key |= theirs.key & (GREY | FULL | DISABLED);
@@ -647,9 +664,7 @@ impl Tracker {
     /// How many recipients got a 450 or greylisting deferral and later a 2xx; and how many
     /// of those were greylisted.
     pub fn recovered(&self) -> (u64, u64) {
-        let recovered = |o: &&Open| {
-            matches!((o.first_deferral.get(), o.last_success.get()), (Some(d), Some(s)) if s >= d)
-        };
+        let recovered = |o: &&Open| matches!((o.first_deferral.get(), o.last_success.get()), (Some(d), Some(s)) if s >= d);
         self.shards
             .iter()
             .flat_map(|s| s.open.iter().filter(recovered))
@@ -659,14 +674,14 @@ impl Tracker {
     /// Heap bytes held (tables at their capacity, arena, replies), for the memory tests.
     pub fn allocated(&self) -> usize {
         self.shards
-                .iter()
-                .map(|s| {
-                    s.keys.allocated()
-                        + s.open.allocation_size()
-                        + s.delivered.allocation_size()
-                        + s.mailboxes.capacity() * std::mem::size_of::<Mailbox>()
-                })
-                .sum::<usize>()
+            .iter()
+            .map(|s| {
+                s.keys.allocated()
+                    + s.open.allocation_size()
+                    + s.delivered.allocation_size()
+                    + s.mailboxes.capacity() * std::mem::size_of::<Mailbox>()
+            })
+            .sum::<usize>()
     }
 }
 
@@ -845,8 +860,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn sorted_evidence(t: &Tracker) -> Vec<(Vec<u8>, Evidence)> {
-        let mut v: Vec<(Vec<u8>, Evidence)> =
-            t.evidence().map(|(k, e)| (k.to_vec(), e)).collect();
+        let mut v: Vec<(Vec<u8>, Evidence)> = t.evidence().map(|(k, e)| (k.to_vec(), e)).collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
     }
@@ -874,7 +888,7 @@ pub(crate) mod tests {
         let mut whole = Tracker::default();
         events.iter().for_each(|e| whole.add(e, 1));
         let want = sorted_evidence(&whole);
-        assert_eq!(want.len(), 4); // a, b, c, d: deferred; e got no 450
+        assert_eq!(want.len(), 5); // a, b, c, d and e (452 4.2.2 is a mailbox deferral)
         for cut in 0..=events.len() {
             let (mut left, mut right) = (Tracker::default(), Tracker::default());
             events[..cut].iter().for_each(|e| left.add(e, 1));
@@ -905,7 +919,10 @@ pub(crate) mod tests {
         let mut t = Tracker::default();
         for r in ["one@x.org", "two@x.org", "Three@x.org"] {
             let text = format!("450 4.2.2 <{}>: Mailbox full", r.to_ascii_lowercase());
-            t.add(&ev(0, 450, (4, 2, 2), r, Box::leak(text.into_boxed_str())), 1);
+            t.add(
+                &ev(0, 450, (4, 2, 2), r, Box::leak(text.into_boxed_str())),
+                1,
+            );
         }
         assert_eq!(t.replies.len(), 1);
         for (k, e) in t.evidence() {
@@ -936,7 +953,10 @@ pub(crate) mod tests {
         ] {
             let back = Packed::new(s).get();
             assert_eq!(back, s);
-            assert_eq!(back.map(|b| (b.local(), b.offset())), s.map(|s| (s.local(), s.offset())));
+            assert_eq!(
+                back.map(|b| (b.local(), b.offset())),
+                s.map(|s| (s.local(), s.offset()))
+            );
         }
     }
 }

@@ -367,6 +367,8 @@ pub struct Stats {
     pub failures: crate::failures::Failures,
     /// Address-verification probes (Postfix `deliverable` / `undeliverable`): not events.
     pub probes: u64,
+    /// Diagnoses of replies this worker has seen (a cache, not part of the result).
+    memo: crate::diagnose::Memo,
 }
 
 impl Stats {
@@ -383,8 +385,11 @@ impl Stats {
         }
         let c = e.class.index();
         // Failures only: the rules' pattern set never runs over a successful delivery.
-        let diagnosis = (e.class != Class::Success)
-            .then(|| crate::diagnose::active().classify(e.code, e.enhanced, e.text, e.relay));
+        let diagnosis = (e.class != Class::Success).then(|| {
+            let rules = crate::diagnose::active();
+            self.memo
+                .classify(rules, e.code, e.enhanced, e.text, e.relay)
+        });
         self.failures.add(e, diagnosis, weight);
         self.events += weight;
         self.classes[c] += weight;

@@ -11,13 +11,12 @@
 
 use std::borrow::Cow;
 
-/// Known providers: a host that is one of these domains or ends in `.` and one of them
-/// belongs to the provider.
+/// Known providers by registered domain (see [`registered_domain`]): a host whose
+/// registered domain is one of these belongs to the provider.
 const KNOWN: &[(&str, &str)] = &[
     ("google.com", "google"),
     ("googlemail.com", "google"),
     ("gmail.com", "google"),
-    ("protection.outlook.com", "microsoft"),
     ("outlook.com", "microsoft"),
     ("hotmail.com", "microsoft"),
     ("live.com", "microsoft"),
@@ -64,20 +63,30 @@ const SECOND_LEVEL: &[&str] = &[
 /// The provider name of a relay host (see the module docs). Borrows from `relay` when its
 /// registered domain is already a clean name, so most calls do not allocate.
 pub fn provider(relay: &[u8]) -> Cow<'_, str> {
+    // This runs for every outcome a report groups by provider: the checks are ordered so
+    // that a host name takes a few byte compares, and only addresses are parsed.
     let host = relay.strip_suffix(b".").unwrap_or(relay);
-    if host.is_empty() {
+    let Some(&last) = host.last() else {
         return Cow::Borrowed("unknown");
+    };
+    if last.is_ascii_digit() || host.contains(&b':') {
+        if private_address(host) {
+            return Cow::Borrowed("local");
+        }
+        if is_ip_literal(host) {
+            return Cow::Borrowed("unknown");
+        }
     }
     if is_local(host) {
         return Cow::Borrowed("local");
     }
-    if is_ip_literal(host) {
-        return Cow::Borrowed("unknown");
-    }
-    if let Some((_, name)) = KNOWN.iter().find(|(suffix, _)| under(host, suffix)) {
+    let domain = registered_domain(host);
+    if let Some((_, name)) = KNOWN
+        .iter()
+        .find(|(d, _)| domain.eq_ignore_ascii_case(d.as_bytes()))
+    {
         return Cow::Borrowed(name);
     }
-    let domain = registered_domain(host);
     if is_clean(domain) {
         if let Ok(s) = std::str::from_utf8(domain) {
             return Cow::Borrowed(s);
@@ -109,29 +118,28 @@ fn under(host: &[u8], domain: &str) -> bool {
         && (host.len() == d.len() || host[host.len() - d.len() - 1] == b'.')
 }
 
-/// Local delivery: Postfix's `local`, `virtual`, `none` and transport names without a
-/// host, Unix sockets (`private/dovecot-lmtp`), the loopback and private networks.
+/// Local delivery by name: Postfix's `local`, `virtual`, `none` and transport names without
+/// a host, Unix sockets (`private/dovecot-lmtp`), `localhost` and `*.local`. (Loopback and
+/// private addresses are checked with the other addresses.)
 fn is_local(host: &[u8]) -> bool {
-    let lower = |w: &[u8]| host.eq_ignore_ascii_case(w);
-    if [
-        "local",
-        "virtual",
-        "none",
-        "dovecot",
-        "localhost",
-        "pipe",
-        "maildrop",
-        "error",
-    ]
-    .iter()
-    .any(|w| lower(w.as_bytes()))
-    {
+    if host.contains(&b'/') {
         return true;
     }
-    if host.contains(&b'/') || under(host, "localhost") || under(host, "local") {
-        return true;
+    if !host.contains(&b'.') {
+        return [
+            "local",
+            "virtual",
+            "none",
+            "dovecot",
+            "localhost",
+            "pipe",
+            "maildrop",
+            "error",
+        ]
+        .iter()
+        .any(|w| host.eq_ignore_ascii_case(w.as_bytes()));
     }
-    private_address(host)
+    under(host, "localhost") || under(host, "local")
 }
 
 /// A dotted IPv4 address or an IPv6 address (it has a `:`).
@@ -168,9 +176,8 @@ fn private_address(host: &[u8]) -> bool {
 /// The last two labels of `host`, or three when the second-to-last is a common
 /// second-level suffix under a two-letter country code (`example.co.uk`, `example.com.au`).
 fn registered_domain(host: &[u8]) -> &[u8] {
-    let labels: Vec<usize> = memchr::memrchr_iter(b'.', host).take(3).collect();
-    let start_after = |n: usize| labels.get(n).map_or(0, |p| p + 1);
-    let (Some(&last_dot), Some(&prev_dot)) = (labels.first(), labels.get(1)) else {
+    let mut dots = memchr::memrchr_iter(b'.', host);
+    let (Some(last_dot), Some(prev_dot)) = (dots.next(), dots.next()) else {
         return host;
     };
     let tld = &host[last_dot + 1..];
@@ -179,11 +186,8 @@ fn registered_domain(host: &[u8]) -> &[u8] {
         && SECOND_LEVEL
             .iter()
             .any(|s| second.eq_ignore_ascii_case(s.as_bytes()));
-    if deeper {
-        &host[start_after(2)..]
-    } else {
-        &host[start_after(1)..]
-    }
+    let start = if deeper { dots.next() } else { Some(prev_dot) };
+    &host[start.map_or(0, |p| p + 1)..]
 }
 
 /// Lowercase, only `a-z 0-9 . - _`, no leading `-` or `.` (a CSV cell starting with `-`

@@ -9,7 +9,8 @@
 //!
 //! - `diagnosis`: one of the snake_case names of [`Diagnosis`] (`mailbox_full`, …).
 //! - `pattern`: a regular expression (Rust `regex` syntax) searched for anywhere in the
-//!   reply text, case-insensitively (write `(?-i)` to make it case-sensitive); `*` alone
+//!   reply text, ASCII letters in any case (write `(?-i)` to make it case-sensitive; other
+//!   letters match as written, and classes such as `\w` are ASCII); `*` alone
 //!   matches any text, for rules that look at codes only. The reply text is what the log
 //!   shows, code included: `452 4.2.2 The recipient's inbox is out of storage space…`, or
 //!   for a deferral without a reply, Postfix's or Exim's own words
@@ -247,6 +248,7 @@ impl Rules {
         }
         let set = RegexSetBuilder::new(&patterns)
             .case_insensitive(true)
+            .unicode(false)
             .size_limit(64 << 20)
             .dfa_size_limit(16 << 20)
             .build()?;
@@ -366,6 +368,7 @@ fn parse_rule(
     if let (Some(p), true) = (&pattern, check) {
         regex::bytes::RegexBuilder::new(p)
             .case_insensitive(true)
+            .unicode(false)
             .build()
             .map_err(|e| Problem::BadPattern(e.to_string()))?;
     }

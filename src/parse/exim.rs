@@ -58,7 +58,8 @@ fn host_of(v: &[u8]) -> &[u8] {
                 }
             }
         }
-        _ => &v[..memchr::memchr(b' ', v).unwrap_or(v.len())],
+        // Host names are short: a loop is done before memchr would have set up.
+        _ => &v[..v.iter().position(|b| *b == b' ').unwrap_or(v.len())],
     }
 }
 
@@ -74,11 +75,14 @@ fn h_field(fields: &[u8]) -> Option<&[u8]> {
 /// `: `, where Exim's or the remote server's text starts), else the older
 /// `…: host name [address]: …` in the error text.
 fn delivery_host(s: &[u8]) -> &[u8] {
-    // The field comes early in the line: find it first, then make sure no text came before.
-    if let Some(v) = h_field(s) {
-        let at = s.len() - v.len();
-        if find::find_short(&s[..at], b": ").is_none() {
-            return host_of(v);
+    // One pass over the fields finds the `H=` or the `: ` that ends them.
+    for i in memchr::memchr2_iter(b'H', b':', s) {
+        let next = s.get(i + 1);
+        if s[i] == b'H' && next == Some(&b'=') && (i == 0 || s[i - 1] == b' ') {
+            return host_of(&s[i + 2..]);
+        }
+        if s[i] == b':' && next == Some(&b' ') {
+            break;
         }
     }
     match find::find_short(s, b": host ") {

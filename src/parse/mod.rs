@@ -384,16 +384,17 @@ mod tests {
     fn host_relay_and_queue_id_reach_the_event() {
         let ctx = Context::new(2_000_000_000);
         // (line, host, relay, queue id)
-        let cases: [(&[u8], &[u8], &[u8], &[u8]); 3] = [
-            (b"Jan 10 08:35:01 mail postfix/smtp[2946]: 4F9D: to=<a@b>, relay=mx.example.org[192.0.2.1]:25, delay=1, dsn=4.2.2, status=deferred (host mx.example.org[192.0.2.1] said: 452 4.2.2 full)", b"mail", b"mx.example.org", b"4F9D"),
-            (b"2020-06-19 04:54:02 1jmFYj-00039V-QX == bob@null.corp R=dnslookup T=remote_smtp defer (110): Connection timed out", b"", b"", b"1jmFYj-00039V-QX"),
-            (b"Apr 28 10:00:00 server exim[123]: 2016-04-28 10:00:00 [1] 1b8lwj-0003bo-6W ** a@b R=dnslookup T=remote_smtp H=mx.b [1.2.3.4]: SMTP error from remote mail server after RCPT TO:<a@b>: 550 no", b"server", b"mx.b", b"1b8lwj-0003bo-6W"),
+        let cases: [(&[u8], &str, &str, &str); 3] = [
+            (b"Jan 10 08:35:01 mail postfix/smtp[2946]: 4F9D: to=<a@b>, relay=mx.example.org[192.0.2.1]:25, delay=1, dsn=4.2.2, status=deferred (host mx.example.org[192.0.2.1] said: 452 4.2.2 full)", "mail", "mx.example.org", "4F9D"),
+            (b"2020-06-19 04:54:02 1jmFYj-00039V-QX == bob@null.corp R=dnslookup T=remote_smtp defer (110): Connection timed out", "", "", "1jmFYj-00039V-QX"),
+            (b"Apr 28 10:00:00 server exim[123]: 2016-04-28 10:00:00 [1] 1b8lwj-0003bo-6W ** a@b R=dnslookup T=remote_smtp H=mx.b [1.2.3.4]: SMTP error from remote mail server after RCPT TO:<a@b>: 550 no", "server", "mx.b", "1b8lwj-0003bo-6W"),
         ];
         for (line, host, relay, qid) in cases {
             let Line::Event(e, _) = parse_line(line, &ctx) else {
                 panic!("{}", String::from_utf8_lossy(line));
             };
-            assert_eq!((e.host, e.relay, e.queue_id), (host, relay, qid));
+            let want = (host.as_bytes(), relay.as_bytes(), qid.as_bytes());
+            assert_eq!((e.host, e.relay, e.queue_id), want);
         }
     }
 

@@ -147,28 +147,35 @@ fn relay(fields: &[u8]) -> &[u8] {
             None => return &[],
         },
     };
-    let value = &fields[at + 6..];
-    host_of(&value[..memchr::memchr(b',', value).unwrap_or(value.len())])
+    host_of(&fields[at + 6..])
 }
 
-/// The host of `name[address]:port` as Postfix writes a peer: the name; the address when
-/// the name is `unknown` or missing; the socket when the address is a Unix socket path
-/// (`private/dovecot-lmtp`). A value without brackets (`local`, `none`) as written.
-fn host_of(peer: &[u8]) -> &[u8] {
-    // Host names are short: a loop is done before memchr would have set up.
-    let Some(open) = peer.iter().position(|b| *b == b'[') else {
-        return peer;
+/// The host of `name[address]:port` as Postfix writes a peer, at the start of `s` (which
+/// may go on after a `,`): the name; the address when the name is `unknown` or missing; the
+/// socket when the address is a Unix socket path (`private/dovecot-lmtp`). A value without
+/// brackets (`local`, `none`) as written.
+fn host_of(s: &[u8]) -> &[u8] {
+    // One search finds the bracket, or the end of a value without one.
+    let Some(open) = memchr::memchr2(b'[', b',', s) else {
+        return s;
     };
-    let name = &peer[..open];
-    let inside = &peer[open + 1..];
+    if s[open] == b',' {
+        return &s[..open];
+    }
+    let name = &s[..open];
+    let inside = &s[open + 1..];
+    // The address matters only for a nameless peer or a socket path, which starts with a
+    // letter (`private/…`) where an address starts with a digit (or, for a few IPv6
+    // addresses, a letter): most lines need no search for its end.
+    let known = !name.is_empty() && name != b"unknown";
+    if known && !inside.first().is_some_and(u8::is_ascii_alphabetic) {
+        return name;
+    }
     let address = &inside[..inside
         .iter()
         .position(|b| *b == b']')
         .unwrap_or(inside.len())];
-    // A socket path starts with a letter (`private/…`); an address with a digit, or for a
-    // few IPv6 addresses a letter: only those few are searched for a `/`.
-    let socket = address.first().is_some_and(u8::is_ascii_alphabetic) && address.contains(&b'/');
-    if name.is_empty() || name == b"unknown" || socket {
+    if !known || address.contains(&b'/') {
         address
     } else {
         name

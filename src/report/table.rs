@@ -96,6 +96,8 @@ pub struct Facts {
     pub without_code: u64,
     /// Failures that carried no SMTP reply at all.
     pub without_reply: u64,
+    /// Address-verification probes, not counted as events.
+    pub probes: u64,
     /// `(MTA name, events)`.
     pub mtas: Vec<(&'static str, u64)>,
     /// `(outcome label, events)`, in report order.
@@ -167,6 +169,7 @@ fn facts(
         outside_window: s.outside_window,
         without_code: s.events.saturating_sub(coded),
         without_reply: s.failures.without_reply,
+        probes: s.probes,
         mtas: vec![("Postfix", s.mtas[0]), ("Exim", s.mtas[1])],
         outcomes: Outcome::ALL
             .iter()
@@ -367,7 +370,12 @@ fn diagnoses(s: &Stats) -> Table {
                 Cell::Count(t.recipients()),
                 text(t.top_provider()),
                 text(t.example()),
-                text(format!("{} ({}): {}", d.title(), d.actor().label(), d.fix())),
+                text(format!(
+                    "{} ({}): {}",
+                    d.title(),
+                    d.actor().label(),
+                    d.fix()
+                )),
             ]
         })
         .collect();

@@ -111,6 +111,13 @@ fn header<W: Write>(w: &mut W, r: &Report) -> io::Result<()> {
     writeln!(w)?;
     let outcomes: Vec<String> = f.outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
     writeln!(w, "  outcomes  {}", outcomes.join(", "))?;
+    if f.probes > 0 {
+        writeln!(
+            w,
+            "  probes    {} address verification(s) (deliverable/undeliverable), not counted as mail",
+            f.probes
+        )?;
+    }
     writeln!(w)?;
     writeln!(w, "  class      count   share")?;
     for (c, n) in &f.classes {

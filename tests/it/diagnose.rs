@@ -395,6 +395,41 @@ fn a_user_rule_comes_before_the_builtin_ones() {
 }
 
 #[test]
+fn user_rules_may_hold_words_in_other_languages() {
+    let rules = Rules::with_user_rules(
+        "mailbox_full\tPostfach (ist )?überfüllt\n",
+        Path::new("de.rules"),
+    )
+    .unwrap();
+    let text = "452 Das Postfach ist überfüllt".as_bytes();
+    assert_eq!(rules.classify(Some(452), None, text, b""), MailboxFull);
+    // ASCII letters match in any case; others as written.
+    let upper = "452 DAS POSTFACH IST überfüllt".as_bytes();
+    assert_eq!(rules.classify(Some(452), None, upper, b""), MailboxFull);
+}
+
+#[test]
+fn the_readme_example_rule_file_reads() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("# diagnosis<TAB>pattern")
+        .expect("example in README");
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let rules = Rules::with_user_rules(block, Path::new("README.md")).unwrap();
+    assert_eq!(rules.len(), RULES.len() + 3);
+    let text = b"452 4.2.2 Ihr Postfach voll";
+    assert_eq!(
+        rules
+            .verdict(Some(452), None, text, b"")
+            .rule
+            .unwrap()
+            .to_string(),
+        "README.md:2"
+    );
+}
+
+#[test]
 fn broken_user_rules_name_the_file_and_line() {
     let path = Path::new("/etc/mailcodes/site.rules");
     for (text, line, says) in [
@@ -467,5 +502,78 @@ fn every_diagnosis_is_reachable_from_the_builtin_rules() {
             replies.contains(&tab) || lines.contains(&tab),
             "no fixture row expects {d}"
         );
+    }
+}
+
+/// Whether `part` lies inside `whole` (an empty slice anywhere counts).
+fn within(whole: &[u8], part: &[u8]) -> bool {
+    let (w, p) = (whole.as_ptr() as usize, part.as_ptr() as usize);
+    part.is_empty() || (p >= w && p + part.len() <= w + whole.len())
+}
+
+/// Pieces that the relay, queue-id and host readers look for, in any order.
+const HEADS: &[&str] = &[
+    "Nov 28 06:25:13 mx postfix/smtp[1]: 4F9D: ",
+    "Nov 28 06:25:13 mx postfix/smtpd[1]: ",
+    "2026-11-28 06:25:13 1jmKso-0009d4-Uf ",
+    "2026-11-28 06:25:13 ",
+];
+
+const PIECES: &[&str] = &[
+    "NOQUEUE: reject: RCPT from ",
+    "to=<a@b>, ",
+    "relay=",
+    ", relay=",
+    "mx.example.org",
+    "[",
+    "]",
+    ":25",
+    ", ",
+    "status=deferred (",
+    "dsn=4.2.2",
+    "** ",
+    "== ",
+    "a@b ",
+    " H=",
+    "H=",
+    "(helo) ",
+    ": host ",
+    ": ",
+    " from ",
+    "rejected RCPT <r@u>: ",
+    "private/x",
+    "450 4.2.2 full",
+    ")",
+    "\u{fc}",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, ..Default::default() })]
+
+    /// Any arrangement of those pieces: no panic, the new fields are parts of the line, and
+    /// the provider is a safe name.
+    #[test]
+    fn relay_queue_id_and_host_are_parts_of_the_line(
+        head in 0..HEADS.len(),
+        picks in proptest::collection::vec(0..PIECES.len(), 0..24)
+    ) {
+        let line: String = std::iter::once(HEADS[head])
+            .chain(picks.iter().map(|&i| PIECES[i]))
+            .collect();
+        let ctx = Context { year: YearRule::Fixed(2026), ..Context::new(0) };
+        if let Line::Event(e, _) = parse_line(line.as_bytes(), &ctx) {
+            let bytes = line.as_bytes();
+            proptest::prop_assert!(within(bytes, e.relay), "relay of {line:?}");
+            proptest::prop_assert!(within(bytes, e.queue_id), "queue id of {line:?}");
+            proptest::prop_assert!(within(bytes, e.host), "host of {line:?}");
+            let p = provider(e.relay);
+            proptest::prop_assert!(
+                !p.is_empty()
+                    && !p.starts_with(['-', '.'])
+                    && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b)),
+                "provider {p:?} of {line:?}"
+            );
+            let _ = RULES.classify(e.code, e.enhanced, e.text, e.relay);
+        }
     }
 }
