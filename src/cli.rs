@@ -125,6 +125,17 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 
+    /// The server name for lines that carry none (Exim's mainlog has no host field); lines
+    /// with a syslog host keep theirs. Counted in hosts.csv. Example: --host mx1
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
+
+    /// Also write every outcome as a row of an events table, for DuckDB, Spark or ClickHouse:
+    /// Parquet for FILE.parquet, CSV for FILE.csv or FILE.csv.gz (see the README, "Events
+    /// table"). Example: --events /var/lib/mailcodes/events/2026-11-28.parquet
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
+
     /// Which log format to accept (`--format` is an older name for it). Example: --log-format exim
     #[arg(long = "log-format", alias = "format", value_enum, default_value_t = FormatArg::Auto)]
     pub format: FormatArg,

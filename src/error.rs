@@ -37,6 +37,8 @@ pub enum Error {
     Summary(io::Error),
     /// A diagnosis rule file is broken.
     Rules(String),
+    /// The events table could not be written.
+    Events(crate::events::EventsError),
     /// The worker threads could not be started.
     Threads(String),
 }
@@ -53,6 +55,7 @@ impl Error {
             | Error::Reports { .. }
             | Error::Summary(_)
             | Error::Rules(_)
+            | Error::Events(_)
             | Error::Threads(_) => Exit::Error,
         }
     }
@@ -70,6 +73,7 @@ impl fmt::Display for Error {
         match self {
             Error::Usage(m) | Error::Rules(m) => f.write_str(m),
             Error::Time(e) => write!(f, "{e}"),
+            Error::Events(e) => write!(f, "{e}"),
             Error::Input(e) => write!(f, "{e}"),
             Error::NothingRead => f.write_str("no input could be read; no report written"),
             Error::State(m) => f.write_str(m),

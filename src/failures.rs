@@ -133,9 +133,10 @@ impl Failures {
         if !e.recipient.is_empty() {
             tally.recipients.insert(recipient_hash(e.recipient));
         }
+        // Earliest by (time, text): ties of time go to the smaller text, as in a merge.
         let better = match &tally.example {
             None => true,
-            Some((t, _)) => e.time < *t,
+            Some((t, _)) => e.time <= *t,
         };
         if better && !e.text.is_empty() {
             tally.offer_example((e.time, example_text(e.text)));

@@ -37,6 +37,8 @@ pub struct ScanPlan {
     pub reports: Vec<ReportKind>,
     pub rule: Rule,
     pub top: usize,
+    /// `--events FILE`: the events table to write.
+    pub events: Option<PathBuf>,
 }
 
 impl ScanPlan {
@@ -70,6 +72,7 @@ impl ScanPlan {
                 min_span_secs: args.min_span,
             },
             top: args.top,
+            events: args.events.clone(),
         })
     }
 }
@@ -132,5 +135,6 @@ fn context(args: &ScanArgs, window: Window) -> Context {
         },
         syslog_name: args.syslog_name.as_ref().map(|s| s.as_bytes().to_vec()),
         window,
+        host: args.host.as_ref().map(|s| s.as_bytes().to_vec()),
     }
 }

@@ -369,9 +369,51 @@ pub struct Stats {
     pub probes: u64,
     /// Diagnoses of replies this worker has seen (a cache, not part of the result).
     memo: crate::diagnose::Memo,
+    /// Counts per syslog host (or `--host`); the empty name for lines without one.
+    pub hosts: Map<Box<[u8]>, ClassCounts>,
+    /// Rows of the events table not yet written (`--events`).
+    event_rows: Option<crate::events::EventBatch>,
 }
 
 impl Stats {
+    /// Adds one event (`weight` rows) to the events table's batch, writing it when full.
+    fn push_event(
+        &mut self,
+        e: &Event<'_>,
+        diagnosis: Option<crate::diagnose::Diagnosis>,
+        weight: u64,
+    ) {
+        let batch = self
+            .event_rows
+            .get_or_insert_with(crate::events::EventBatch::new);
+        let row = crate::events::EventRow {
+            time: e.time,
+            host: e.host,
+            mta: e.mta,
+            queue_id: e.queue_id,
+            recipient: e.recipient,
+            relay: e.relay,
+            class: e.class,
+            code: e.code,
+            enhanced: e.enhanced,
+            diagnosis: diagnosis.map_or("", |d| d.name()),
+            text: e.text,
+        };
+        for _ in 0..weight {
+            batch.push(&row);
+        }
+        if batch.len() >= crate::events::sink::BATCH_ROWS {
+            crate::events::sink::flush(batch);
+        }
+    }
+
+    /// Writes the rows of the events table this statistics still holds.
+    pub fn flush_events(&mut self) {
+        if let Some(batch) = self.event_rows.as_mut() {
+            crate::events::sink::flush(batch);
+        }
+    }
+
     /// Lines that were not mail events.
     pub fn skipped(&self) -> u64 {
         self.lines.saturating_sub(self.event_lines)
@@ -391,6 +433,10 @@ impl Stats {
                 .classify(rules, e.code, e.enhanced, e.text, e.relay)
         });
         self.failures.add(e, diagnosis, weight);
+        add_to(&mut self.hosts, e.host, c, weight);
+        if crate::events::sink::enabled() {
+            self.push_event(e, diagnosis, weight);
+        }
         self.events += weight;
         self.classes[c] += weight;
         self.outcomes[e.outcome.index()] += weight;
@@ -440,6 +486,12 @@ impl Stats {
         self.events += other.events;
         self.outside_window += other.outside_window;
         self.probes += other.probes;
+        if let Some(mut batch) = other.event_rows.take() {
+            crate::events::sink::flush(&mut batch);
+        }
+        for (k, v) in other.hosts.drain() {
+            add_counts(self.hosts.entry(k).or_default(), &v);
+        }
         self.failures.merge(std::mem::take(&mut other.failures));
         for i in 0..3 {
             self.classes[i] += other.classes[i];
@@ -504,6 +556,18 @@ fn domain_of(address: &[u8]) -> Option<&[u8]> {
 impl std::ops::AddAssign for Stats {
     fn add_assign(&mut self, rhs: Stats) {
         self.merge(rhs);
+    }
+}
+
+/// Adds `weight` to class `c` of `key` in `map`, allocating the key only when it is new.
+fn add_to(map: &mut Map<Box<[u8]>, ClassCounts>, key: &[u8], c: usize, weight: u64) {
+    match map.get_mut(key) {
+        Some(counts) => counts[c] += weight,
+        None => {
+            let mut counts = [0; 3];
+            counts[c] = weight;
+            map.insert(key.into(), counts);
+        }
     }
 }
 

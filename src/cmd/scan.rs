@@ -56,9 +56,18 @@ struct Scanned {
 }
 
 fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
-    let plan = ScanPlan::from_args(args)?;
-    let mut scanned = scan(&plan)?;
     let mut status = Exit::Success;
+    let plan = ScanPlan::from_args(args)?;
+    if let Some(path) = &plan.events {
+        let writer = crate::events::EventsWriter::create(path).map_err(Error::Events)?;
+        crate::events::sink::install(writer);
+    }
+    let mut scanned = scan(&plan)?;
+    scanned.stats.flush_events();
+    if let Some(Err(e)) = crate::events::sink::finish() {
+        Error::Events(e).print();
+        status = Exit::Error;
+    }
     for (_, e) in &scanned.errors {
         eprintln!("mailcodes: {e}");
         if let Some(hint) = missing_log_hint(args, e) {

@@ -23,7 +23,7 @@ struct Stored {
 }
 
 /// Cleaned rows waiting to be written, in the order they were added.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct EventBatch {
     text: String,
     rows: Vec<Stored>,

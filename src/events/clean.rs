@@ -17,7 +17,7 @@ pub const TEXT_CAP: usize = 1024;
 const WINDOW: usize = 4 * TEXT_CAP;
 
 /// A row's cells, cleaned.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct CleanRow {
     /// `time` in microseconds: the UTC instant with an offset, else local wall-clock time.
     micros: Option<i64>,

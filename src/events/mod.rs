@@ -47,6 +47,7 @@ mod batch;
 mod clean;
 mod csv_sink;
 mod parquet_sink;
+pub mod sink;
 
 use crate::parse::{Class, Enhanced, Mta};
 use crate::time::Stamp;

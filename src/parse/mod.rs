@@ -165,6 +165,8 @@ pub struct Context {
     pub syslog_name: Option<Vec<u8>>,
     /// Only events inside this window count (`--since`, `--until`, `-d`).
     pub window: crate::window::Window,
+    /// `--host`: the host of events whose line names none.
+    pub host: Option<Vec<u8>>,
 }
 
 impl Context {
@@ -175,6 +177,7 @@ impl Context {
             year: YearRule::not_after(reference),
             syslog_name: None,
             window: crate::window::Window::default(),
+            host: None,
         }
     }
 
@@ -229,7 +232,7 @@ fn is_exim_tag(name: &[u8]) -> bool {
 }
 
 /// Parses one line (without its newline).
-pub fn parse_line<'a>(line: &'a [u8], ctx: &Context) -> Line<'a> {
+pub fn parse_line<'a>(line: &'a [u8], ctx: &'a Context) -> Line<'a> {
     parse_line_at(line, ctx, None)
 }
 
@@ -237,11 +240,15 @@ pub fn parse_line<'a>(line: &'a [u8], ctx: &Context) -> Line<'a> {
 /// (at `status_at`), so the Postfix parser need not look for it again. The position must be
 /// that of the first `status=` in the line, if it has one; a position that does not point
 /// at a `, status=` after the recipient is ignored and the parser searches as usual.
-pub fn parse_line_at<'a>(line: &'a [u8], ctx: &Context, status_at: Option<usize>) -> Line<'a> {
+pub fn parse_line_at<'a>(line: &'a [u8], ctx: &'a Context, status_at: Option<usize>) -> Line<'a> {
     let Some(h) = parse_header(line) else {
         return Line::Other;
     };
-    let host = h.host;
+    // `--host` names the server of a log that does not (Exim's mainlog).
+    let host = match (&ctx.host, h.host) {
+        (Some(name), b"") => name.as_slice(),
+        _ => h.host,
+    };
     let (time, body, mta, weight) = match h.source {
         Source::Repeat(n) => return Line::Repeat(n),
         Source::EximNative => {

@@ -118,7 +118,7 @@ pub struct Facts {
 pub struct Report {
     pub facts: Facts,
     /// In file order: classes, codes, enhanced, domains, hourly, persistent_450, diagnoses,
-    /// providers.
+    /// providers, hosts.
     pub tables: Vec<Table>,
 }
 
@@ -137,6 +137,7 @@ impl Report {
                 persistent,
                 diagnoses(stats),
                 providers(stats),
+                hosts(stats),
             ],
         }
     }
@@ -410,5 +411,34 @@ fn providers(s: &Stats) -> Table {
         name: "providers",
         columns: &["provider", "2xx", "4xx", "5xx", "total", "top_diagnosis"],
         rows,
+    }
+}
+
+/// `hosts`: `host,2xx,4xx,5xx,total` — the server that logged each event (the syslog host
+/// field, or `--host`; `unknown` for lines with neither), total descending, then name.
+fn hosts(s: &Stats) -> Table {
+    let mut merged: std::collections::HashMap<String, [u64; 3]> = std::collections::HashMap::new();
+    for (k, v) in &s.hosts {
+        let name = match clean_text(k) {
+            n if n.is_empty() => "unknown".to_string(),
+            n => n,
+        };
+        let row = merged.entry(name).or_default();
+        for i in 0..3 {
+            row[i] += v[i];
+        }
+    }
+    let mut rows: Vec<(String, [u64; 3])> = merged.into_iter().collect();
+    rows.sort_by(|a, b| {
+        let total = |c: &[u64; 3]| c.iter().sum::<u64>();
+        total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0))
+    });
+    Table {
+        name: "hosts",
+        columns: &["host", "2xx", "4xx", "5xx", "total"],
+        rows: rows
+            .into_iter()
+            .map(|(h, c)| class_row(text(h), c, true))
+            .collect(),
     }
 }

@@ -502,7 +502,7 @@ fn long_texts_end_row_groups_early() {
 
 /// Runs a Python `script` with `file` as its argument when `module` can be imported; `None`
 /// (saying so) when it cannot, so the suite passes where the engine is not installed.
-fn python_engine(module: &str, script: &str, file: &Path) -> Option<String> {
+pub fn python_engine(module: &str, script: &str, file: &Path) -> Option<String> {
     let probe = std::process::Command::new("python3")
         .args(["-c", &format!("import {module}")])
         .output();

@@ -15,7 +15,7 @@ pub fn mailcodes() -> Command {
 }
 
 /// The CSV files of every scan, listed once.
-pub const CSVS: [&str; 8] = [
+pub const CSVS: [&str; 9] = [
     "classes.csv",
     "codes.csv",
     "enhanced.csv",
@@ -24,6 +24,7 @@ pub const CSVS: [&str; 8] = [
     "persistent_450.csv",
     "diagnoses.csv",
     "providers.csv",
+    "hosts.csv",
 ];
 
 /// One golden case: `fixtures/expected/NAME/case` names the input (relative to
