@@ -350,7 +350,7 @@ pub struct Stats {
     pub outside_window: u64,
     pub classes: ClassCounts,
     pub outcomes: [u64; 4],
-    pub mtas: [u64; 2],
+    pub mtas: [u64; Mta::COUNT],
     pub codes: CodeCounts,
     pub enhanced: EnhancedCounts,
     /// Counts per recipient domain.
@@ -440,7 +440,7 @@ impl Stats {
         self.events += weight;
         self.classes[c] += weight;
         self.outcomes[e.outcome.index()] += weight;
-        self.mtas[usize::from(e.mta == Mta::Exim)] += weight;
+        self.mtas[e.mta.index()] += weight;
         if let Some(code) = e.code {
             self.codes.add(code, weight);
         }
@@ -499,8 +499,9 @@ impl Stats {
         for i in 0..4 {
             self.outcomes[i] += other.outcomes[i];
         }
-        self.mtas[0] += other.mtas[0];
-        self.mtas[1] += other.mtas[1];
+        for (a, b) in self.mtas.iter_mut().zip(other.mtas) {
+            *a += b;
+        }
         self.codes.merge(&other.codes);
         self.enhanced.merge(other.enhanced);
         self.domains.merge(std::mem::take(&mut other.domains));

@@ -14,12 +14,63 @@ use crate::time::{day_start, Stamp};
 use header::{parse_header, RawTime, Source};
 pub use reply::{Class, Enhanced};
 
-/// Which MTA wrote an event.
+/// Which MTA wrote an event. Adding one means a variant here, its row in [`Mta::ALL`] and
+/// its name, and its parser and prefilter literals in [`DIALECTS`]; every per-MTA counter is
+/// an array indexed by [`Mta::index`], sized by [`Mta::COUNT`], so none can be forgotten.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mta {
     Postfix,
     Exim,
 }
+
+impl Mta {
+    /// How many MTAs there are.
+    pub const COUNT: usize = 2;
+    /// Every MTA, in report order.
+    pub const ALL: [Mta; Mta::COUNT] = [Mta::Postfix, Mta::Exim];
+
+    /// Index into per-MTA counters, in the order of [`Mta::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name as reports show it: `Postfix`, `Exim`.
+    pub fn name(self) -> &'static str {
+        DIALECTS[self.index()].name
+    }
+
+    /// The name in lower case, for machine-read outputs: `postfix`, `exim`.
+    pub fn id(self) -> &'static str {
+        DIALECTS[self.index()].id
+    }
+}
+
+/// What the scanner needs to know of one MTA's log dialect.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect {
+    pub mta: Mta,
+    pub name: &'static str,
+    pub id: &'static str,
+    /// Literals that every outcome line of this MTA contains (the prefilter's patterns).
+    pub literals: &'static [&'static str],
+}
+
+/// The dialects, indexed by [`Mta::index`]. The prefilter searches all their literals (in
+/// this order: `status=` must stay the first, see `scan::candidates`).
+pub const DIALECTS: [Dialect; Mta::COUNT] = [
+    Dialect {
+        mta: Mta::Postfix,
+        name: "Postfix",
+        id: "postfix",
+        literals: &["status=", "reject:"],
+    },
+    Dialect {
+        mta: Mta::Exim,
+        name: "Exim",
+        id: "exim",
+        literals: &[" =>", " -> ", " == ", " ** ", "rejected "],
+    },
+];
 
 /// What happened to the message for this recipient, in pflogsumm's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -171,7 +171,10 @@ fn facts(
         without_code: s.events.saturating_sub(coded),
         without_reply: s.failures.without_reply,
         probes: s.probes,
-        mtas: vec![("Postfix", s.mtas[0]), ("Exim", s.mtas[1])],
+        mtas: crate::parse::Mta::ALL
+            .iter()
+            .map(|m| (m.name(), s.mtas[m.index()]))
+            .collect(),
         outcomes: Outcome::ALL
             .iter()
             .map(|o| (o.label(), s.outcome(*o)))
