@@ -11,7 +11,7 @@ pub mod postfix;
 pub mod reply;
 
 use crate::time::{day_start, Stamp};
-use header::{parse_header, RawTime, Source};
+use header::{parse_header, Program, RawTime};
 pub use reply::{Class, Enhanced};
 
 /// Which MTA wrote an event. Adding one means a variant here, its row in [`Mta::ALL`] and
@@ -300,29 +300,29 @@ pub fn parse_line_at<'a>(line: &'a [u8], ctx: &'a Context, status_at: Option<usi
         (Some(name), b"") => name.as_slice(),
         _ => h.host,
     };
-    let (time, body, mta, weight) = match h.source {
-        Source::Repeat(n) => return Line::Repeat(n),
-        Source::EximNative => {
+    let (time, body, mta, weight) = match h.program {
+        Program::Repeat(n) => return Line::Repeat(n),
+        Program::EximNative => {
             if ctx.format == Format::Postfix {
                 return Line::Other;
             }
             (h.time, exim::parse(h.msg), Mta::Exim, 1)
         }
-        Source::Tag(name) if is_exim_tag(name) && ctx.format != Format::Postfix => {
+        Program::Tag(name) if is_exim_tag(name) && ctx.format != Format::Postfix => {
             // Exim through syslog, usually with its own (more precise) timestamp inside.
             match header::exim_stamp(h.msg) {
                 Some((st, rest)) => (RawTime::Full(st), exim::parse(rest), Mta::Exim, 1),
                 None => (h.time, exim::parse(h.msg), Mta::Exim, 1),
             }
         }
-        Source::Tag(name)
+        Program::Tag(name)
             if ctx.format != Format::Exim && is_postfix_tag(name, ctx.syslog_name.as_deref()) =>
         {
             let (msg, weight) = rsyslog_repeat(h.msg);
             let hint = status_at.and_then(|p| p.checked_sub(offset_in(line, msg)?));
             (h.time, postfix::parse_at(msg, hint), Mta::Postfix, weight)
         }
-        Source::Tag(_) => return Line::Other,
+        Program::Tag(_) => return Line::Other,
     };
     let Some(body) = body else {
         return Line::Other;
