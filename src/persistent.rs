@@ -5,7 +5,7 @@
 //! last times, the latest 2xx), and the verdict is taken only at the end, so the result does
 //! not depend on how the input was split between threads or runs.
 
-use crate::intern::{folded_hash, Arena, Interner, KeyRef};
+use crate::intern::{folded_hash, same_key, Arena, Interner, KeyRef};
 use crate::parse::{Class, Event};
 use crate::text::clean_text_capped_into;
 use crate::time::Stamp;
@@ -323,7 +323,7 @@ pub struct Tracker {
 
 /// Whether the open entry `o` is the (lower-cased) recipient `rcpt`.
 fn is_key(keys: &Arena, o: &Open, hash: u64, rcpt: &[u8]) -> bool {
-    o.hash == hash as u32 && o.text(keys).eq_ignore_ascii_case(rcpt)
+    o.hash == hash as u32 && same_key(o.text(keys), rcpt)
 }
 
 /// The open entry of `rcpt`, created when missing (taking over its delivered entry).

@@ -5,7 +5,7 @@
 //! number of distinct codes, domains, hours and tracked recipients (see BENCHMARKS.md for
 //! the bytes each costs), not with the number of lines.
 
-use crate::intern::{folded_hash, Arena, KeyRef};
+use crate::intern::{folded16, folded_hash, same_key, Arena, KeyRef};
 use crate::parse::{Class, Enhanced, Event, Mta, Outcome};
 use crate::persistent::Tracker;
 use crate::time::Stamp;
@@ -291,9 +291,17 @@ impl DomainShard {
             return;
         };
         let long_names = &mut self.long_names;
+        let short = folded16(domain);
         let entry = self.table.entry(
             domain_hash(hash),
-            |d| d.hash == hash && d.name(long_names).eq_ignore_ascii_case(domain),
+            |d| {
+                d.hash == hash
+                    && d.len == len
+                    && match short {
+                        Some(name) => d.name == name,
+                        None => same_key(d.name(long_names), domain),
+                    }
+            },
             |d| domain_hash(d.hash),
         );
         match entry {
@@ -301,17 +309,12 @@ impl DomainShard {
                 add_counts(&mut d.get_mut().counts, counts)
             }
             hashbrown::hash_table::Entry::Vacant(v) => {
-                let mut name = [0; 16];
-                match name.get_mut(..domain.len()) {
-                    Some(inline) => {
-                        inline.copy_from_slice(domain);
-                        inline.make_ascii_lowercase();
-                    }
-                    None => {
-                        let at = long_names.push_lowercase(domain).bits();
-                        name[..8].copy_from_slice(&at.to_le_bytes());
-                    }
-                }
+                let name = short.unwrap_or_else(|| {
+                    let mut name = [0; 16];
+                    let at = long_names.push_lowercase(domain).bits();
+                    name[..8].copy_from_slice(&at.to_le_bytes());
+                    name
+                });
                 v.insert(Domain {
                     name,
                     len,
