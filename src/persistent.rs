@@ -375,6 +375,11 @@ impl Tracker {
     /// Records one event (`weight` times). The events the tracker has no use for (no time,
     /// no recipient, a class or code that says nothing about the mailbox) are ignored.
     pub fn add(&mut self, ev: &Event<'_>, weight: u64) {
+        self.add_hashed(ev, weight, folded_hash(ev.recipient));
+    }
+
+    /// [`Tracker::add`], given the [`folded_hash`] of the event's recipient.
+    pub fn add_hashed(&mut self, ev: &Event<'_>, weight: u64, hash: u64) {
         let Some(time) = ev.time else { return };
         if ev.recipient.is_empty() || ev.recipient.len() > LEN_MASK as usize {
             return;
@@ -388,7 +393,6 @@ impl Tracker {
         if self.shards.is_empty() {
             self.shards.resize_with(SHARDS, Shard::default);
         }
-        let hash = folded_hash(ev.recipient);
         if success {
             let shard = &mut self.shards[shard_of(hash)];
             let keys = &shard.keys;
