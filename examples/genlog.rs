@@ -347,7 +347,9 @@ fn many_recipient(r: &mut Rng) -> String {
 
 /// A recipient never used before, over `domains` domains.
 fn fresh_recipient(fresh: &mut u64, domains: u64) -> String {
-    const WORDS: &[&str] = &["info", "admin", "sales", "john", "mary", "test", "office", "web"];
+    const WORDS: &[&str] = &[
+        "info", "admin", "sales", "john", "mary", "test", "office", "web",
+    ];
     *fresh += 1;
     let n = *fresh;
     let domain = n.wrapping_mul(0x9e37_79b9) % domains;
@@ -379,7 +381,12 @@ fn outcome(r: &mut Rng, mix: Mix, fresh: &mut u64) -> Outcome {
             75..=82 => {
                 let n = r.below(20_000);
                 let rcpt = format!("box{n}@{}", domain_name(n % 5000));
-                (Stuck { disabled: n % 3 == 0 }, rcpt)
+                (
+                    Stuck {
+                        disabled: n.is_multiple_of(3),
+                    },
+                    rcpt,
+                )
             }
             _ => {
                 let kind = match roll {
@@ -436,7 +443,13 @@ fn reply(kind: Kind, rcpt: &str) -> String {
     }
 }
 
-fn postfix_outcome<W: Write>(w: &mut W, r: &mut Rng, t: u64, mix: Mix, o: &Outcome) -> io::Result<()> {
+fn postfix_outcome<W: Write>(
+    w: &mut W,
+    r: &mut Rng,
+    t: u64,
+    mix: Mix,
+    o: &Outcome,
+) -> io::Result<()> {
     let (mo, d, h, mi, s) = clock(t);
     let ts = format!("{} {d:2} {h:02}:{mi:02}:{s:02}", MONTHS[mo]);
     let host = r.pick(HOSTS);
@@ -447,16 +460,33 @@ fn postfix_outcome<W: Write>(w: &mut W, r: &mut Rng, t: u64, mix: Mix, o: &Outco
     let id = qid(r);
     if let Kind::RejectGrey | Kind::RejectUnavailable | Kind::RejectUnknown = o.kind {
         if r.below(10) == 0 {
-            writeln!(w, "{ts} {host} postfix/smtpd[{pid}]: connect from {client}[{ip}]")?;
+            writeln!(
+                w,
+                "{ts} {host} postfix/smtpd[{pid}]: connect from {client}[{ip}]"
+            )?;
         }
         let reply = reply(o.kind, rcpt);
         return writeln!(w, "{ts} {host} postfix/smtpd[{pid}]: NOQUEUE: reject: RCPT from {client}[{ip}]: {reply}; from=<> to=<{rcpt}> proto=ESMTP helo=<{client}>");
     }
     if !matches!(mix, Mix::Delivered | Mix::Domains) {
-        writeln!(w, "{ts} {host} postfix/smtpd[{pid}]: connect from {client}[{ip}]")?;
-        writeln!(w, "{ts} {host} postfix/smtpd[{pid}]: {id}: client={client}[{ip}]")?;
-        writeln!(w, "{ts} {host} postfix/cleanup[{}]: {id}: message-id=<{}@{client}>", pid + 1, r.next())?;
-        writeln!(w, "{ts} {host} opendkim[812]: {id}: s=default d={client} SSL")?;
+        writeln!(
+            w,
+            "{ts} {host} postfix/smtpd[{pid}]: connect from {client}[{ip}]"
+        )?;
+        writeln!(
+            w,
+            "{ts} {host} postfix/smtpd[{pid}]: {id}: client={client}[{ip}]"
+        )?;
+        writeln!(
+            w,
+            "{ts} {host} postfix/cleanup[{}]: {id}: message-id=<{}@{client}>",
+            pid + 1,
+            r.next()
+        )?;
+        writeln!(
+            w,
+            "{ts} {host} opendkim[812]: {id}: s=default d={client} SSL"
+        )?;
         writeln!(w, "{ts} {host} postfix/qmgr[977]: {id}: from=<sender{}@{client}>, size={}, nrcpt=1 (queue active)", r.below(100), 1000 + r.below(200_000))?;
         writeln!(w, "{ts} {host} postfix/smtpd[{pid}]: disconnect from {client}[{ip}] ehlo=2 starttls=1 mail=1 rcpt=1 data=1 quit=1 commands=7")?;
     }
@@ -492,7 +522,10 @@ fn exim_outcome<W: Write>(w: &mut W, r: &mut Rng, t: u64, mix: Mix, o: &Outcome)
     };
     if let Some(what) = rejected {
         let what = what.replace("{rcpt}", rcpt);
-        return writeln!(w, "{ts} H=({client}) [{ip}]:{port} I=[10.0.0.1]:25 F=<> {what}");
+        return writeln!(
+            w,
+            "{ts} H=({client}) [{ip}]:{port} I=[10.0.0.1]:25 F=<> {what}"
+        );
     }
     if !matches!(mix, Mix::Delivered | Mix::Domains) {
         writeln!(w, "{ts} SMTP connection from ({client}) [{ip}]:{port} I=[10.0.0.1]:25 (TCP/IP connection count = {})", r.below(20))?;
@@ -510,7 +543,10 @@ fn exim_outcome<W: Write>(w: &mut W, r: &mut Rng, t: u64, mix: Mix, o: &Outcome)
     }
     writeln!(w, "{ts} {id} Completed")?;
     if !matches!(mix, Mix::Delivered | Mix::Domains) {
-        writeln!(w, "{ts} SMTP connection from ({client}) [{ip}] closed by QUIT")?;
+        writeln!(
+            w,
+            "{ts} SMTP connection from ({client}) [{ip}] closed by QUIT"
+        )?;
     }
     Ok(())
 }

@@ -244,7 +244,10 @@ mod tests {
         }
         let mut i = Interner::default();
         let (x, y) = (i.intern("450 full"), i.intern("450 other"));
-        assert_eq!((i.intern("450 full"), i.get(x), i.get(y)), (x, "450 full", "450 other"));
+        assert_eq!(
+            (i.intern("450 full"), i.get(x), i.get(y)),
+            (x, "450 full", "450 other")
+        );
         assert_ne!(x, y);
         assert_eq!(i.get(99), "");
     }

@@ -251,7 +251,10 @@ impl Open {
 
     /// The address (lower case).
     fn text<'k>(&self, keys: &'k Arena) -> &'k [u8] {
-        keys.get(KeyRef::from_bits(self.key >> 24), (self.key & LEN_MASK) as u32)
+        keys.get(
+            KeyRef::from_bits(self.key >> 24),
+            (self.key & LEN_MASK) as u32,
+        )
     }
 
     fn has(&self, flag: u64) -> bool {
@@ -397,7 +400,10 @@ impl Tracker {
             let shard = &mut self.shards[shard_of(hash)];
             let keys = &shard.keys;
             let rcpt = ev.recipient;
-            match shard.open.find_mut(table_hash(hash), |o| is_key(keys, o, hash, rcpt)) {
+            match shard
+                .open
+                .find_mut(table_hash(hash), |o| is_key(keys, o, hash, rcpt))
+            {
                 Some(o) => o.last_success = o.last_success.max(Some(time)),
                 None => add_delivered(&mut shard.delivered, hash, Packed::new(Some(time))),
             }
@@ -425,7 +431,9 @@ impl Tracker {
             _ => 0,
         };
         let m = mailbox_mut(&mut shard.mailboxes, o);
-        m.attempts = m.attempts.saturating_add(weight.try_into().unwrap_or(u32::MAX));
+        m.attempts = m
+            .attempts
+            .saturating_add(weight.try_into().unwrap_or(u32::MAX));
         m.first = m.first.min(Some(time));
         let key = o.text(&shard.keys);
         // The latest reply wins; on a tie of time the greater text, so order never matters.
@@ -591,7 +599,13 @@ impl Tracker {
         let text = theirs.text(their_keys);
         let hash = folded_hash(text);
         let shard = &mut self.shards[shard_of(hash)];
-        let o = open_mut(&mut shard.open, &mut shard.delivered, &mut shard.keys, hash, text);
+        let o = open_mut(
+            &mut shard.open,
+            &mut shard.delivered,
+            &mut shard.keys,
+            hash,
+            text,
+        );
         o.first_deferral = o.first_deferral.min(theirs.first_deferral.get());
         o.last_success = o.last_success.max(theirs.last_success.get());
         o.key |= theirs.key & (GREY | FULL | DISABLED);
@@ -651,9 +665,7 @@ impl Tracker {
     /// How many recipients got a 450 or greylisting deferral and later a 2xx; and how many
     /// of those were greylisted.
     pub fn recovered(&self) -> (u64, u64) {
-        let recovered = |o: &&Open| {
-            matches!((o.first_deferral.get(), o.last_success.get()), (Some(d), Some(s)) if s >= d)
-        };
+        let recovered = |o: &&Open| matches!((o.first_deferral.get(), o.last_success.get()), (Some(d), Some(s)) if s >= d);
         self.shards
             .iter()
             .flat_map(|s| s.open.iter().filter(recovered))
@@ -663,14 +675,14 @@ impl Tracker {
     /// Heap bytes held (tables at their capacity, arena, replies), for the memory tests.
     pub fn allocated(&self) -> usize {
         self.shards
-                .iter()
-                .map(|s| {
-                    s.keys.allocated()
-                        + s.open.allocation_size()
-                        + s.delivered.allocation_size()
-                        + s.mailboxes.capacity() * std::mem::size_of::<Mailbox>()
-                })
-                .sum::<usize>()
+            .iter()
+            .map(|s| {
+                s.keys.allocated()
+                    + s.open.allocation_size()
+                    + s.delivered.allocation_size()
+                    + s.mailboxes.capacity() * std::mem::size_of::<Mailbox>()
+            })
+            .sum::<usize>()
     }
 }
 
@@ -846,8 +858,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn sorted_evidence(t: &Tracker) -> Vec<(Vec<u8>, Evidence)> {
-        let mut v: Vec<(Vec<u8>, Evidence)> =
-            t.evidence().map(|(k, e)| (k.to_vec(), e)).collect();
+        let mut v: Vec<(Vec<u8>, Evidence)> = t.evidence().map(|(k, e)| (k.to_vec(), e)).collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
     }
@@ -906,7 +917,10 @@ pub(crate) mod tests {
         let mut t = Tracker::default();
         for r in ["one@x.org", "two@x.org", "Three@x.org"] {
             let text = format!("450 4.2.2 <{}>: Mailbox full", r.to_ascii_lowercase());
-            t.add(&ev(0, 450, (4, 2, 2), r, Box::leak(text.into_boxed_str())), 1);
+            t.add(
+                &ev(0, 450, (4, 2, 2), r, Box::leak(text.into_boxed_str())),
+                1,
+            );
         }
         assert_eq!(t.replies.len(), 1);
         for (k, e) in t.evidence() {
@@ -937,7 +951,10 @@ pub(crate) mod tests {
         ] {
             let back = Packed::new(s).get();
             assert_eq!(back, s);
-            assert_eq!(back.map(|b| (b.local(), b.offset())), s.map(|s| (s.local(), s.offset())));
+            assert_eq!(
+                back.map(|b| (b.local(), b.offset())),
+                s.map(|s| (s.local(), s.offset()))
+            );
         }
     }
 }

@@ -598,7 +598,11 @@ mod tests {
                 let rcpt = format!("user{}@{domain}", i % 7);
                 let counts = [round + 1, i % 2, 1];
                 d.add_for(rcpt.as_bytes(), folded_hash(rcpt.as_bytes()), &counts);
-                add_counts(want.entry(domain.to_ascii_lowercase().into_bytes()).or_default(), &counts);
+                add_counts(
+                    want.entry(domain.to_ascii_lowercase().into_bytes())
+                        .or_default(),
+                    &counts,
+                );
             }
             d.add_for(b"nobody", folded_hash(b"nobody"), &[1, 0, 0]);
             d.add_for(b"nobody@", folded_hash(b"nobody@"), &[1, 0, 0]);

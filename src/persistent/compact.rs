@@ -23,7 +23,10 @@ use std::io::{self, BufRead, Write};
 pub enum EvidenceError {
     Io(io::Error),
     /// Line `line` (from 1) is not what [`Tracker::write_evidence`] writes.
-    Bad { line: u64, what: &'static str },
+    Bad {
+        line: u64,
+        what: &'static str,
+    },
 }
 
 impl fmt::Display for EvidenceError {
@@ -112,8 +115,12 @@ impl Tracker {
                     continue;
                 }
                 line.clear();
-                let m = (o.mailbox as usize).checked_sub(1).and_then(|i| s.mailboxes.get(i));
-                let reply = m.map(|m| m.reply).filter(|r| (*r as usize) < written_replies.len());
+                let m = (o.mailbox as usize)
+                    .checked_sub(1)
+                    .and_then(|i| s.mailboxes.get(i));
+                let reply = m
+                    .map(|m| m.reply)
+                    .filter(|r| (*r as usize) < written_replies.len());
                 if let Some(r) = reply.filter(|r| !written_replies[*r as usize]) {
                     written_replies[r as usize] = true;
                     line.extend_from_slice(format!("r\t{r}\t").as_bytes());
@@ -123,7 +130,12 @@ impl Tracker {
                 line.extend_from_slice(b"e\t");
                 escape(&mut line, o.text(&s.keys));
                 line.extend_from_slice(format!("\t{}\t", e.attempts).as_bytes());
-                for t in [e.first_deferral, e.first_mailbox, e.last_mailbox, e.last_success] {
+                for t in [
+                    e.first_deferral,
+                    e.first_mailbox,
+                    e.last_mailbox,
+                    e.last_success,
+                ] {
                     stamp(&mut line, t);
                     line.push(b'\t');
                 }
@@ -217,7 +229,10 @@ mod tests {
         assert_eq!(sorted_evidence(&back), sorted_evidence(&t));
         // A greylisted recipient costs its address and 26 bytes.
         let mut grey = Tracker::default();
-        grey.add(&ev(0, 450, (4, 2, 0), "someone@example.org", "450 Greylisted"), 1);
+        grey.add(
+            &ev(0, 450, (4, 2, 0), "someone@example.org", "450 Greylisted"),
+            1,
+        );
         let mut line = Vec::new();
         grey.write_evidence(&mut line, |_| true).unwrap();
         assert_eq!(line.len(), "someone@example.org".len() + 26, "{line:?}");
