@@ -191,6 +191,12 @@ pub struct DomainCounts {
     shards: Vec<DomainShard>,
     /// Empty until the first recipient, then [`MEMO_SLOTS`] long: see [`Memo`].
     memo: Vec<Memo>,
+    /// Lookups in the memo and hits, over the last [`MEMO_SLOTS`] lookups; when few hit (a
+    /// log with millions of recipients), the memo is left alone for a while, as its lookup
+    /// would only add a cache miss.
+    memo_tries: u32,
+    memo_hits: u32,
+    memo_rest: u32,
 }
 
 const DOMAIN_SHARDS: usize = 64;
@@ -264,16 +270,13 @@ impl DomainCounts {
             self.memo.resize(MEMO_SLOTS, Memo::default());
         }
         let slot = hash as usize % MEMO_SLOTS;
-        let m = self.memo[slot];
-        if m.recipient == hash && !recipient.is_empty() {
-            if let Some(shard) = self.shards.get_mut(m.shard as usize) {
-                if shard.table.num_buckets() == m.buckets {
-                    if let Some(d) = shard.table.get_bucket_mut(m.bucket as usize) {
-                        add_counts(&mut d.counts, counts);
-                        return;
-                    }
-                }
+        let use_memo = self.memo_rest == 0;
+        if use_memo {
+            if self.memo_hit(slot, hash, recipient, counts) {
+                return;
             }
+        } else {
+            self.memo_rest -= 1;
         }
         let Some(domain) = domain_of(recipient) else {
             return;
@@ -284,7 +287,8 @@ impl DomainCounts {
         let domain_hash = folded_hash(domain);
         let i = (domain_hash >> 40) as usize % DOMAIN_SHARDS;
         let shard = &mut self.shards[i];
-        if let Some(bucket) = shard.add(domain_hash as u32, domain, counts) {
+        let bucket = shard.add(domain_hash as u32, domain, counts);
+        if let (Some(bucket), true) = (bucket, use_memo) {
             self.memo[slot] = Memo {
                 recipient: hash,
                 shard: i as u32,
@@ -292,6 +296,34 @@ impl DomainCounts {
                 buckets: shard.table.num_buckets(),
             };
         }
+    }
+
+    /// Adds `counts` where the memo says the domain of `recipient` is counted, if it knows;
+    /// keeps the hit rate.
+    fn memo_hit(&mut self, slot: usize, hash: u64, recipient: &[u8], counts: &ClassCounts) -> bool {
+        self.memo_tries += 1;
+        if self.memo_tries == MEMO_SLOTS as u32 {
+            if self.memo_hits < MEMO_SLOTS as u32 / 8 {
+                self.memo_rest = 16 * MEMO_SLOTS as u32;
+            }
+            (self.memo_tries, self.memo_hits) = (0, 0);
+        }
+        let m = self.memo[slot];
+        if m.recipient != hash || recipient.is_empty() {
+            return false;
+        }
+        let Some(shard) = self.shards.get_mut(m.shard as usize) else {
+            return false;
+        };
+        if shard.table.num_buckets() != m.buckets {
+            return false;
+        }
+        let Some(d) = shard.table.get_bucket_mut(m.bucket as usize) else {
+            return false;
+        };
+        add_counts(&mut d.counts, counts);
+        self.memo_hits += 1;
+        true
     }
 
     /// Every domain (lower case) with its counts, in no order.
