@@ -370,10 +370,11 @@ fn rsyslog_repeat(msg: &[u8]) -> (&[u8], u32) {
 
 /// The first `<…>` address after `key` (such as `to=<`) in `s`; empty for `<>`.
 pub(crate) fn angle_value<'a>(s: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    let at = if key.len() == 1 {
-        memchr::memchr(key[0], s)?
-    } else {
-        memchr::memmem::find(s, key)?
+    // The searchers are built once (find.rs): `memmem::find` would build one per call.
+    let at = match key {
+        [one] => memchr::memchr(*one, s)?,
+        b"to=<" => find::find(&find::TO, s)?,
+        _ => memchr::memmem::find(s, key)?,
     } + key.len();
     let end = memchr::memchr(b'>', &s[at..])?;
     Some(&s[at..at + end])
