@@ -461,8 +461,11 @@ pub struct Stats {
     pub probes: u64,
     /// Diagnoses of replies this worker has seen (a cache, not part of the result).
     memo: crate::diagnose::Memo,
-    /// Counts per syslog host (or `--host`); the empty name for lines without one.
-    pub hosts: Map<Box<[u8]>, ClassCounts>,
+    /// Counts per syslog host (or `--host`); the empty name for lines without one. See
+    /// [`Stats::host_counts`].
+    hosts: Map<Box<[u8]>, ClassCounts>,
+    /// The host being counted (consecutive events mostly come from the same one).
+    host_now: Option<(Box<[u8]>, ClassCounts)>,
     /// Rows of the events table not yet written (`--events`).
     event_rows: Option<crate::events::EventBatch>,
 }
@@ -499,6 +502,15 @@ impl Stats {
         }
     }
 
+    /// Counts per host (empty name: lines without one).
+    pub fn host_counts(&self) -> Map<&[u8], ClassCounts> {
+        let mut all: Map<&[u8], ClassCounts> = Map::default();
+        for (k, v) in self.hosts.iter().chain(self.host_now.as_ref().map(|(k, v)| (k, v))) {
+            add_counts(all.entry(&k[..]).or_default(), v);
+        }
+        all
+    }
+
     /// Writes the rows of the events table this statistics still holds.
     pub fn flush_events(&mut self) {
         if let Some(batch) = self.event_rows.as_mut() {
@@ -525,7 +537,18 @@ impl Stats {
                 .classify(rules, e.code, e.enhanced, e.text, e.relay)
         });
         self.failures.add(e, diagnosis, weight);
-        add_to(&mut self.hosts, e.host, c, weight);
+        // Most logs name one host or a few in runs: count the current one apart, as hours.
+        match &mut self.host_now {
+            Some((h, counts)) if **h == *e.host => counts[c] += weight,
+            slot => {
+                if let Some((h, counts)) = slot.take() {
+                    add_counts(self.hosts.entry(h).or_default(), &counts);
+                }
+                let mut counts = [0; 3];
+                counts[c] = weight;
+                *slot = Some((e.host.into(), counts));
+            }
+        }
         if crate::events::sink::enabled() {
             self.push_event(e, diagnosis, weight);
         }
@@ -580,7 +603,7 @@ impl Stats {
         if let Some(mut batch) = other.event_rows.take() {
             crate::events::sink::flush(&mut batch);
         }
-        for (k, v) in other.hosts.drain() {
+        for (k, v) in other.hosts.drain().chain(other.host_now.take()) {
             add_counts(self.hosts.entry(k).or_default(), &v);
         }
         self.failures.merge(std::mem::take(&mut other.failures));
@@ -651,17 +674,6 @@ impl std::ops::AddAssign for Stats {
     }
 }
 
-/// Adds `weight` to class `c` of `key` in `map`, allocating the key only when it is new.
-fn add_to(map: &mut Map<Box<[u8]>, ClassCounts>, key: &[u8], c: usize, weight: u64) {
-    match map.get_mut(key) {
-        Some(counts) => counts[c] += weight,
-        None => {
-            let mut counts = [0; 3];
-            counts[c] = weight;
-            map.insert(key.into(), counts);
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -372,7 +372,7 @@ fn diagnoses(s: &Stats) -> Table {
                 text(class.label()),
                 Cell::Count(t.count),
                 Cell::Count(t.recipients()),
-                text(t.top_provider()),
+                text(s.failures.top_provider(d, class)),
                 text(t.example()),
                 text(format!(
                     "{} ({}): {}",
@@ -421,7 +421,7 @@ fn providers(s: &Stats) -> Table {
 /// field, or `--host`; `unknown` for lines with neither), total descending, then name.
 fn hosts(s: &Stats) -> Table {
     let mut merged: std::collections::HashMap<String, [u64; 3]> = std::collections::HashMap::new();
-    for (k, v) in &s.hosts {
+    for (k, v) in s.host_counts() {
         let name = match clean_text(k) {
             n if n.is_empty() => "unknown".to_string(),
             n => n,
