@@ -128,14 +128,20 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
-    /// Read files with read() instead of memory-mapping them: for setups that truncate a
-    /// log in place (copytruncate) while it may be being scanned.
+    /// Read every file with read() instead of memory-mapping the settled ones (rotated files,
+    /// files not modified for 10 minutes; a live log is always read with read()).
     #[arg(long)]
     pub no_mmap: bool,
 
     /// Bytes per parallel chunk, for tests and benchmarks (default: sized per input).
     #[arg(long, hide = true, value_name = "BYTES", value_parser = chunk_size_arg)]
     pub chunk_size: Option<usize>,
+
+    /// With --state: how long to wait for another run that holds the state's lock before
+    /// giving up with status 2 (after 3 s of waiting, stderr says which run holds it); 0
+    /// gives up at once. Example: --lock-timeout 30m
+    #[arg(long, value_name = "SPAN", default_value = "10m", value_parser = parse_span_arg)]
+    pub lock_timeout: i64,
 }
 
 fn chunk_size_arg(s: &str) -> Result<usize, String> {

@@ -2,10 +2,10 @@
 
 use crate::cli::{FormatArg, ScanArgs};
 use crate::cmd::{is_broken_pipe, Exit};
-use crate::input::{Source, Span};
+use crate::input::Source;
 use crate::parse::{Context, Format, YearRule};
 use crate::persistent::Rule;
-use crate::pipeline::{InputError, Pipeline};
+use crate::pipeline::Pipeline;
 use crate::report::{self, text::Summary};
 use crate::state::{self, State};
 use crate::stats::Stats;
@@ -106,20 +106,21 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
         pool: &pool,
         progress: &bar,
         chunk_size: args.chunk_size,
-        mmap: !args.no_mmap,
+        mmap: mmap_choice(args.no_mmap),
     };
 
     // With --state: lock, load, and read only what is new.
     let state = match &args.state {
         Some(path) => {
-            let lock = state::lock(path)?;
+            let timeout = std::time::Duration::from_secs(args.lock_timeout.max(0) as u64);
+            let lock = state::lock_with_timeout(path, timeout, |m| eprintln!("mailcodes: {m}"))?;
             Some((path, lock, State::load(path)?))
         }
         None => None,
     };
     let (mut stats, errors, new_state) = match state {
         Some((path, lock, mut st)) => {
-            let (stats, errors) = scan_incremental(&pipeline, &sources, &mut st);
+            let (stats, errors) = state::scan_new(&pipeline, &sources, &mut st)?;
             (stats, errors, Some((path, lock, st)))
         }
         None => {
@@ -145,6 +146,11 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
         .map(|e| e.name.as_str())
         .collect();
     if names.iter().all(|n| unopened.contains(n.as_str())) {
+        return Ok(Exit::Error);
+    }
+    // An input failed and nothing at all was read: a report of nothing would replace the
+    // last good one, so there is none.
+    if !errors.is_empty() && stats.lines == 0 {
         return Ok(Exit::Error);
     }
     let rule = Rule {
@@ -188,9 +194,8 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
     // The state moves on only once the reports are out: a run that fails redoes the work.
     if let Some((path, _lock, mut st)) = new_state {
         if reports_ok {
-            st.keep_open_evidence(&stats.persistent, stats.last);
-            st.save(path)
-                .map_err(|e| format!("{}: cannot write the state: {e}", path.display()))?;
+            st.keep_open_evidence(&stats.persistent, stats.last, crate::input::now());
+            st.save(path)?;
         } else {
             eprintln!(
                 "mailcodes: {}: state left unchanged, so the next run reads the same lines again",
@@ -201,52 +206,16 @@ fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
     Ok(status)
 }
 
-/// Reads what is new in each file since the state was written, and records where it stopped.
-fn scan_incremental(
-    pipeline: &Pipeline<'_>,
-    sources: &[Source],
-    st: &mut State,
-) -> (Stats, Vec<InputError>) {
-    let mut total = Stats::default();
-    let mut errors = Vec::new();
-    for source in sources {
-        let Source::Path(path) = source else { continue };
-        let key = std::path::absolute(path)
-            .unwrap_or_else(|_| path.clone())
-            .display()
-            .to_string();
-        let plan = match state::plan(path, st.files.get(&key)) {
-            Ok(p) => p,
-            Err(error) => {
-                errors.push(InputError {
-                    name: source.name(),
-                    line: None,
-                    error,
-                });
-                continue;
-            }
-        };
-        if let Some(w) = &plan.warning {
-            eprintln!("mailcodes: warning: {w}");
-        }
-        let mut failed = false;
-        for piece in &plan.pieces {
-            let span = Span {
-                start: piece.start,
-                end: piece.end,
-            };
-            let (stats, err) = pipeline.scan_source(&Source::Path(piece.path.clone()), span);
-            total.merge(stats);
-            if let Some(e) = err {
-                failed = true;
-                errors.push(e);
-            }
-        }
-        if !failed {
-            st.files.insert(key, plan.after);
-        }
+/// Which files may be memory-mapped: none with `--no-mmap`, else settled ones.
+#[allow(unsafe_code)]
+fn mmap_choice(no_mmap: bool) -> crate::input::MmapChoice {
+    if no_mmap {
+        return crate::input::MmapChoice::never();
     }
-    (total, errors)
+    // SAFETY: only settled files are mapped (rotated files found by --state, files not
+    // modified for 10 minutes), and logrotate and syslog daemons neither rewrite nor truncate
+    // those; the live log is read with read(). See `MmapChoice::settled_files`.
+    unsafe { crate::input::MmapChoice::settled_files() }
 }
 
 /// The output folder, with `{date}` replaced by the window's start date (or, without a

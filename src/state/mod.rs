@@ -1,79 +1,45 @@
 //! Incremental runs (`--state FILE`): where the last run stopped in each input, and the open
 //! persistent-450 evidence, kept between runs.
 //!
-//! For each input path the state records the file's device and inode, its size, the offset
-//! after the last complete line read, and a fingerprint (hash) of its first bytes. The next
-//! run reads only what was appended. When the file was rotated (other inode, or shorter, or
-//! another fingerprint), the rest of the old file is read from where it now lives —
-//! `NAME.1`, `NAME.0` or `NAME.1.gz` next to it, recognised by inode or fingerprint — and
-//! the new file from its start. Truncation in place (copytruncate) is detected the same way.
+//! - [`format`]: the file on disk (a version line, records, and an `end` line with a checksum);
+//! - [`rotation`]: following each log across rotations, and what to read of each file;
+//! - [`lock`]: the lock that serialises runs sharing a state, and leftovers of killed runs.
 //!
-//! The state is a small tab-separated text file with a version line; it is written to a
-//! temporary file and renamed into place, and only after the reports were written. A lock
-//! file (`FILE.lock`) serialises runs that share a state.
+//! The state is written to a temporary file, flushed, renamed into place and the folder
+//! flushed, and only after the reports were written: a run that dies redoes its work. The
+//! state records for each input exactly how far it was read in whole lines — also when a
+//! read ended early — so no line is counted twice or lost across runs.
 
+pub mod format;
+pub mod lock;
+pub mod rotation;
+
+pub use lock::{lock_with_timeout, Lock, DEFAULT_TIMEOUT};
+pub use rotation::{plan, FileState, Fingerprint, Piece, Plan, FINGERPRINT_LEN};
+
+use crate::input::{self, Source, Span};
 use crate::persistent::{Evidence, Tracker};
+use crate::pipeline::{InputError, Pipeline};
+use crate::stats::Stats;
 use crate::time::Stamp;
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::fmt;
+use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-/// The state file format this version writes and reads.
-pub const VERSION: u32 = 1;
-const MAGIC: &str = "mailcodes-state";
-/// Bytes at the start of a file that identify it.
-pub const FINGERPRINT_LEN: u64 = 1024;
-/// Evidence with no news for this long (before the newest event seen) is forgotten.
+pub use format::VERSION;
+
+/// Evidence with no news for this long (before the newest event seen, and never after the
+/// run's clock) is forgotten.
 pub const EVIDENCE_MAX_AGE: i64 = 30 * 86_400;
 
-/// A hash of a file's first `len` bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fingerprint {
-    pub len: u64,
-    pub hash: u64,
-}
+/// Temporary files of killed runs older than this are removed.
+pub const STALE_AFTER: Duration = Duration::from_secs(15 * 60);
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// Reads up to `len` bytes from `r` and fingerprints them.
-pub fn fingerprint_reader(r: impl Read, len: u64) -> io::Result<Fingerprint> {
-    let mut buf = Vec::with_capacity(len as usize);
-    r.take(len).read_to_end(&mut buf)?;
-    Ok(Fingerprint {
-        len: buf.len() as u64,
-        hash: fnv1a(&buf),
-    })
-}
-
-/// Fingerprints the first `len` bytes of a file, decompressing it when it is gzip.
-pub fn fingerprint(path: &Path, len: u64) -> io::Result<Fingerprint> {
-    let mut f = File::open(path)?;
-    let mut magic = [0u8; 2];
-    let n = f.read(&mut magic)?;
-    f.seek(SeekFrom::Start(0))?;
-    if magic[..n] == [0x1f, 0x8b] {
-        fingerprint_reader(flate2::read::MultiGzDecoder::new(f), len)
-    } else {
-        fingerprint_reader(f, len)
-    }
-}
-
-/// Where the last run stopped in one input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileState {
-    pub dev: u64,
-    pub ino: u64,
-    pub size: u64,
-    /// The offset after the last complete line read.
-    pub offset: u64,
-    pub fingerprint: Fingerprint,
-}
+/// Prefix of the temporary files a state is written to.
+const TEMP_PREFIX: &str = ".mailcodes-state.";
 
 /// Everything kept between runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -82,188 +48,193 @@ pub struct State {
     pub evidence: Vec<(Box<[u8]>, Evidence)>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// What can go wrong with a state file, its lock, or the inputs it tracks.
+#[derive(Debug)]
+pub enum Error {
+    /// A file or folder of the state could not be created, read or written.
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: io::Error,
+    },
+    /// The state file is cut short, changed or not a state file.
+    Damaged {
+        path: PathBuf,
+        line: usize,
+        what: String,
+    },
+    /// The state file was written by a version that this one does not know.
+    Version { path: PathBuf, found: String },
+    /// An input is not a regular file (a pipe, a device): it cannot be followed.
+    NotRegular { path: PathBuf },
+    /// Another run held the lock for longer than `--lock-timeout`.
+    LockTimeout {
+        path: PathBuf,
+        waited: Duration,
+        holder: Option<String>,
+    },
+    /// Two inputs are the same file, or one is a rotated file of the other.
+    Overlap { live: PathBuf, other: PathBuf },
 }
 
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-fn stamp_field(s: Option<Stamp>) -> String {
-    match s {
-        None => "-".into(),
-        Some(s) => match s.offset() {
-            Some(o) => format!("{}{:+}", s.local(), o),
-            None => format!("{}", s.local()),
-        },
-    }
-}
-
-fn parse_stamp(f: &str) -> Option<Option<Stamp>> {
-    if f == "-" {
-        return Some(None);
-    }
-    // `local` or `local+offset` / `local-offset` (offset in minutes).
-    let body = f.strip_prefix('-').unwrap_or(f);
-    let neg = f.len() != body.len();
-    match body.find(['+', '-']) {
-        Some(i) => {
-            let local: i64 = body[..i].parse().ok()?;
-            let off: i16 = body[i..].parse().ok()?;
-            Some(Some(Stamp::with_offset(
-                if neg { -local } else { local },
-                off,
-            )))
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io {
+                path,
+                action,
+                source,
+            } => {
+                write!(
+                    f,
+                    "{}: cannot {action}: {}",
+                    path.display(),
+                    input::describe(source)
+                )?;
+                if source.kind() == io::ErrorKind::PermissionDenied {
+                    write!(f, " (check the owner and mode of the folder)")?;
+                }
+                Ok(())
+            }
+            Error::Damaged { path, line, what } => write!(
+                f,
+                "{}: line {line}: {what}; the state file is damaged. Move it away to start \
+                 afresh (the next run then reads every log from its start)",
+                path.display()
+            ),
+            Error::Version { path, found } => write!(
+                f,
+                "{}: state file version {found} is not known to this mailcodes (it reads \
+                 versions 1 to {VERSION}); use the mailcodes that wrote it, or move it away to \
+                 start afresh",
+                path.display()
+            ),
+            Error::NotRegular { path } => write!(
+                f,
+                "{}: not a regular file; --state follows regular log files only (a pipe or \
+                 device cannot be read again from where the last run stopped)",
+                path.display()
+            ),
+            Error::LockTimeout {
+                path,
+                waited,
+                holder,
+            } => write!(
+                f,
+                "{}: gave up waiting for the lock after {}: it is held by {}. If that run \
+                 hangs, stop it; if runs take that long, raise --lock-timeout",
+                path.display(),
+                crate::time::format_span(waited.as_secs() as i64),
+                holder.as_deref().unwrap_or("another run")
+            ),
+            Error::Overlap { live, other } => write!(
+                f,
+                "{} and {}: with --state, list only the live log; its rotated files are found \
+                 and read from where the last run stopped, and listing them too would count \
+                 their lines twice",
+                other.display(),
+                live.display()
+            ),
         }
-        None => {
-            let local: i64 = body.parse().ok()?;
-            Some(Some(Stamp::naive(if neg { -local } else { local })))
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
         }
     }
+}
+
+impl From<Error> for String {
+    fn from(e: Error) -> String {
+        e.to_string()
+    }
+}
+
+/// The folder of a file (`.` for a bare name).
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Creates the folders above a state file that do not exist yet, mode 0700 (the state holds
+/// recipient addresses).
+pub fn create_parent(state: &Path) -> Result<(), Error> {
+    use std::os::unix::fs::DirBuilderExt;
+    let dir = folder(state);
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            action: "create the state's folder",
+            source,
+        })
+}
+
+/// Flushes a folder, so that renames in it survive a crash.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
 }
 
 impl State {
     /// Reads a state file; a missing file is an empty state. A file that is not a state
-    /// file, is damaged, or has another version is an error: the caller must not silently
-    /// start over and read every log again.
-    pub fn load(path: &Path) -> Result<State, String> {
-        let text = match std::fs::read(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(State::default()),
-            Err(e) => return Err(format!("{}: {e}", path.display())),
-        };
-        let bad = |line: usize, what: &str| {
-            format!(
-                "{}: line {line}: {what}; the state file is damaged. Move it away to start afresh \
-                 (the next run then reads every log from its start)",
-                path.display()
-            )
-        };
-        let text = String::from_utf8(text).map_err(|_| bad(1, "not UTF-8 text"))?;
-        let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
-        let header: Vec<&str> = lines
-            .next()
-            .map(|(_, l)| l.split('\t').collect())
-            .unwrap_or_default();
-        match header.as_slice() {
-            [MAGIC, v] if *v == VERSION.to_string() => {}
-            [MAGIC, v] => {
-                return Err(format!(
-                    "{}: state file version {v} is not known to this mailcodes (it reads version {VERSION})",
-                    path.display()
-                ))
-            }
-            _ => return Err(bad(1, "not a mailcodes state file")),
+    /// file, is damaged or cut short, or has another version is an error: the caller must
+    /// not silently start over and read every log again.
+    pub fn load(path: &Path) -> Result<State, Error> {
+        match std::fs::read(path) {
+            Ok(bytes) => format::parse(path, &bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(State::default()),
+            Err(source) => Err(Error::Io {
+                path: path.to_path_buf(),
+                action: "read the state",
+                source,
+            }),
         }
-        let mut state = State::default();
-        for (n, line) in lines {
-            let f: Vec<&str> = line.split('\t').collect();
-            match f.as_slice() {
-                ["input", p, dev, ino, size, offset, fl, fh] => {
-                    let path_bytes = unhex(p).ok_or_else(|| bad(n, "bad path"))?;
-                    let name = String::from_utf8(path_bytes).map_err(|_| bad(n, "bad path"))?;
-                    let num = |s: &str| s.parse::<u64>().map_err(|_| bad(n, "bad number"));
-                    let hash =
-                        u64::from_str_radix(fh, 16).map_err(|_| bad(n, "bad fingerprint"))?;
-                    let fs = FileState {
-                        dev: num(dev)?,
-                        ino: num(ino)?,
-                        size: num(size)?,
-                        offset: num(offset)?,
-                        fingerprint: Fingerprint {
-                            len: num(fl)?,
-                            hash,
-                        },
-                    };
-                    state.files.insert(name, fs);
-                }
-                ["evidence", r, attempts, first, last, flags, first_def, last_ok, reply] => {
-                    let st = |s: &str| parse_stamp(s).ok_or_else(|| bad(n, "bad time"));
-                    let e = Evidence {
-                        attempts: attempts.parse().map_err(|_| bad(n, "bad number"))?,
-                        first_mailbox: st(first)?,
-                        last_mailbox: st(last)?,
-                        last_reply: String::from_utf8(
-                            unhex(reply).ok_or_else(|| bad(n, "bad reply"))?,
-                        )
-                        .map_err(|_| bad(n, "bad reply"))?,
-                        saw_full: flags.contains('F'),
-                        saw_disabled: flags.contains('D'),
-                        first_deferral: st(first_def)?,
-                        saw_greylisting: flags.contains('G'),
-                        last_success: st(last_ok)?,
-                        counts: [0; 3],
-                    };
-                    let rcpt = unhex(r).ok_or_else(|| bad(n, "bad recipient"))?;
-                    state.evidence.push((rcpt.into_boxed_slice(), e));
-                }
-                [""] => {}
-                _ => return Err(bad(n, "unknown record")),
-            }
-        }
-        Ok(state)
     }
 
     /// The state as text.
     pub fn render(&self) -> String {
-        let mut out = format!("{MAGIC}\t{VERSION}\n");
-        for (name, f) in &self.files {
-            out.push_str(&format!(
-                "input\t{}\t{}\t{}\t{}\t{}\t{}\t{:016x}\n",
-                hex(name.as_bytes()),
-                f.dev,
-                f.ino,
-                f.size,
-                f.offset,
-                f.fingerprint.len,
-                f.fingerprint.hash
-            ));
-        }
-        for (r, e) in &self.evidence {
-            let flags: String = [
-                (e.saw_full, 'F'),
-                (e.saw_disabled, 'D'),
-                (e.saw_greylisting, 'G'),
-            ]
-            .iter()
-            .filter(|x| x.0)
-            .map(|x| x.1)
-            .collect();
-            out.push_str(&format!(
-                "evidence\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-                hex(r),
-                e.attempts,
-                stamp_field(e.first_mailbox),
-                stamp_field(e.last_mailbox),
-                if flags.is_empty() { "-".into() } else { flags },
-                stamp_field(e.first_deferral),
-                stamp_field(e.last_success),
-                hex(e.last_reply.as_bytes())
-            ));
-        }
-        out
+        format::render(self)
     }
 
-    /// Writes the state to a temporary file next to `path` and renames it into place.
-    pub fn save(&self, path: &Path) -> io::Result<()> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
+    /// Writes the state to a temporary file next to `path` (locked while written, so that
+    /// [`lock::remove_stale_temps`] leaves it alone), flushes it, renames it into place and
+    /// flushes the folder. Temporary files of killed runs are removed first.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        create_parent(path)?;
+        let dir = folder(path);
+        let io_err = |action: &'static str| {
+            move |source: io::Error| Error::Io {
+                path: path.to_path_buf(),
+                action,
+                source,
+            }
         };
+        lock::remove_stale_temps(dir, |n| n.starts_with(TEMP_PREFIX), STALE_AFTER);
         let mut tmp = tempfile::Builder::new()
-            .prefix(".mailcodes-state.")
-            .tempfile_in(dir)?;
-        tmp.write_all(self.render().as_bytes())?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir)
+            .map_err(io_err("write the state"))?;
+        tmp.as_file().lock().map_err(io_err("lock the new state"))?;
+        tmp.write_all(self.render().as_bytes())
+            .map_err(io_err("write the state"))?;
+        tmp.as_file()
+            .sync_all()
+            .map_err(io_err("write the state"))?;
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .map_err(io_err("replace the state"))?;
+        sync_dir(dir).map_err(io_err("flush the state's folder"))
     }
 
     /// Adds the kept evidence to a tracker.
@@ -276,8 +247,11 @@ impl State {
     }
 
     /// Keeps the evidence that is still open: deferred recipients that have not recovered
-    /// and had news within [`EVIDENCE_MAX_AGE`] of `newest`.
-    pub fn keep_open_evidence(&mut self, tracker: &Tracker, newest: Option<Stamp>) {
+    /// and had news within [`EVIDENCE_MAX_AGE`] of `newest`. The age is measured from the
+    /// newest event, but never from later than `now` (the run's clock, seconds since the
+    /// epoch): one line dated years ahead must not expire every open case.
+    pub fn keep_open_evidence(&mut self, tracker: &Tracker, newest: Option<Stamp>, now: i64) {
+        let newest = newest.map(|n| n.instant().min(now));
         let mut open: Vec<(Box<[u8]>, Evidence)> = tracker
             .recipients
             .iter()
@@ -285,7 +259,7 @@ impl State {
             .filter(|(_, e)| {
                 let latest = e.last_mailbox.max(e.first_deferral);
                 match (latest, newest) {
-                    (Some(l), Some(n)) => n.instant() - l.instant() <= EVIDENCE_MAX_AGE,
+                    (Some(l), Some(n)) => n - l.instant() <= EVIDENCE_MAX_AGE,
                     _ => true,
                 }
             })
@@ -303,150 +277,132 @@ impl State {
     }
 }
 
-/// A held lock on `STATE.lock`; released when dropped.
-#[derive(Debug)]
-pub struct Lock {
-    _file: File,
-}
-
-/// Takes the lock that serialises runs sharing a state file (waits for a running one).
-pub fn lock(state: &Path) -> Result<Lock, String> {
-    let mut name = state.as_os_str().to_owned();
-    name.push(".lock");
-    let path = PathBuf::from(name);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| format!("{}: cannot create the lock file: {e}", path.display()))?;
-    file.lock()
-        .map_err(|e| format!("{}: cannot lock: {e}", path.display()))?;
-    Ok(Lock { _file: file })
-}
-
-/// A part of a file to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Piece {
-    pub path: PathBuf,
-    /// Bytes to skip: of the file for plain files, of the decompressed stream for gzip.
-    pub start: u64,
-    /// Where to stop (plain files only): the end of the last complete line.
-    pub end: Option<u64>,
-}
-
-/// What to read for one input, and the state to record once it was read.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    pub pieces: Vec<Piece>,
-    pub after: FileState,
-    /// Something the user should know (rotated file not found).
-    pub warning: Option<String>,
-}
-
-/// The offset after the last newline in the first `size` bytes of a file (0 if none).
-pub fn complete_lines_end(f: &mut File, size: u64) -> io::Result<u64> {
-    let mut end = size;
-    let mut buf = vec![0u8; 64 << 10];
-    while end > 0 {
-        let start = end.saturating_sub(buf.len() as u64);
-        let n = (end - start) as usize;
-        f.seek(SeekFrom::Start(start))?;
-        f.read_exact(&mut buf[..n])?;
-        if let Some(i) = memchr::memrchr(b'\n', &buf[..n]) {
-            return Ok(start + i as u64 + 1);
-        }
-        end = start;
-    }
-    Ok(0)
-}
-
-/// The files logrotate may have moved `path` to.
-fn rotated_candidates(path: &Path) -> Vec<PathBuf> {
-    let name = path.as_os_str().to_owned();
-    [".1", ".0", ".1.gz", ".0.gz"]
+/// Reads what is new in each file since the state was written, and records in `st` how far
+/// each was read.
+///
+/// The pieces of an input (the rest of its rotated file, then the live file) are read in
+/// order. Damaged compressed data ends its piece: the lines before it are counted, the error
+/// is reported (the run's status is 2) and reading goes on with the next piece, as nothing
+/// more can ever be read from that file. Any other failure (a file that cannot be read) ends
+/// the input: the state records exactly the whole lines read before it, and the next run
+/// goes on from there.
+pub fn scan_new(
+    pipeline: &Pipeline<'_>,
+    sources: &[Source],
+    st: &mut State,
+) -> Result<(Stats, Vec<InputError>), Error> {
+    let paths: Vec<&PathBuf> = sources
         .iter()
-        .map(|suffix| {
-            let mut n = name.clone();
-            n.push(suffix);
-            PathBuf::from(n)
+        .filter_map(|s| match s {
+            Source::Path(p) => Some(p),
+            Source::Stdin => None,
         })
-        .collect()
+        .collect();
+    refuse_overlaps(&paths)?;
+    let mut total = Stats::default();
+    let mut errors = Vec::new();
+    for path in paths {
+        let key = std::path::absolute(path)
+            .unwrap_or_else(|_| path.clone())
+            .display()
+            .to_string();
+        let plan = match rotation::plan(path, st.files.get(&key)) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(unreadable(path, e));
+                continue;
+            }
+        };
+        if let Some(w) = &plan.warning {
+            eprintln!("mailcodes: warning: {w}");
+        }
+        let (stats, reached) = scan_plan(pipeline, &plan, &mut errors);
+        total.merge(stats);
+        st.files.insert(key, reached);
+    }
+    Ok((total, errors))
 }
 
-/// Decides what to read of `path` given where the last run stopped.
-pub fn plan(path: &Path, prior: Option<&FileState>) -> io::Result<Plan> {
-    let mut f = File::open(path)?;
-    let meta = f.metadata()?;
-    let size = meta.len();
-    let end = complete_lines_end(&mut f, size)?;
-    f.seek(SeekFrom::Start(0))?;
-    let after = FileState {
-        dev: meta.dev(),
-        ino: meta.ino(),
-        size,
-        offset: end,
-        fingerprint: fingerprint_reader(&mut f, FINGERPRINT_LEN)?,
-    };
-    let mut current = |p: &FileState| -> io::Result<bool> {
-        f.seek(SeekFrom::Start(0))?;
-        let same_file = p.dev == meta.dev() && p.ino == meta.ino() && size >= p.offset;
-        Ok(same_file && fingerprint_reader(&f, p.fingerprint.len)? == p.fingerprint)
-    };
-    let Some(p) = prior else {
-        return Ok(Plan {
-            pieces: vec![Piece {
-                path: path.into(),
-                start: 0,
-                end: Some(end),
-            }],
-            after,
-            warning: None,
-        });
-    };
-    if current(p)? {
-        let piece = Piece {
-            path: path.into(),
-            start: p.offset,
-            end: Some(end.max(p.offset)),
+/// Reads the pieces of one plan; returns what they held and the state to record.
+fn scan_plan(
+    pipeline: &Pipeline<'_>,
+    plan: &Plan,
+    errors: &mut Vec<InputError>,
+) -> (Stats, FileState) {
+    let mut total = Stats::default();
+    let mut reached = plan.reached(0, 0);
+    for (i, piece) in plan.pieces.iter().enumerate() {
+        let name = piece.path.display().to_string();
+        let file = match piece.file.try_clone() {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(InputError {
+                    name,
+                    line: None,
+                    from: piece.start,
+                    error: input::Error::Open(e),
+                });
+                break;
+            }
         };
-        return Ok(Plan {
-            pieces: vec![piece],
-            after,
-            warning: None,
-        });
-    }
-    // Rotated or truncated: find the old content, then read the new file from its start.
-    let mut pieces = Vec::new();
-    let mut warning = None;
-    let old = rotated_candidates(path).into_iter().find(|c| {
-        let Ok(m) = std::fs::metadata(c) else {
-            return false;
+        let span = Span {
+            start: piece.start,
+            end: piece.end,
         };
-        let same_inode = m.dev() == p.dev && m.ino() == p.ino;
-        same_inode || fingerprint(c, p.fingerprint.len).is_ok_and(|fp| fp == p.fingerprint)
-    });
-    match old {
-        Some(c) => pieces.push(Piece { path: c, start: p.offset, end: None }),
-        None => {
-            warning = Some(format!(
-                "{}: the file was rotated or truncated since the last run, and its old content was not \
-                 found next to it (as .1, .0, .1.gz or .0.gz); lines written between the last run and the \
-                 rotation are not counted",
-                path.display()
-            ))
+        let s = pipeline.scan_file(&name, file, span, piece.rotated);
+        total.merge(s.stats);
+        reached = plan.reached(i, s.consumed);
+        match s.error {
+            None => {}
+            Some(e) if matches!(e.error, input::Error::Corrupt(..)) => errors.push(e),
+            Some(e) => {
+                errors.push(e);
+                break;
+            }
         }
     }
-    pieces.push(Piece {
-        path: path.into(),
-        start: 0,
-        end: Some(end),
-    });
-    Ok(Plan {
-        pieces,
-        after,
-        warning,
-    })
+    (total, reached)
+}
+
+/// An input that could not be planned, as an input error.
+fn unreadable(path: &Path, e: Error) -> InputError {
+    let error = match e {
+        Error::Io { source, .. } => input::Error::Open(source),
+        Error::NotRegular { .. } => input::Error::NotRegular,
+        other => input::Error::Open(io::Error::other(other.to_string())),
+    };
+    InputError {
+        name: path.display().to_string(),
+        line: None,
+        from: 0,
+        error,
+    }
+}
+
+/// Refuses inputs of which one is a rotated file of another (`mail.log.1 mail.log`), or two
+/// that are the same file: each line would be read twice.
+fn refuse_overlaps(paths: &[&PathBuf]) -> Result<(), Error> {
+    let abs: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+        .collect();
+    let ids: Vec<Option<(u64, u64)>> = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino())))
+        .collect();
+    for (i, a) in abs.iter().enumerate() {
+        let rotated = rotation::rotated_candidates(a);
+        for (j, b) in abs.iter().enumerate() {
+            let same = i < j && ids[i].is_some() && ids[i] == ids[j];
+            if same || (i != j && rotated.contains(b)) {
+                return Err(Error::Overlap {
+                    live: paths[i].clone(),
+                    other: paths[j].clone(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -468,6 +424,7 @@ mod tests {
                     len: 1000,
                     hash: 0xdead_beef,
                 },
+                rotated: 5,
             },
         );
         let t = naive_seconds(2026, 11, 28, 6, 0, 0).unwrap();
@@ -507,7 +464,7 @@ mod tests {
             ),
         ] {
             std::fs::write(&p, text).unwrap();
-            let e = State::load(&p).unwrap_err();
+            let e = State::load(&p).unwrap_err().to_string();
             assert!(e.contains(what) && e.contains("state"), "{e}");
         }
     }
@@ -546,32 +503,8 @@ mod tests {
             },
         );
         let mut st = State::default();
-        st.keep_open_evidence(&tracker, Some(Stamp::naive(t0 + 40 * day)));
+        st.keep_open_evidence(&tracker, Some(Stamp::naive(t0 + 40 * day)), i64::MAX);
         let kept: Vec<&[u8]> = st.evidence.iter().map(|(k, _)| &k[..]).collect();
         assert_eq!(kept, vec![&b"stuck@x"[..]]);
-    }
-
-    #[test]
-    fn stamps_round_trip() {
-        for s in [
-            Some(Stamp::naive(-5)),
-            Some(Stamp::with_offset(100, 60)),
-            Some(Stamp::with_offset(-100, -60)),
-            None,
-        ] {
-            assert_eq!(parse_stamp(&stamp_field(s)), Some(s));
-        }
-    }
-
-    #[test]
-    fn complete_lines() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("log");
-        std::fs::write(&p, b"one\ntwo\npart").unwrap();
-        let mut f = File::open(&p).unwrap();
-        assert_eq!(complete_lines_end(&mut f, 12).unwrap(), 8);
-        std::fs::write(&p, b"no newline").unwrap();
-        let mut f = File::open(&p).unwrap();
-        assert_eq!(complete_lines_end(&mut f, 10).unwrap(), 0);
     }
 }
