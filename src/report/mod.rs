@@ -2,14 +2,15 @@
 //!
 //! Log text is attacker-controlled, so every text cell goes through [`safe_cell`], and the
 //! CSV files of a run are written to temporary files in the target folder and renamed into
-//! place only once all of them were written whole ([`write_atomically`]).
+//! place only once all of them were written whole, as one set ([`atomic`]).
 
+pub mod atomic;
 pub mod csv;
 pub mod text;
 
+pub use atomic::write_atomically;
+
 use std::borrow::Cow;
-use std::io::{self, Write};
-use std::path::Path;
 
 /// Log bytes as text for a report: invalid UTF-8 replaced, control characters turned into
 /// spaces, surrounding white space trimmed.
@@ -60,27 +61,6 @@ pub fn safe_cell(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Writes every `(file name, contents)` into `dir` (created if missing): each to a
-/// temporary file in `dir`, flushed to disk, then all renamed into place. On any error no
-/// target file has been replaced by a partial one.
-pub fn write_atomically(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let mut staged = Vec::with_capacity(files.len());
-    for (name, contents) in files {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
-        tmp.write_all(contents)?;
-        tmp.as_file().sync_all()?;
-        staged.push((tmp, dir.join(name)));
-    }
-    for (tmp, target) in staged {
-        tmp.persist(&target).map_err(|e| e.error)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,22 +106,5 @@ mod tests {
             assert_eq!(buf, plain.trim(), "{input:?}");
             assert_eq!(clean_text(input), plain.trim());
         }
-    }
-
-    #[test]
-    fn atomic_write_replaces_whole_files() {
-        let dir = tempfile::tempdir().unwrap();
-        write_atomically(
-            dir.path(),
-            &[("a.csv", b"1\n".to_vec()), ("b.csv", b"2\n".to_vec())],
-        )
-        .unwrap();
-        assert_eq!(std::fs::read(dir.path().join("a.csv")).unwrap(), b"1\n");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-            .collect();
-        assert!(leftovers.is_empty());
     }
 }
