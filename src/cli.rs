@@ -154,7 +154,7 @@ fn chunk_size_arg(s: &str) -> Result<usize, String> {
 }
 
 fn parse_span_arg(s: &str) -> Result<i64, String> {
-    crate::time::parse_span(s)
+    crate::time::parse_span(s).map_err(|e| e.to_string())
 }
 
 /// Output formats of `explain`.

@@ -41,11 +41,13 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod error;
 pub mod input;
 pub mod kb;
 pub mod parse;
 pub mod persistent;
 pub mod pipeline;
+pub mod plan;
 pub mod report;
 pub mod scan;
 pub mod state;

@@ -178,15 +178,58 @@ pub fn hour_label(hour_local: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:00")
 }
 
+/// A date, time or span given on the command line that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeError {
+    /// A span that is not a number and a unit (`6h`).
+    Span(String),
+    /// A span whose unit is unknown.
+    SpanUnit { text: String, unit: String },
+    /// A span too large to count in seconds.
+    SpanTooLarge(String),
+    /// A time that is none of the accepted forms.
+    Time(String),
+    /// A time that reads well but does not exist (out of range, skipped by the time zone).
+    Impossible { text: String, why: String },
+    /// A window whose start is not before its end.
+    EmptyWindow { since: String, until: String },
+}
+
+impl std::fmt::Display for TimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimeError::Span(t) => write!(
+                f,
+                "invalid duration '{t}': expected a number and a unit, like 30m, 6h or 2d"
+            ),
+            TimeError::SpanUnit { text, unit } => write!(
+                f,
+                "invalid duration unit '{unit}' in '{text}': use s, m, h, d or w"
+            ),
+            TimeError::SpanTooLarge(t) => write!(f, "duration '{t}' is too large"),
+            TimeError::Time(t) => write!(
+                f,
+                "invalid time '{t}': use YYYY-MM-DD, an RFC 3339 date-time such as \
+                 2026-11-28T06:00:00+01:00, today, yesterday, or a span back from now such as 24h or 7d"
+            ),
+            TimeError::Impossible { text, why } => write!(f, "invalid time '{text}': {why}"),
+            TimeError::EmptyWindow { since, until } => write!(
+                f,
+                "the window is empty: --until ({until}) is not after --since ({since})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TimeError {}
+
 /// Parses a span such as `30m`, `1h`, `6h`, `2d`, `90s`, `1w` (or a bare number of seconds)
 /// into seconds.
-pub fn parse_span(text: &str) -> Result<i64, String> {
+pub fn parse_span(text: &str) -> Result<i64, TimeError> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: i64 = num.parse().map_err(|_| {
-        format!("invalid duration '{text}': expected a number and a unit, like 30m, 6h or 2d")
-    })?;
+    let n: i64 = num.parse().map_err(|_| TimeError::Span(text.into()))?;
     let mult = match unit.trim() {
         "" | "s" | "sec" | "secs" => 1,
         "m" | "min" | "mins" => 60,
@@ -194,13 +237,14 @@ pub fn parse_span(text: &str) -> Result<i64, String> {
         "d" | "day" | "days" => 86_400,
         "w" | "week" | "weeks" => 604_800,
         other => {
-            return Err(format!(
-                "invalid duration unit '{other}' in '{text}': use s, m, h, d or w"
-            ))
+            return Err(TimeError::SpanUnit {
+                text: text.into(),
+                unit: other.into(),
+            })
         }
     };
     n.checked_mul(mult)
-        .ok_or_else(|| format!("duration '{text}' is too large"))
+        .ok_or_else(|| TimeError::SpanTooLarge(text.into()))
 }
 
 /// Formats seconds as the largest whole unit: `1h`, `30m`, `2d`, `90s`.

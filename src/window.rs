@@ -5,7 +5,7 @@
 //! compare with timestamps that carry an offset). An event at exactly `--since` is inside
 //! the window; an event at exactly `--until` is outside.
 
-use crate::time::{days_from_civil, Stamp};
+use crate::time::{days_from_civil, Stamp, TimeError};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -28,8 +28,8 @@ impl Bound {
         }
     }
 
-    fn from_civil(dt: DateTime, tz: &TimeZone) -> Result<Bound, String> {
-        let zoned = dt.to_zoned(tz.clone()).map_err(|e| format!("{dt}: {e}"))?;
+    fn from_civil(dt: DateTime, tz: &TimeZone) -> Result<Bound, TimeError> {
+        let zoned = dt.to_zoned(tz.clone()).map_err(|e| impossible(dt, e))?;
         let date = dt.date();
         let local = days_from_civil(
             i64::from(date.year()),
@@ -96,13 +96,13 @@ impl Window {
 /// Parses a window bound: `YYYY-MM-DD` (local midnight), an RFC 3339 date-time (with an
 /// offset, or without one for local time), `today`, `yesterday`, or a span back from `now`
 /// (`24h`, `7d`, `30m`).
-pub fn parse_bound(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Bound, String> {
+pub fn parse_bound(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Bound, TimeError> {
     let t = text.trim();
     let today = now.to_zoned(tz.clone()).date();
     let midnight = |d: Date| Bound::from_civil(d.to_datetime(jiff::civil::Time::midnight()), tz);
     match t {
         "today" => return midnight(today),
-        "yesterday" => return midnight(today.yesterday().map_err(|e| e.to_string())?),
+        "yesterday" => return midnight(today.yesterday().map_err(|e| impossible(text, e))?),
         "now" => return Ok(Bound::from_instant(now, tz)),
         _ => {}
     }
@@ -111,8 +111,7 @@ pub fn parse_bound(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Bound, S
         && !t.contains('-')
     {
         let secs = crate::time::parse_span(t)?;
-        let ts =
-            Timestamp::from_second(now.as_second() - secs).map_err(|e| format!("'{text}': {e}"))?;
+        let ts = Timestamp::from_second(now.as_second() - secs).map_err(|e| impossible(text, e))?;
         return Ok(Bound::from_instant(ts, tz));
     }
     if let Ok(ts) = t.parse::<Timestamp>() {
@@ -126,10 +125,14 @@ pub fn parse_bound(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Bound, S
     if let Ok(d) = t.parse::<Date>() {
         return midnight(d);
     }
-    Err(format!(
-        "invalid time '{text}': use YYYY-MM-DD, an RFC 3339 date-time such as 2026-11-28T06:00:00+01:00, \
-         today, yesterday, or a span back from now such as 24h or 7d"
-    ))
+    Err(TimeError::Time(text.into()))
+}
+
+fn impossible(text: impl std::fmt::Display, why: impl std::fmt::Display) -> TimeError {
+    TimeError::Impossible {
+        text: text.to_string(),
+        why: why.to_string(),
+    }
 }
 
 /// The window for `--since`, `--until` and `-d`, relative to `now` in time zone `tz`.
@@ -139,16 +142,15 @@ pub fn window(
     day: Option<&str>,
     now: Timestamp,
     tz: &TimeZone,
-) -> Result<Window, String> {
+) -> Result<Window, TimeError> {
     let mut w = Window::default();
     if let Some(d) = day {
         let start = parse_bound(d, now, tz)?;
         let date = start.stamp().date_string();
         let next = date
             .parse::<Date>()
-            .map_err(|e| e.to_string())?
-            .tomorrow()
-            .map_err(|e| e.to_string())?;
+            .and_then(|d| d.tomorrow())
+            .map_err(|e| impossible(d, e))?;
         w.since = Some(start);
         w.until = Some(Bound::from_civil(
             next.to_datetime(jiff::civil::Time::midnight()),
@@ -163,11 +165,10 @@ pub fn window(
     }
     if let (Some(a), Some(b)) = (w.since, w.until) {
         if b.instant <= a.instant {
-            return Err(format!(
-                "the window is empty: --until ({}) is not after --since ({})",
-                b.stamp(),
-                a.stamp()
-            ));
+            return Err(TimeError::EmptyWindow {
+                since: a.stamp().to_string(),
+                until: b.stamp().to_string(),
+            });
         }
     }
     Ok(w)

@@ -1,20 +1,22 @@
-//! `mailcodes scan`: read logs, print the summary, write the CSV files.
+//! `mailcodes scan`: plan → scan → report → commit.
+//!
+//! The arguments become a checked [`ScanPlan`]; the inputs are scanned (with `--state`,
+//! only what is new since the last run); the reports are written; and only then does the
+//! state move on, so a run that fails redoes its work next time instead of losing it.
 
-use crate::cli::{FormatArg, ScanArgs};
-use crate::cmd::{is_broken_pipe, Exit};
-use crate::input::Source;
-use crate::parse::{Context, Format, YearRule};
-use crate::persistent::Rule;
-use crate::pipeline::Pipeline;
-use crate::report::{self, text::Summary};
-use crate::state::{self, State};
+use crate::cli::ScanArgs;
+use crate::error::{is_broken_pipe, Error, Exit};
+use crate::input::{Source, Span};
+use crate::pipeline::{InputError, Pipeline};
+use crate::plan::ScanPlan;
+use crate::report::{self, table::Report, text::Summary};
+use crate::state::{self, Lock, State};
 use crate::stats::Stats;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-/// The default input when no path is given.
-pub const DEFAULT_LOG: &str = "/var/log/mail.log";
+pub use crate::plan::DEFAULT_LOG;
 
 /// A progress bar over input bytes on stderr, or a hidden one when stderr is not a
 /// terminal, `quiet` is set or `NO_COLOR` is in the environment, so callers never branch.
@@ -36,186 +38,179 @@ pub fn progress_bar(total: Option<u64>, quiet: bool) -> ProgressBar {
 
 /// Runs the command.
 pub fn run(args: &ScanArgs) -> Exit {
-    match run_checked(args) {
+    match run_plan(args) {
         Ok(status) => status,
-        Err(message) => {
-            eprintln!("mailcodes: {message}");
-            Exit::Error
+        Err(e) => {
+            e.print();
+            e.exit()
         }
     }
 }
 
-fn run_checked(args: &ScanArgs) -> Result<Exit, String> {
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![PathBuf::from(DEFAULT_LOG)]
-    } else {
-        args.paths.clone()
-    };
-    let sources: Vec<Source> = paths.iter().map(|p| Source::from_arg(p)).collect();
-    let names: Vec<String> = sources.iter().map(Source::name).collect();
-    if args.state.is_some() && sources.contains(&Source::Stdin) {
-        return Err("--state remembers where files were read up to; it cannot be used with standard input (-)".into());
+/// What a scan found, and the state to commit once the reports are out.
+struct Scanned {
+    stats: Stats,
+    errors: Vec<(usize, InputError)>,
+    state: Option<(PathBuf, Lock, State)>,
+}
+
+fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
+    let plan = ScanPlan::from_args(args)?;
+    let mut scanned = scan(&plan)?;
+    let mut status = Exit::Success;
+    for (_, e) in &scanned.errors {
+        eprintln!("mailcodes: {e}");
+        status = Exit::Error;
     }
-    if args.state.is_some() && (args.until.is_some() || args.day.is_some()) {
-        return Err("--state cannot be combined with --until or -d: the state moves past every line read, so \
-                    events after the window would never be counted; use --state alone (each run counts what \
-                    was appended since the last one), or a window without --state"
-            .into());
-    }
-    let window = if args.since.is_some() || args.until.is_some() || args.day.is_some() {
-        // Reading the system time zone costs a walk over the zoneinfo database: only when needed.
-        let tz = jiff::tz::TimeZone::system();
-        crate::window::window(
-            args.since.as_deref(),
-            args.until.as_deref(),
-            args.day.as_deref(),
-            jiff::Timestamp::now(),
-            &tz,
-        )?
-    } else {
-        crate::window::Window::default()
+    // No input could be opened at all: an all-zero report would only hide the error (and
+    // overwrite yesterday's files), so there is none.
+    let unopened = |i: usize| {
+        scanned
+            .errors
+            .iter()
+            .any(|(j, e)| *j == i && e.line.is_none())
     };
-    let threads = args.threads.map_or(0, usize::from);
+    if (0..plan.sources.len()).all(unopened) {
+        return Err(Error::NothingRead);
+    }
+    // An input failed and nothing at all was read: a report of nothing would replace the
+    // last good one, so there is none.
+    if !scanned.errors.is_empty() && scanned.stats.lines == 0 {
+        return Err(Error::NothingRead);
+    }
+    if let Some((_, _, st)) = &scanned.state {
+        st.restore_evidence(&mut scanned.stats.persistent);
+    }
+    let reports_ok = match write_reports(&plan, &scanned.stats) {
+        Ok(()) => true,
+        Err(e) => {
+            e.print();
+            status = e.exit();
+            false
+        }
+    };
+    commit(scanned, reports_ok)?;
+    Ok(status)
+}
+
+/// Scans every input: with `--state` under its lock and only what is new.
+fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(plan.threads)
         .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let total_bytes: Option<u64> = sources
+        .map_err(|e| Error::Threads(e.to_string()))?;
+    let total_bytes: Option<u64> = plan
+        .sources
         .iter()
         .map(|s| match s {
             Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Source::Stdin => None,
         })
         .sum();
-    let bar = progress_bar(total_bytes, args.quiet);
-    let context = Context {
-        format: match args.format {
-            FormatArg::Auto => Format::Auto,
-            FormatArg::Postfix => Format::Postfix,
-            FormatArg::Exim => Format::Exim,
-        },
-        year: match args.year {
-            Some(y) => YearRule::Fixed(y),
-            None => YearRule::not_after(crate::input::now()),
-        },
-        syslog_name: args.syslog_name.as_ref().map(|s| s.as_bytes().to_vec()),
-        window,
-    };
+    let bar = progress_bar(total_bytes, plan.quiet);
     let pipeline = Pipeline {
-        context,
+        context: plan.context.clone(),
         pool: &pool,
         progress: &bar,
-        chunk_size: args.chunk_size,
-        mmap: mmap_choice(args.no_mmap),
+        chunk_size: plan.chunk_size,
+        mmap: mmap_choice(plan.mmap),
     };
-
-    // With --state: lock, load, and read only what is new.
-    let state = match &args.state {
+    let scanned = match &plan.state {
         Some(path) => {
-            let timeout = std::time::Duration::from_secs(args.lock_timeout.max(0) as u64);
-            let lock = state::lock_with_timeout(path, timeout, |m| eprintln!("mailcodes: {m}"))?;
-            Some((path, lock, State::load(path)?))
-        }
-        None => None,
-    };
-    let (mut stats, errors, new_state) = match state {
-        Some((path, lock, mut st)) => {
-            let (stats, errors) = state::scan_new(&pipeline, &sources, &mut st)?;
-            (stats, errors, Some((path, lock, st)))
+            let say = |m: &str| eprintln!("mailcodes: {m}");
+            let lock = state::lock_with_timeout(path, plan.lock_timeout, say)
+                .map_err(|e| Error::State(e.into()))?;
+            let mut st = State::load(path).map_err(|e| Error::State(e.into()))?;
+            let (stats, errors) = state::scan_new(&pipeline, &plan.sources, &mut st)
+                .map_err(|e| Error::State(e.into()))?;
+            Scanned {
+                stats,
+                errors,
+                state: Some((path.clone(), lock, st)),
+            }
         }
         None => {
-            let (stats, errors) = pipeline.run(&sources);
-            (stats, errors, None)
+            let (stats, errors) = scan_all(&pipeline, &plan.sources);
+            Scanned {
+                stats,
+                errors,
+                state: None,
+            }
         }
     };
     bar.finish_and_clear();
-    if let Some((_, _, st)) = &new_state {
-        st.restore_evidence(&mut stats.persistent);
-    }
+    Ok(scanned)
+}
 
-    let mut status = Exit::Success;
-    for e in &errors {
-        eprintln!("mailcodes: {e}");
-        status = Exit::Error;
+/// Scans every source whole; errors are collected by input index, not fatal.
+fn scan_all(pipeline: &Pipeline<'_>, sources: &[Source]) -> (Stats, Vec<(usize, InputError)>) {
+    let mut total = Stats::default();
+    let mut errors = Vec::new();
+    for (i, source) in sources.iter().enumerate() {
+        let (stats, err) = pipeline.scan_source(source, Span::default());
+        total.merge(stats);
+        errors.extend(err.map(|e| (i, e)));
     }
-    // No input could be opened at all: an all-zero report would only hide the error (and
-    // overwrite yesterday's files), so there is none.
-    let unopened: std::collections::HashSet<&str> = errors
-        .iter()
-        .filter(|e| e.line.is_none())
-        .map(|e| e.name.as_str())
-        .collect();
-    if names.iter().all(|n| unopened.contains(n.as_str())) {
-        return Ok(Exit::Error);
-    }
-    // An input failed and nothing at all was read: a report of nothing would replace the
-    // last good one, so there is none.
-    if !errors.is_empty() && stats.lines == 0 {
-        return Ok(Exit::Error);
-    }
-    let rule = Rule {
-        min_attempts: args.min_attempts,
-        min_span_secs: args.min_span,
-    };
-    let mut reports_ok = true;
-    if let Some(dir) = &args.out_dir {
-        let dir = out_dir(dir, &window, &stats);
-        if let Err(e) = write_csvs(&dir, &stats, &rule) {
-            eprintln!("mailcodes: cannot write reports to {}: {e}", dir.display());
-            status = Exit::Error;
-            reports_ok = false;
-        }
-    }
-    if !args.quiet {
-        let window_line = window.is_set().then(|| {
-            format!(
-                "{}; {} event(s) outside it left out",
-                window.describe(),
-                stats.outside_window
-            )
-        });
-        let summary = Summary {
-            inputs: &names,
-            rule,
-            top: args.top,
-            window: window_line,
-        };
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        let result = report::text::write(&mut out, &stats, &summary).and_then(|()| out.flush());
-        if let Err(e) = result {
-            if !is_broken_pipe(&e) {
-                eprintln!("mailcodes: cannot write the summary: {e}");
-                status = Exit::Error;
-                reports_ok = false;
-            }
-        }
-    }
-    // The state moves on only once the reports are out: a run that fails redoes the work.
-    if let Some((path, _lock, mut st)) = new_state {
-        if reports_ok {
-            st.keep_open_evidence(&stats.persistent, stats.last, crate::input::now());
-            st.save(path)?;
-        } else {
-            eprintln!(
-                "mailcodes: {}: state left unchanged, so the next run reads the same lines again",
-                path.display()
-            );
-        }
-    }
-    Ok(status)
+    (total, errors)
 }
 
 /// Which files may be memory-mapped: none with `--no-mmap`, else settled ones.
 #[allow(unsafe_code)]
-fn mmap_choice(no_mmap: bool) -> crate::input::MmapChoice {
-    if no_mmap {
+fn mmap_choice(allowed: bool) -> crate::input::MmapChoice {
+    if !allowed {
         return crate::input::MmapChoice::never();
     }
     // SAFETY: only settled files are mapped (rotated files found by --state, files not
     // modified for 10 minutes), and logrotate and syslog daemons neither rewrite nor truncate
     // those; the live log is read with read(). See `MmapChoice::settled_files`.
     unsafe { crate::input::MmapChoice::settled_files() }
+}
+
+/// Writes the report files (with `--out-dir`) and the summary (unless `--quiet`).
+fn write_reports(plan: &ScanPlan, stats: &Stats) -> Result<(), Error> {
+    let window = plan.window.is_set().then(|| {
+        format!(
+            "{}; {} event(s) outside it left out",
+            plan.window.describe(),
+            stats.outside_window
+        )
+    });
+    let report = Report::new(stats, &plan.rule, &plan.names, window);
+    let mut result = Ok(());
+    if let Some(dir) = &plan.out_dir {
+        let dir = out_dir(dir, &plan.window, stats);
+        if let Err(error) = write_files(&dir, &report) {
+            result = Err(Error::Reports { dir, error });
+        }
+    }
+    if !plan.quiet {
+        let summary = Summary { top: plan.top };
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let written = report::text::write(&mut out, &report, &summary).and_then(|()| out.flush());
+        match written {
+            Err(e) if !is_broken_pipe(&e) => return Err(Error::Summary(e)),
+            _ => {}
+        }
+    }
+    result
+}
+
+/// The state moves on only once the reports are out: a run that fails redoes the work.
+fn commit(scanned: Scanned, reports_ok: bool) -> Result<(), Error> {
+    let Some((path, _lock, mut st)) = scanned.state else {
+        return Ok(());
+    };
+    if !reports_ok {
+        eprintln!(
+            "mailcodes: {}: state left unchanged, so the next run reads the same lines again",
+            path.display()
+        );
+        return Ok(());
+    }
+    let now = crate::input::now();
+    st.keep_open_evidence(&scanned.stats.persistent, scanned.stats.last, now);
+    st.save(&path).map_err(|e| Error::State(e.into()))
 }
 
 /// The output folder, with `{date}` replaced by the window's start date (or, without a
@@ -233,7 +228,8 @@ fn out_dir(dir: &Path, window: &crate::window::Window, stats: &Stats) -> PathBuf
     PathBuf::from(text.replace("{date}", &date))
 }
 
-fn write_csvs(dir: &Path, stats: &Stats, rule: &Rule) -> std::io::Result<()> {
-    let files = report::csv::render_all(stats, rule)?;
-    report::write_atomically(dir, &files)
+fn write_files(dir: &Path, report: &Report) -> std::io::Result<()> {
+    let files = report::csv::render_all(report)?;
+    let staged: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    report::write_atomically(dir, &staged)
 }

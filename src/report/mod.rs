@@ -6,6 +6,7 @@
 
 pub mod atomic;
 pub mod csv;
+pub mod table;
 pub mod text;
 
 pub use atomic::write_atomically;

@@ -1,22 +1,15 @@
-//! The text summary on stdout: compact and aligned, fit to be mailed by cron.
+//! The text summary on stdout: compact and aligned, fit to be mailed by cron. It reads the
+//! same [`Report`] as every other format and only chooses what to show.
 
 use crate::kb::{self, Code};
-use crate::parse::{Class, Outcome};
-use crate::persistent::{Reason, Rule};
-use crate::report::clean_text;
-use crate::stats::Stats;
+use crate::report::table::{Cell, Report, Table};
 use std::io::{self, Write};
 
-/// What the summary needs besides the statistics.
+/// What the summary needs besides the report.
 #[derive(Debug, Clone, Default)]
-pub struct Summary<'a> {
-    /// Input names, as given.
-    pub inputs: &'a [String],
-    pub rule: Rule,
+pub struct Summary {
     /// How many rows each top list shows.
     pub top: usize,
-    /// A line describing the date window, if one was set.
-    pub window: Option<String>,
 }
 
 fn pct(n: u64, total: u64) -> String {
@@ -28,165 +21,178 @@ fn pct(n: u64, total: u64) -> String {
 }
 
 /// Writes the summary.
-pub fn write<W: Write>(mut w: W, s: &Stats, opts: &Summary<'_>) -> io::Result<()> {
-    writeln!(w, "mailcodes summary: {}", opts.inputs.join(", "))?;
-    if let Some(win) = &opts.window {
+pub fn write<W: Write>(mut w: W, r: &Report, opts: &Summary) -> io::Result<()> {
+    header(&mut w, r)?;
+    let top = opts.top;
+    let codes = by_count(r.table("codes"), 0, 2);
+    top_codes(&mut w, "top codes", &codes, top)?;
+    let enhanced = by_count(r.table("enhanced"), 0, 2);
+    top_codes(&mut w, "top enhanced", &enhanced, top)?;
+    failing_domains(&mut w, r.table("domains"), top)?;
+    advice(&mut w, &codes)?;
+    persistent(&mut w, r, top)?;
+    Ok(())
+}
+
+fn header<W: Write>(w: &mut W, r: &Report) -> io::Result<()> {
+    let f = &r.facts;
+    writeln!(w, "mailcodes summary: {}", f.inputs.join(", "))?;
+    if let Some(win) = &f.window {
         writeln!(w, "  window    {win}")?;
     }
-    match (s.first, s.last) {
+    match (f.first, f.last) {
         (Some(a), Some(b)) => writeln!(w, "  period    {a} .. {b}")?,
         _ => writeln!(w, "  period    (no timestamped events)")?,
     }
     write!(
         w,
         "  lines     {} read, {} skipped (not mail events)",
-        s.lines,
-        s.skipped()
+        f.lines, f.skipped
     )?;
-    if s.overlong_lines > 0 {
-        write!(w, ", {} over-long", s.overlong_lines)?;
+    if f.overlong > 0 {
+        write!(w, ", {} over-long", f.overlong)?;
     }
     writeln!(w)?;
-    writeln!(
-        w,
-        "  events    {} (Postfix {}, Exim {})",
-        s.events, s.mtas[0], s.mtas[1]
-    )?;
-    let outcomes: Vec<String> = Outcome::ALL
-        .iter()
-        .map(|o| format!("{} {}", o.label(), s.outcome(*o)))
-        .collect();
+    let mtas: Vec<String> = f.mtas.iter().map(|(m, n)| format!("{m} {n}")).collect();
+    writeln!(w, "  events    {} ({})", f.events, mtas.join(", "))?;
+    let outcomes: Vec<String> = f.outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
     writeln!(w, "  outcomes  {}", outcomes.join(", "))?;
     writeln!(w)?;
     writeln!(w, "  class      count   share")?;
-    for c in Class::ALL {
-        let n = s.classes[c.index()];
-        writeln!(w, "  {:<5} {:>10} {:>7}", c.label(), n, pct(n, s.events))?;
+    for (c, n) in &f.classes {
+        writeln!(w, "  {c:<5} {n:>10} {:>7}", pct(*n, f.events))?;
     }
-    let mut codes: Vec<(u16, u64)> = s.codes.iter().collect();
-    codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    if !codes.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "  top codes       count  meaning")?;
-        for (code, n) in codes.iter().take(opts.top) {
-            writeln!(
-                w,
-                "  {code:<9} {n:>11}  {}",
-                kb::meaning(Code::Basic(*code))
-            )?;
-        }
-    }
-    let mut enhanced = s.enhanced_sorted();
-    enhanced.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    if !enhanced.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "  top enhanced    count  meaning")?;
-        for (e, n) in enhanced.iter().take(opts.top) {
-            writeln!(
-                w,
-                "  {:<9} {n:>11}  {}",
-                e.to_string(),
-                kb::meaning(Code::Enhanced(*e))
-            )?;
-        }
-    }
-    let failing: Vec<_> = crate::report::csv::sorted_domains(s)
-        .into_iter()
-        .filter(|(_, c)| c[1] + c[2] > 0)
-        .map(|(d, c)| (d, c[1], c[2]))
+    Ok(())
+}
+
+/// `(label, count)` of a table's rows, by count descending; ties keep the table's order
+/// (codes ascending).
+fn by_count(table: Option<&Table>, label: usize, count: usize) -> Vec<(String, u64)> {
+    let mut rows: Vec<(String, u64)> = table
+        .map(|t| &t.rows[..])
+        .unwrap_or_default()
+        .iter()
+        .map(|row| (row[label].plain(), row[count].count().unwrap_or(0)))
         .collect();
-    let mut failing = failing;
-    failing.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
-    if !failing.is_empty() {
-        writeln!(w)?;
-        let width = failing
-            .iter()
-            .take(opts.top)
-            .map(|f| f.0.chars().count())
-            .max()
-            .unwrap_or(6)
-            .clamp(6, 40);
-        writeln!(
-            w,
-            "  {:<width$} {:>8} {:>8}",
-            "top failing domains",
-            "4xx",
-            "5xx",
-            width = width.max(19)
-        )?;
-        for (d, t, p) in failing.iter().take(opts.top) {
-            writeln!(w, "  {:<width$} {t:>8} {p:>8}", d, width = width.max(19))?;
-        }
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+    rows
+}
+
+fn top_codes<W: Write>(
+    w: &mut W,
+    title: &str,
+    rows: &[(String, u64)],
+    top: usize,
+) -> io::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
     }
-    advice(&mut w, &codes)?;
-    persistent(&mut w, s, opts)?;
+    writeln!(w)?;
+    writeln!(w, "  {title:<12}    count  meaning")?;
+    for (code, n) in rows.iter().take(top) {
+        let meaning = Code::parse(code).map(kb::meaning).unwrap_or_default();
+        writeln!(w, "  {code:<9} {n:>11}  {meaning}")?;
+    }
+    Ok(())
+}
+
+fn failing_domains<W: Write>(w: &mut W, table: Option<&Table>, top: usize) -> io::Result<()> {
+    let mut failing: Vec<(String, u64, u64)> = table
+        .map(|t| &t.rows[..])
+        .unwrap_or_default()
+        .iter()
+        .map(|row| {
+            let n = |i: usize| row[i].count().unwrap_or(0);
+            (row[0].plain(), n(2), n(3))
+        })
+        .filter(|(_, t, p)| t + p > 0)
+        .collect();
+    failing.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
+    if failing.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    let width = failing
+        .iter()
+        .take(top)
+        .map(|f| f.0.chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 40)
+        .max(19);
+    writeln!(
+        w,
+        "  {:<width$} {:>8} {:>8}",
+        "top failing domains", "4xx", "5xx"
+    )?;
+    for (d, t, p) in failing.iter().take(top) {
+        writeln!(w, "  {d:<width$} {t:>8} {p:>8}")?;
+    }
     Ok(())
 }
 
 /// For the three most frequent 4xx/5xx codes: how to fix them.
-fn advice<W: Write>(w: &mut W, codes: &[(u16, u64)]) -> io::Result<()> {
-    let failures: Vec<_> = codes.iter().filter(|(c, _)| *c >= 400).take(3).collect();
+fn advice<W: Write>(w: &mut W, codes: &[(String, u64)]) -> io::Result<()> {
+    let failures: Vec<Code> = codes
+        .iter()
+        .filter_map(|(c, _)| Code::parse(c).ok())
+        .filter(|c| matches!(c, Code::Basic(n) if *n >= 400))
+        .take(3)
+        .collect();
     if failures.is_empty() {
         return Ok(());
     }
     writeln!(w)?;
     writeln!(w, "  what to do about the most frequent failures")?;
-    for (code, _) in failures {
-        if let Some(e) = kb::lookup(Code::Basic(*code)) {
-            writeln!(w, "  {code}  {}", e.fix)?;
+    for code in failures {
+        if let (Code::Basic(n), Some(e)) = (code, kb::lookup(code)) {
+            writeln!(w, "  {n}  {}", e.fix)?;
         }
     }
     Ok(())
 }
 
-fn persistent<W: Write>(w: &mut W, s: &Stats, opts: &Summary<'_>) -> io::Result<()> {
-    let stuck = s.persistent.persistent(&opts.rule);
-    let (recovered, greylisted) = s.persistent.recovered();
+fn persistent<W: Write>(w: &mut W, r: &Report, top: usize) -> io::Result<()> {
+    let f = &r.facts;
+    let rows: &[Vec<Cell>] = r.table("persistent_450").map_or(&[], |t| &t.rows);
     writeln!(w)?;
-    let by_reason: Vec<String> = Reason::ALL
+    let by_reason: Vec<String> = f
+        .persistent
         .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r.label(),
-                stuck.iter().filter(|p| p.reason == *r).count()
-            )
-        })
+        .map(|(r, n)| format!("{r} {n}"))
         .collect();
     writeln!(
         w,
         "  persistent 450s: {} recipient(s) ({}); rule: >= {} mailbox 450s over >= {}",
-        stuck.len(),
+        rows.len(),
         by_reason.join(", "),
-        opts.rule.min_attempts,
-        crate::time::format_span(opts.rule.min_span_secs)
+        f.rule.min_attempts,
+        crate::time::format_span(f.rule.min_span_secs)
     )?;
-    let shown: Vec<_> = stuck
-        .iter()
-        .take(opts.top)
-        .map(|p| (clean_text(p.recipient), p))
-        .collect();
+    let shown = &rows[..rows.len().min(top)];
     let width = shown
         .iter()
-        .map(|(r, _)| r.chars().count())
+        .map(|row| row[0].plain().chars().count())
         .max()
         .unwrap_or(0)
         .min(48);
     let digits = shown
         .iter()
-        .map(|(_, p)| p.evidence.attempts.to_string().len())
+        .map(|row| row[1].plain().len())
         .max()
         .unwrap_or(1);
-    for (recipient, p) in &shown {
-        let e = p.evidence;
-        let since = e.first_mailbox.map(|t| t.to_string()).unwrap_or_default();
+    for row in shown {
+        let (recipient, attempts) = (row[0].plain(), row[1].plain());
+        let (since, reason) = (row[2].plain(), row[4].plain());
         writeln!(
             w,
-            "    {recipient:<width$}  {:>digits$} attempts since {since}  {}",
-            e.attempts,
-            p.reason.label()
+            "    {recipient:<width$}  {attempts:>digits$} attempts since {since}  {reason}"
         )?;
     }
-    writeln!(w, "  recovered: {recovered} recipient(s) got a 450 or greylisting deferral and later a 2xx ({greylisted} greylisted)")?;
+    writeln!(
+        w,
+        "  recovered: {} recipient(s) got a 450 or greylisting deferral and later a 2xx ({} greylisted)",
+        f.recovered, f.recovered_greylisted
+    )?;
     Ok(())
 }

@@ -286,22 +286,24 @@ impl State {
 /// more can ever be read from that file. Any other failure (a file that cannot be read) ends
 /// the input: the state records exactly the whole lines read before it, and the next run
 /// goes on from there.
+/// Errors come with the index of their input in `sources`.
 pub fn scan_new(
     pipeline: &Pipeline<'_>,
     sources: &[Source],
     st: &mut State,
-) -> Result<(Stats, Vec<InputError>), Error> {
-    let paths: Vec<&PathBuf> = sources
+) -> Result<(Stats, Vec<(usize, InputError)>), Error> {
+    let paths: Vec<(usize, &PathBuf)> = sources
         .iter()
-        .filter_map(|s| match s {
-            Source::Path(p) => Some(p),
+        .enumerate()
+        .filter_map(|(i, s)| match s {
+            Source::Path(p) => Some((i, p)),
             Source::Stdin => None,
         })
         .collect();
-    refuse_overlaps(&paths)?;
+    refuse_overlaps(&paths.iter().map(|(_, p)| *p).collect::<Vec<_>>())?;
     let mut total = Stats::default();
     let mut errors = Vec::new();
-    for path in paths {
+    for (index, path) in paths {
         let key = std::path::absolute(path)
             .unwrap_or_else(|_| path.clone())
             .display()
@@ -309,14 +311,16 @@ pub fn scan_new(
         let plan = match rotation::plan(path, st.files.get(&key)) {
             Ok(p) => p,
             Err(e) => {
-                errors.push(unreadable(path, e));
+                errors.push((index, unreadable(path, e)));
                 continue;
             }
         };
         if let Some(w) = &plan.warning {
             eprintln!("mailcodes: warning: {w}");
         }
-        let (stats, reached) = scan_plan(pipeline, &plan, &mut errors);
+        let mut failed = Vec::new();
+        let (stats, reached) = scan_plan(pipeline, &plan, &mut failed);
+        errors.extend(failed.into_iter().map(|e| (index, e)));
         total.merge(stats);
         st.files.insert(key, reached);
     }

@@ -14,7 +14,8 @@ pub fn mailcodes() -> Command {
     Command::cargo_bin("mailcodes").unwrap()
 }
 
-const CSVS: [&str; 6] = [
+/// The CSV files of every scan, listed once.
+pub const CSVS: [&str; 6] = [
     "classes.csv",
     "codes.csv",
     "enhanced.csv",
@@ -23,60 +24,93 @@ const CSVS: [&str; 6] = [
     "persistent_450.csv",
 ];
 
-/// Runs `scan` over `input` with `args`, and compares every CSV with
-/// fixtures/expected/NAME/. `MAILCODES_BLESS=1` rewrites the expected files.
-fn golden(name: &str, input: &str, args: &[&str]) {
-    let out = tempfile::tempdir().unwrap();
-    mailcodes()
-        .arg("scan")
-        .args(args)
-        .arg("-q")
-        .arg("-o")
-        .arg(out.path())
-        .arg(fixture(input))
-        .assert()
-        .success()
-        .stdout(""); // -q: no summary
-    let expected_dir = fixture(&format!("expected/{name}"));
-    for csv in CSVS {
-        let got = std::fs::read_to_string(out.path().join(csv)).unwrap();
-        let path = expected_dir.join(csv);
-        if std::env::var_os("MAILCODES_BLESS").is_some() {
-            std::fs::create_dir_all(&expected_dir).unwrap();
-            std::fs::write(&path, &got).unwrap();
+/// One golden case: `fixtures/expected/NAME/case` names the input (relative to
+/// `fixtures/`) and the arguments; every other file in the folder is an expected output.
+struct Case {
+    name: String,
+    dir: PathBuf,
+    input: String,
+    args: Vec<String>,
+}
+
+fn golden_cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = std::fs::read_dir(fixture("expected"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("case").is_file())
+        .map(|e| {
+            let dir = e.path();
+            let spec = std::fs::read_to_string(dir.join("case")).unwrap();
+            let field = |key: &str| {
+                spec.lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .map(str::trim)
+                    .unwrap_or_else(|| panic!("{}: no '{key}' line", dir.display()))
+                    .to_string()
+            };
+            Case {
+                name: e.file_name().to_string_lossy().into_owned(),
+                input: field("input:"),
+                args: field("args:")
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect(),
+                dir,
+            }
+        })
+        .collect();
+    cases.sort_by(|a, b| a.name.cmp(&b.name));
+    cases
+}
+
+/// Runs `scan` over each case's input with its arguments and compares every expected file
+/// of its folder. `MAILCODES_BLESS=1` rewrites the expected files (and adds the CSVs).
+#[test]
+fn golden_cases_match() {
+    let cases = golden_cases();
+    assert!(cases.len() >= 4, "golden cases not found");
+    for case in cases {
+        let out = tempfile::tempdir().unwrap();
+        mailcodes()
+            .arg("scan")
+            .args(&case.args)
+            .arg("-q")
+            .arg("-o")
+            .arg(out.path())
+            .arg(fixture(&case.input))
+            .assert()
+            .success()
+            .stdout(""); // -q: no summary
+        let bless = std::env::var_os("MAILCODES_BLESS").is_some();
+        let mut names: Vec<String> = std::fs::read_dir(&case.dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "case")
+            .collect();
+        if bless {
+            names.extend(CSVS.iter().map(|s| s.to_string()));
+            names.sort();
+            names.dedup();
         }
-        let want =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert_eq!(got, want, "{name}/{csv} differs");
+        assert!(!names.is_empty(), "{}: no expected files", case.name);
+        for file in names {
+            let got = std::fs::read(out.path().join(&file))
+                .unwrap_or_else(|e| panic!("{}/{file} not written: {e}", case.name));
+            let path = case.dir.join(&file);
+            if bless {
+                std::fs::write(&path, &got).unwrap();
+            }
+            let want = std::fs::read(&path).unwrap();
+            assert!(
+                got == want,
+                "{}/{file} differs:\n--- got\n{}\n--- want\n{}",
+                case.name,
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(&want)
+            );
+        }
     }
-}
-
-#[test]
-fn golden_postfix() {
-    golden(
-        "lightmeter-mixed",
-        "postfix/lightmeter-mixed.log",
-        &["--year", "2021"],
-    );
-}
-
-#[test]
-fn golden_postfix_sample() {
-    golden(
-        "postfix-sample",
-        "sample/postfix-mail.log",
-        &["--year", "2021"],
-    );
-}
-
-#[test]
-fn golden_exim() {
-    golden("exim-mainlog", "sample/exim-mainlog", &[]);
-}
-
-#[test]
-fn golden_persistent() {
-    golden("persistent", "persistent/mixed.log", &["--year", "2026"]);
 }
 
 /// The text summary of `mailcodes scan --year YEAR` on a fixture, which must succeed.

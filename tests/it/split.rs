@@ -5,6 +5,7 @@
 use mailcodes::parse::{Context, YearRule};
 use mailcodes::persistent::Rule;
 use mailcodes::report::csv::render_all;
+use mailcodes::report::table::Report;
 use mailcodes::scan::{resolve_edges, Scanner};
 use mailcodes::stats::Stats;
 use proptest::prelude::*;
@@ -58,8 +59,8 @@ fn scanner() -> Scanner {
     })
 }
 
-fn csvs(s: &Stats) -> Vec<(&'static str, Vec<u8>)> {
-    render_all(s, &Rule::default()).unwrap()
+fn csvs(s: &Stats) -> Vec<(String, Vec<u8>)> {
+    render_all(&Report::new(s, &Rule::default(), &[], None)).unwrap()
 }
 
 proptest! {

@@ -1,0 +1,122 @@
+//! The validated plan of a scan: every option of `mailcodes scan` checked and resolved
+//! (inputs, window, parsing context, thresholds, outputs) before any work starts, as
+//! ripgrep's `HiArgs` does, so the run itself never looks at raw arguments.
+
+use crate::cli::{FormatArg, ScanArgs};
+use crate::error::Error;
+use crate::input::Source;
+use crate::parse::{Context, Format, YearRule};
+use crate::persistent::Rule;
+use crate::window::Window;
+use std::path::PathBuf;
+
+/// The default input when no path is given.
+pub const DEFAULT_LOG: &str = "/var/log/mail.log";
+
+/// Everything a scan needs, checked.
+#[derive(Debug, Clone)]
+pub struct ScanPlan {
+    /// The inputs, in the order given; errors refer to them by index.
+    pub sources: Vec<Source>,
+    /// Their names for messages and the summary, by the same index.
+    pub names: Vec<String>,
+    pub window: Window,
+    pub context: Context,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    pub chunk_size: Option<usize>,
+    pub mmap: bool,
+    /// How long to wait for the state's lock (`--lock-timeout`).
+    pub lock_timeout: std::time::Duration,
+    pub state: Option<PathBuf>,
+    pub out_dir: Option<PathBuf>,
+    pub quiet: bool,
+    pub rule: Rule,
+    pub top: usize,
+}
+
+impl ScanPlan {
+    /// Checks the arguments and resolves them into a plan.
+    pub fn from_args(args: &ScanArgs) -> Result<ScanPlan, Error> {
+        let sources = sources(args);
+        check_state_options(args, &sources)?;
+        let window = window(args)?;
+        Ok(ScanPlan {
+            names: sources.iter().map(Source::name).collect(),
+            sources,
+            context: context(args, window),
+            window,
+            threads: args.threads.map_or(0, usize::from),
+            chunk_size: args.chunk_size,
+            mmap: !args.no_mmap,
+            lock_timeout: std::time::Duration::from_secs(args.lock_timeout.max(0) as u64),
+            state: args.state.clone(),
+            out_dir: args.out_dir.clone(),
+            quiet: args.quiet,
+            rule: Rule {
+                min_attempts: args.min_attempts,
+                min_span_secs: args.min_span,
+            },
+            top: args.top,
+        })
+    }
+}
+
+fn sources(args: &ScanArgs) -> Vec<Source> {
+    if args.paths.is_empty() {
+        return vec![Source::Path(PathBuf::from(DEFAULT_LOG))];
+    }
+    args.paths.iter().map(|p| Source::from_arg(p)).collect()
+}
+
+fn check_state_options(args: &ScanArgs, sources: &[Source]) -> Result<(), Error> {
+    if args.state.is_none() {
+        return Ok(());
+    }
+    if sources.contains(&Source::Stdin) {
+        return Err(Error::Usage(
+            "--state remembers where files were read up to; it cannot be used with standard input (-)"
+                .into(),
+        ));
+    }
+    if args.until.is_some() || args.day.is_some() {
+        return Err(Error::Usage(
+            "--state cannot be combined with --until or -d: the state moves past every line read, so \
+             events after the window would never be counted; use --state alone (each run counts what \
+             was appended since the last one), or a window without --state"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+fn window(args: &ScanArgs) -> Result<Window, Error> {
+    if args.since.is_none() && args.until.is_none() && args.day.is_none() {
+        return Ok(Window::default());
+    }
+    // Reading the system time zone costs a walk over the zoneinfo database: only when needed.
+    let tz = jiff::tz::TimeZone::system();
+    Ok(crate::window::window(
+        args.since.as_deref(),
+        args.until.as_deref(),
+        args.day.as_deref(),
+        jiff::Timestamp::now(),
+        &tz,
+    )?)
+}
+
+fn context(args: &ScanArgs, window: Window) -> Context {
+    Context {
+        format: match args.format {
+            FormatArg::Auto => Format::Auto,
+            FormatArg::Postfix => Format::Postfix,
+            FormatArg::Exim => Format::Exim,
+        },
+        year: match args.year {
+            Some(y) => YearRule::Fixed(y),
+            None => YearRule::not_after(crate::input::now()),
+        },
+        syslog_name: args.syslog_name.as_ref().map(|s| s.as_bytes().to_vec()),
+        window,
+    }
+}

@@ -1,0 +1,347 @@
+//! The one table model behind every report format.
+//!
+//! The statistics of a run are turned into a [`Report`] once: a few facts (inputs, period,
+//! line and event counts) and the tables that the CSV files hold. Every writer — CSV, the
+//! text summary, JSON, the workbook, the Prometheus textfile — reads this model and decides
+//! only how to show it, so the formats cannot disagree.
+//!
+//! Cells are typed ([`Cell`]): a count stays a number, a share a fraction, a code or a
+//! recipient always text, an hour or a timestamp a time. Text cells hold log text already
+//! cleaned of invalid UTF-8 and control characters; each writer makes them safe for its own
+//! format (a leading `'` against spreadsheet formulas in CSV, for example).
+
+use crate::kb::{self, Code};
+use crate::parse::{Class, Outcome};
+use crate::persistent::{Reason, Rule};
+use crate::report::clean_text;
+use crate::stats::Stats;
+use crate::time::Stamp;
+
+/// One cell of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text: a name, a code, a recipient, a meaning. Never read as a number or a date.
+    Text(String),
+    /// A count.
+    Count(u64),
+    /// A fraction 0–1, shown as a percentage where the format can.
+    Share(f64),
+    /// A local hour: seconds of the local wall-clock time, as if UTC.
+    Hour(i64),
+    /// A timestamp as the log wrote it (with its offset when it had one), or none.
+    Time(Option<Stamp>),
+}
+
+impl Cell {
+    /// The cell as the CSV files have always written it (before spreadsheet escaping).
+    pub fn plain(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Share(f) => format!("{f:.4}"),
+            Cell::Hour(h) => crate::time::hour_label(*h),
+            Cell::Time(t) => t.map(|t| t.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The count in a count cell.
+    pub fn count(&self) -> Option<u64> {
+        match self {
+            Cell::Count(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The text in a text cell.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// A named table: the rows of one CSV file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The file stem: `classes` for `classes.csv`, the sheet name in the workbook.
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// The index of a column by name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| *c == name)
+    }
+}
+
+/// The facts of a run besides its tables.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// Input names, as given.
+    pub inputs: Vec<String>,
+    /// A line describing the date window, if one was set.
+    pub window: Option<String>,
+    pub first: Option<Stamp>,
+    pub last: Option<Stamp>,
+    pub lines: u64,
+    pub skipped: u64,
+    pub overlong: u64,
+    pub events: u64,
+    /// Events left out because they fall outside the date window.
+    pub outside_window: u64,
+    /// Events whose line carried no basic reply code (Exim `==` without one, timeouts…).
+    pub without_code: u64,
+    /// `(MTA name, events)`.
+    pub mtas: Vec<(&'static str, u64)>,
+    /// `(outcome label, events)`, in report order.
+    pub outcomes: Vec<(&'static str, u64)>,
+    /// `(class label, events)`: 2xx, 4xx, 5xx.
+    pub classes: Vec<(&'static str, u64)>,
+    pub rule: Rule,
+    /// Persistent recipients per reason, in report order.
+    pub persistent: Vec<(&'static str, u64)>,
+    /// Recipients that got a 450 or greylisting deferral and later a 2xx.
+    pub recovered: u64,
+    /// Of those, the greylisted ones.
+    pub recovered_greylisted: u64,
+}
+
+/// Everything a run reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub facts: Facts,
+    /// In file order: classes, codes, enhanced, domains, hourly, persistent_450.
+    pub tables: Vec<Table>,
+}
+
+impl Report {
+    /// Builds the report of `stats` under `rule`.
+    pub fn new(stats: &Stats, rule: &Rule, inputs: &[String], window: Option<String>) -> Report {
+        let persistent = persistent(stats, rule);
+        Report {
+            facts: facts(stats, rule, inputs, window, &persistent),
+            tables: vec![
+                classes(stats),
+                codes(stats),
+                enhanced(stats),
+                domains(stats),
+                hourly(stats),
+                persistent,
+            ],
+        }
+    }
+
+    /// A table by name.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+fn facts(
+    s: &Stats,
+    rule: &Rule,
+    inputs: &[String],
+    window: Option<String>,
+    persistent: &Table,
+) -> Facts {
+    let (recovered, recovered_greylisted) = s.persistent.recovered();
+    let reason_col = persistent.column("reason").unwrap_or(4);
+    let coded: u64 = s.codes.iter().map(|(_, n)| n).sum();
+    Facts {
+        inputs: inputs.to_vec(),
+        window,
+        first: s.first,
+        last: s.last,
+        lines: s.lines,
+        skipped: s.skipped(),
+        overlong: s.overlong_lines,
+        events: s.events,
+        outside_window: s.outside_window,
+        without_code: s.events.saturating_sub(coded),
+        mtas: vec![("Postfix", s.mtas[0]), ("Exim", s.mtas[1])],
+        outcomes: Outcome::ALL
+            .iter()
+            .map(|o| (o.label(), s.outcome(*o)))
+            .collect(),
+        classes: Class::ALL
+            .iter()
+            .map(|c| (c.label(), s.classes[c.index()]))
+            .collect(),
+        rule: *rule,
+        persistent: Reason::ALL
+            .iter()
+            .map(|r| {
+                let n = persistent
+                    .rows
+                    .iter()
+                    .filter(|row| row[reason_col].text() == Some(r.label()))
+                    .count();
+                (r.label(), n as u64)
+            })
+            .collect(),
+        recovered,
+        recovered_greylisted,
+    }
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+/// `classes`: `class,count,share` — always 2xx, 4xx, 5xx.
+fn classes(s: &Stats) -> Table {
+    let rows = Class::ALL
+        .iter()
+        .map(|c| {
+            vec![
+                text(c.label()),
+                Cell::Count(s.classes[c.index()]),
+                Cell::Share(s.share(*c)),
+            ]
+        })
+        .collect();
+    Table {
+        name: "classes",
+        columns: &["class", "count", "share"],
+        rows,
+    }
+}
+
+/// `codes`: `code,class,count,meaning` — basic codes ascending.
+fn codes(s: &Stats) -> Table {
+    let rows = s
+        .codes
+        .iter()
+        .map(|(code, n)| {
+            let class = Class::from_digit((code / 100) as u8).map_or("3xx", Class::label);
+            vec![
+                text(code.to_string()),
+                text(class),
+                Cell::Count(n),
+                text(kb::meaning(Code::Basic(code))),
+            ]
+        })
+        .collect();
+    Table {
+        name: "codes",
+        columns: &["code", "class", "count", "meaning"],
+        rows,
+    }
+}
+
+/// `enhanced`: `enhanced_code,class,count,meaning` — ascending.
+fn enhanced(s: &Stats) -> Table {
+    let rows = s
+        .enhanced_sorted()
+        .into_iter()
+        .map(|(e, n)| {
+            vec![
+                text(e.to_string()),
+                text(e.class().map_or("", Class::label)),
+                Cell::Count(n),
+                text(kb::meaning(Code::Enhanced(e))),
+            ]
+        })
+        .collect();
+    Table {
+        name: "enhanced",
+        columns: &["enhanced_code", "class", "count", "meaning"],
+        rows,
+    }
+}
+
+/// The domains sorted by total descending, then name. Domains that read the same once
+/// cleaned (invalid UTF-8, control characters) share one row.
+pub fn sorted_domains(s: &Stats) -> Vec<(String, [u64; 3])> {
+    let mut merged: std::collections::HashMap<String, [u64; 3]> = std::collections::HashMap::new();
+    for (k, v) in s.domain_counts() {
+        let row = merged.entry(clean_text(k)).or_default();
+        for i in 0..3 {
+            row[i] += v[i];
+        }
+    }
+    let mut rows: Vec<(String, [u64; 3])> = merged.into_iter().collect();
+    rows.sort_by(|a, b| {
+        b.1.iter()
+            .sum::<u64>()
+            .cmp(&a.1.iter().sum::<u64>())
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    rows
+}
+
+fn class_row(first: Cell, c: [u64; 3], total: bool) -> Vec<Cell> {
+    let mut row = vec![
+        first,
+        Cell::Count(c[0]),
+        Cell::Count(c[1]),
+        Cell::Count(c[2]),
+    ];
+    if total {
+        row.push(Cell::Count(c.iter().sum()));
+    }
+    row
+}
+
+/// `domains`: `domain,2xx,4xx,5xx,total` — total descending, then domain.
+fn domains(s: &Stats) -> Table {
+    let rows = sorted_domains(s)
+        .into_iter()
+        .map(|(d, c)| class_row(text(d), c, true))
+        .collect();
+    Table {
+        name: "domains",
+        columns: &["domain", "2xx", "4xx", "5xx", "total"],
+        rows,
+    }
+}
+
+/// `hourly`: `hour,2xx,4xx,5xx` — ascending, hours without events omitted.
+fn hourly(s: &Stats) -> Table {
+    let rows = s
+        .hourly_sorted()
+        .into_iter()
+        .map(|(h, c)| class_row(Cell::Hour(h), c, false))
+        .collect();
+    Table {
+        name: "hourly",
+        columns: &["hour", "2xx", "4xx", "5xx"],
+        rows,
+    }
+}
+
+/// `persistent_450`: `recipient,attempts,first_seen,last_seen,reason,last_reply` — attempts
+/// descending, then recipient.
+fn persistent(s: &Stats, rule: &Rule) -> Table {
+    let rows = s
+        .persistent
+        .persistent(rule)
+        .into_iter()
+        .map(|p| {
+            let e = p.evidence;
+            vec![
+                text(clean_text(p.recipient)),
+                Cell::Count(e.attempts),
+                Cell::Time(e.first_mailbox),
+                Cell::Time(e.last_mailbox),
+                text(p.reason.label()),
+                text(e.last_reply.clone()),
+            ]
+        })
+        .collect();
+    Table {
+        name: "persistent_450",
+        columns: &[
+            "recipient",
+            "attempts",
+            "first_seen",
+            "last_seen",
+            "reason",
+            "last_reply",
+        ],
+        rows,
+    }
+}
