@@ -258,6 +258,17 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// Whether a log timestamp can be believed for a file whose time is `reference` (its
+/// modification time, seconds since the epoch): not more than a year after it (a clock set
+/// to 9999 would expire every kept 450 case), and not more than 30 years before it (year
+/// 0000 would name the report folder `0000-01-01`). Other events still count; their time is
+/// trusted for nothing (no hour, no window, no persistent-450 span).
+pub fn plausible(t: crate::time::Stamp, reference: i64) -> bool {
+    const YEAR: i64 = 366 * 86_400;
+    let at = t.instant();
+    at <= reference.saturating_add(YEAR) && at >= reference.saturating_sub(30 * YEAR)
+}
+
 /// Cuts `range` of a file into pieces of about `chunk_size` bytes that end after a newline
 /// (the last one may end without), reading only a little around each cut.
 pub fn line_chunks(

@@ -196,6 +196,8 @@ pub struct Stats {
     pub event_lines: u64,
     /// Lines longer than the line limit, skipped unread.
     pub overlong_lines: u64,
+    /// Events whose timestamp could not be trusted (an impossible or absurdly far date).
+    pub bad_times: u64,
     /// Events, counting repeats.
     pub events: u64,
     /// Events left out because they fall outside the date window.
@@ -268,6 +270,8 @@ impl Stats {
             }
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        } else {
+            self.bad_times += weight;
         }
     }
 
@@ -293,6 +297,7 @@ impl Stats {
         self.lines += other.lines;
         self.event_lines += other.event_lines;
         self.overlong_lines += other.overlong_lines;
+        self.bad_times += other.bad_times;
         self.events += other.events;
         self.outside_window += other.outside_window;
         for i in 0..3 {
