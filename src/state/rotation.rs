@@ -181,7 +181,15 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
             source,
         }
     };
-    let f = File::open(path).map_err(io_err("open"))?;
+    let f = match (File::open(path), prior) {
+        (Ok(f), _) => f,
+        (Err(e), Some(p)) if e.kind() == io::ErrorKind::NotFound => {
+            // Caught between logrotate's rename and its `create`: read the rest of the
+            // old file now, the new one next time.
+            return mid_rotation(path, p).ok_or_else(|| io_err("open")(e));
+        }
+        (Err(e), _) => return Err(io_err("open")(e)),
+    };
     let meta = f.metadata().map_err(io_err("read"))?;
     if !meta.is_file() {
         return Err(Error::NotRegular {
@@ -259,6 +267,25 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
     }
     plan.pieces.push(live(f, start));
     Ok(plan)
+}
+
+/// The plan for a log that is gone while its old content is next to it (a run between
+/// logrotate's rename and its `create`): the rest of the old file, and no live file.
+fn mid_rotation(path: &Path, p: &FileState) -> Option<Plan> {
+    let rotated_since = p.rotated != ROTATED_UNKNOWN && p.rotated != rotated_identity(path);
+    let (c, file) = find_old(path, p, rotated_since)?;
+    Some(Plan {
+        pieces: vec![Piece {
+            path: c,
+            file,
+            start: p.offset,
+            end: None,
+            rotated: true,
+        }],
+        prior: Some(*p),
+        after: *p,
+        warning: None,
+    })
 }
 
 /// The rotated file that holds the old content of `path` (prior state `p`): the one with the

@@ -11,6 +11,7 @@ pub fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
 
 mod cron;
 mod explain_cli;
+mod faults;
 mod parser_real;
 mod scan_cli;
 mod split;
