@@ -12,7 +12,7 @@
 //! hand is found damaged instead of silently read as "nothing read yet". Version 1 files
 //! (mailcodes before the end line) are still read, without that check.
 
-use super::rotation::{FileState, Fingerprint};
+use super::rotation::{FileState, Fingerprint, Rotated};
 use super::{Error, State};
 use crate::persistent::Evidence;
 use crate::time::Stamp;
@@ -81,7 +81,7 @@ pub fn render(state: &State) -> String {
     let mut out = format!("{MAGIC}\t{VERSION}\n");
     for (name, f) in &state.files {
         out.push_str(&format!(
-            "input\t{}\t{}\t{}\t{}\t{}\t{}\t{:016x}\t{:016x}\n",
+            "input\t{}\t{}\t{}\t{}\t{}\t{}\t{:016x}\t{}\n",
             hex(name.as_bytes()),
             f.dev,
             f.ino,
@@ -89,7 +89,7 @@ pub fn render(state: &State) -> String {
             f.offset,
             f.fingerprint.len,
             f.fingerprint.hash,
-            f.rotated,
+            rotated_field(f.rotated),
         ));
     }
     for (r, e) in &state.evidence {
@@ -202,10 +202,43 @@ fn file_state(f: &[&str]) -> Option<FileState> {
             hash: u64::from_str_radix(f[5], 16).ok()?,
         },
         rotated: match f.get(6) {
-            Some(h) => u64::from_str_radix(h, 16).ok()?,
-            None => 0,
+            Some(field) => parse_rotated(field)?,
+            None => None,
         },
     })
+}
+
+/// The rotated files' fingerprints: comma-separated hex, `-` for none, `?` when unknown.
+fn rotated_field(r: Option<Rotated>) -> String {
+    let Some(r) = r else { return "?".into() };
+    let hashes: Vec<String> =
+        r.0.iter()
+            .filter(|h| **h != 0)
+            .map(|h| format!("{h:x}"))
+            .collect();
+    if hashes.is_empty() {
+        "-".into()
+    } else {
+        hashes.join(",")
+    }
+}
+
+/// [`rotated_field`] read back; `None` when it is malformed.
+fn parse_rotated(field: &str) -> Option<Option<Rotated>> {
+    let mut r = Rotated::default();
+    match field {
+        "?" => return Some(None),
+        "-" => return Some(Some(r)),
+        _ => {}
+    }
+    let hashes: Vec<&str> = field.split(',').collect();
+    if hashes.len() > r.0.len() {
+        return None;
+    }
+    for (slot, h) in r.0.iter_mut().zip(hashes) {
+        *slot = u64::from_str_radix(h, 16).ok().filter(|h| *h != 0)?;
+    }
+    Some(Some(r))
 }
 
 /// Checks the `end` line of a version-2 file; returns the text before it.
@@ -261,7 +294,7 @@ mod tests {
                 size: 300,
                 offset: 290,
                 fingerprint: Fingerprint { len: 300, hash: 7 },
-                rotated: 9,
+                rotated: Some(Rotated([9, 0xabc, 0, 0])),
             },
         );
         st.evidence.push((
@@ -290,6 +323,6 @@ mod tests {
         let v1 = "mailcodes-state\t1\ninput\t2f78\t1\t2\t3\t3\t3\t00000000000000ff\n";
         let st = parse(Path::new("st"), v1.as_bytes()).unwrap();
         assert_eq!(st.files["/x"].offset, 3);
-        assert_eq!(st.files["/x"].rotated, 0);
+        assert_eq!(st.files["/x"].rotated, None);
     }
 }

@@ -428,7 +428,7 @@ mod tests {
                     len: 1000,
                     hash: 0xdead_beef,
                 },
-                rotated: 5,
+                rotated: Some(rotation::Rotated([5, 0, 0, 0])),
             },
         );
         let t = naive_seconds(2026, 11, 28, 6, 0, 0).unwrap();

@@ -32,8 +32,20 @@ pub const ROTATED_SUFFIXES: [&str; 10] = [
     ".1", ".0", ".1.gz", ".0.gz", ".1.xz", ".1.zst", ".1.bz2", ".0.xz", ".0.zst", ".0.bz2",
 ];
 
-/// The rotated-files identity of a state written before it was recorded: unknown.
-pub const ROTATED_UNKNOWN: u64 = 0;
+/// How many rotated files' fingerprints a state keeps per input.
+pub const ROTATED_KEPT: usize = 4;
+
+/// The rotated files next to a log, by the hash of their (decompressed) first
+/// [`FINGERPRINT_LEN`] bytes; 0 marks an unused slot. Compressing a rotated file keeps its
+/// hash; a new rotation brings a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rotated(pub [u64; ROTATED_KEPT]);
+
+impl Rotated {
+    fn contains(&self, hash: u64) -> bool {
+        self.0.contains(&hash)
+    }
+}
 
 /// A hash of a file's first `len` bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,8 +86,9 @@ pub struct FileState {
     /// The offset after the last complete line read.
     pub offset: u64,
     pub fingerprint: Fingerprint,
-    /// The identity of the rotated files next to it ([`rotated_identity`]).
-    pub rotated: u64,
+    /// The rotated files next to it when it was read; `None` in states written before
+    /// they were recorded.
+    pub rotated: Option<Rotated>,
 }
 
 /// A part of a file to read, through the handle opened when the plan was made.
@@ -152,24 +165,42 @@ pub fn rotated_candidates(path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// A hash of which rotated files of `path` exist and of their identity (inode, size,
-/// modification time): it changes when logrotate has run.
-pub fn rotated_identity(path: &Path) -> u64 {
-    let mut text = String::new();
-    for (i, c) in rotated_candidates(path).iter().enumerate() {
-        if let Ok(m) = std::fs::metadata(c) {
-            text.push_str(&format!(
-                "{i} {} {} {} {} {}\n",
-                m.dev(),
-                m.ino(),
-                m.size(),
-                m.mtime(),
-                m.mtime_nsec()
-            ));
-        }
+/// A rotated file of the log, opened, with the fingerprint of its start.
+struct Candidate {
+    path: PathBuf,
+    file: File,
+    fingerprint: Fingerprint,
+}
+
+/// The rotated files of `path` that exist now, in [`ROTATED_SUFFIXES`] order.
+fn candidates(path: &Path) -> Vec<Candidate> {
+    rotated_candidates(path)
+        .into_iter()
+        .filter_map(|c| {
+            let file = File::open(&c).ok()?;
+            let fingerprint = fingerprint_file(&file, FINGERPRINT_LEN).ok()?;
+            Some(Candidate {
+                path: c,
+                file,
+                fingerprint,
+            })
+        })
+        .collect()
+}
+
+/// The fingerprints of the rotated files, as the state records them.
+fn rotated_set(cands: &[Candidate]) -> Rotated {
+    let mut set = Rotated::default();
+    for (slot, c) in set.0.iter_mut().zip(cands) {
+        *slot = c.fingerprint.hash.max(1);
     }
-    // Never ROTATED_UNKNOWN: FNV of anything is not 0 in practice, and of "" is its basis.
-    fnv1a(text.as_bytes()).max(1)
+    set
+}
+
+/// Whether a rotated file appeared (by its content) since the state `p` was written.
+fn is_new(c: &Candidate, p: &FileState) -> bool {
+    p.rotated
+        .is_some_and(|known| !known.contains(c.fingerprint.hash.max(1)))
 }
 
 /// Decides what to read of `path` given where the last run stopped.
@@ -204,7 +235,7 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
         size,
         offset: end,
         fingerprint: fingerprint_file(&f, FINGERPRINT_LEN).map_err(io_err("read"))?,
-        rotated: rotated_identity(path),
+        rotated: None,
     };
     let live = |f: File, start: u64| Piece {
         path: path.to_path_buf(),
@@ -212,6 +243,11 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
         start,
         end: Some(end.max(start)),
         rotated: false,
+    };
+    let cands = candidates(path);
+    let after = FileState {
+        rotated: Some(rotated_set(&cands)),
+        ..after
     };
     let mut plan = Plan {
         pieces: Vec::new(),
@@ -223,7 +259,6 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
         plan.pieces.push(live(f, 0));
         return Ok(plan);
     };
-    let rotated_since = p.rotated != ROTATED_UNKNOWN && p.rotated != after.rotated;
     let same_file = p.dev == after.dev
         && p.ino == after.ino
         && size >= p.offset
@@ -231,15 +266,13 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
     let old = if same_file {
         // Same inode, same start: appended to, unless a copytruncate the fingerprint could
         // not see (the file was empty) moved the old lines to a rotated file.
-        match (
-            rotated_since && p.fingerprint.len < FINGERPRINT_LEN,
-            p.offset,
-        ) {
-            (true, _) => copied_away(path, p, &f),
-            _ => None,
+        if p.fingerprint.len < FINGERPRINT_LEN {
+            copied_away(cands, p, &f)
+        } else {
+            None
         }
     } else {
-        let found = find_old(path, p, rotated_since);
+        let found = find_old(cands, p);
         if found.is_none() {
             plan.warning = Some(format!(
                 "{}: the file was rotated or truncated since the last run, and its old content was \
@@ -256,10 +289,10 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
     } else {
         0
     };
-    if let Some((c, file)) = old {
+    if let Some(c) = old {
         plan.pieces.push(Piece {
-            path: c,
-            file,
+            path: c.path,
+            file: c.file,
             start: p.offset,
             end: None,
             rotated: true,
@@ -272,12 +305,11 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
 /// The plan for a log that is gone while its old content is next to it (a run between
 /// logrotate's rename and its `create`): the rest of the old file, and no live file.
 fn mid_rotation(path: &Path, p: &FileState) -> Option<Plan> {
-    let rotated_since = p.rotated != ROTATED_UNKNOWN && p.rotated != rotated_identity(path);
-    let (c, file) = find_old(path, p, rotated_since)?;
+    let c = find_old(candidates(path), p)?;
     Some(Plan {
         pieces: vec![Piece {
-            path: c,
-            file,
+            path: c.path,
+            file: c.file,
             start: p.offset,
             end: None,
             rotated: true,
@@ -288,37 +320,43 @@ fn mid_rotation(path: &Path, p: &FileState) -> Option<Plan> {
     })
 }
 
-/// The rotated file that holds the old content of `path` (prior state `p`): the one with the
-/// old inode, else one whose start has the old fingerprint. An empty old fingerprint matches
-/// anything, so it is trusted only when the rotated files changed since the last run.
-fn find_old(path: &Path, p: &FileState, rotated_since: bool) -> Option<(PathBuf, File)> {
-    let open = |c: &PathBuf| File::open(c).ok().map(|f| (c.clone(), f));
-    let candidates: Vec<(PathBuf, File)> =
-        rotated_candidates(path).iter().filter_map(open).collect();
-    let by_inode = candidates.iter().position(|(_, f)| {
-        f.metadata()
+/// The rotated file that holds the old content of the log (prior state `p`): the one with
+/// the old inode, else one whose start has the old fingerprint. An empty old fingerprint
+/// matches anything, so then only a rotated file that appeared since the last run counts.
+fn find_old(cands: Vec<Candidate>, p: &FileState) -> Option<Candidate> {
+    let by_inode = cands.iter().position(|c| {
+        c.file
+            .metadata()
             .is_ok_and(|m| m.dev() == p.dev && m.ino() == p.ino)
     });
     let by_fingerprint = || {
-        if p.fingerprint.len == 0 && !rotated_since {
-            return None;
-        }
-        candidates.iter().position(|(_, f)| {
-            fingerprint_file(f, p.fingerprint.len).is_ok_and(|fp| fp == p.fingerprint)
-        })
+        cands
+            .iter()
+            .position(|c| (p.fingerprint.len > 0 || is_new(c, p)) && starts_like(c, p.fingerprint))
     };
     let i = by_inode.or_else(by_fingerprint)?;
-    candidates.into_iter().nth(i)
+    cands.into_iter().nth(i)
+}
+
+/// Whether a rotated file starts with the bytes fingerprinted as `fp`.
+fn starts_like(c: &Candidate, fp: Fingerprint) -> bool {
+    if fp.len == c.fingerprint.len {
+        return c.fingerprint == fp;
+    }
+    fingerprint_file(&c.file, fp.len).is_ok_and(|got| got == fp)
 }
 
 /// For a file that kept its inode and start: a rotated file that appeared since the last run,
 /// starts like the old file, and is not a copy of the current one (logrotate `copy`, which
 /// leaves the file whole) — the old lines copied away before the file was truncated.
-fn copied_away(path: &Path, p: &FileState, current: &File) -> Option<(PathBuf, File)> {
-    let (c, file) = find_old(path, p, true)?;
-    let theirs = fingerprint_file(&file, FINGERPRINT_LEN).ok()?;
-    let ours = fingerprint_file(current, theirs.len).ok()?;
-    (theirs.len > 0 && ours != theirs).then_some((c, file))
+fn copied_away(cands: Vec<Candidate>, p: &FileState, current: &File) -> Option<Candidate> {
+    cands.into_iter().find(|c| {
+        let theirs = c.fingerprint;
+        is_new(c, p)
+            && starts_like(c, p.fingerprint)
+            && theirs.len > 0
+            && fingerprint_file(current, theirs.len).is_ok_and(|ours| ours != theirs)
+    })
 }
 
 #[cfg(test)]

@@ -175,14 +175,17 @@ impl Server {
             assert!(!err.contains("warning"), "{err}\n{:?}", self.history);
         }
         let committed = o.status.success() || std::fs::read(&self.state).ok() != before;
+        let mut got = 0;
         if committed {
             // The reports are written before the state: a run that moved the state on
             // wrote its reports whole.
-            self.counted += if out.exists() { events(&out) } else { 0 };
+            got = if out.exists() { events(&out) } else { 0 };
+            self.counted += got;
         }
         self.history.push(format!(
-            "run {} {}",
+            "run {} +{got} (of {}) {}",
             self.runs,
+            self.written,
             match (o.status.code(), committed) {
                 (Some(_), _) => "done",
                 (None, true) => "killed after its commit",
@@ -222,13 +225,17 @@ fn soak(no_mmap: bool, seed: u64, steps: u64) -> Server {
                 let pause = Duration::from_millis(rng.below(15));
                 s.run(kill, |s| {
                     std::thread::sleep(pause);
+                    s.history.push("during the next run:".into());
                     s.rotate(how);
                 });
                 may_rotate = false;
             }
             4 => {
                 let n = 1 + rng.below(300);
-                s.run(kill, |s| s.write(n));
+                s.run(kill, |s| {
+                    s.history.push("during the next run:".into());
+                    s.write(n)
+                });
             }
             _ => {
                 may_rotate |= s.run(kill, |_| {});
