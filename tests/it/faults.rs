@@ -18,6 +18,14 @@ use std::time::Duration;
 struct Rng(u64);
 
 impl Rng {
+    /// A generator for `seed` (mixed by splitmix64, so nearby seeds differ).
+    fn new(seed: u64) -> Rng {
+        let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        Rng((z ^ (z >> 31)) | 1)
+    }
+
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -200,7 +208,7 @@ impl Server {
 /// The random loop over one read path; returns the server's books.
 fn soak(no_mmap: bool, seed: u64, steps: u64) -> Server {
     let dir = tempfile::tempdir().unwrap().keep();
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed);
     let mut s = Server::new(&dir, no_mmap);
     s.write(5);
     // May logrotate run now? Not before the first run that committed (the state does not
