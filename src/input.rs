@@ -108,7 +108,7 @@ pub enum Error {
 }
 
 /// An I/O error in words, without the `(os error N)` that tells a reader nothing.
-pub fn describe(e: &io::Error) -> String {
+pub(crate) fn describe(e: &io::Error) -> String {
     let text = e.to_string();
     match text.find(" (os error") {
         Some(i) => text[..i].to_string(),
@@ -199,19 +199,19 @@ impl MmapChoice {
 /// A regular file that may be mapped: only [`open_file`] makes one, under an [`MmapChoice`]
 /// that allows it and for a settled file, so [`Mappable::map`] keeps the promise made to
 /// [`MmapChoice::settled_files`].
-pub struct Mappable {
+pub(crate) struct Mappable {
     file: File,
 }
 
 impl Mappable {
     /// Maps `range` of the file, read-only.
-    pub fn map(&self, range: std::ops::Range<u64>) -> io::Result<memmap2::Mmap> {
+    pub(crate) fn map(&self, range: std::ops::Range<u64>) -> io::Result<memmap2::Mmap> {
         let len = usize::try_from(range.end - range.start).map_err(io::Error::other)?;
         map_settled(&self.file, range.start, len)
     }
 
     /// The file, to find line ends in it.
-    pub fn file(&self) -> &File {
+    pub(crate) fn file(&self) -> &File {
         &self.file
     }
 }
@@ -232,7 +232,7 @@ fn map_settled(file: &File, offset: u64, len: usize) -> io::Result<memmap2::Mmap
 }
 
 /// How an opened input is read.
-pub enum Content {
+pub(crate) enum Content {
     /// A settled regular file, uncompressed, to be memory-mapped chunk by chunk: parsed in
     /// place, without a copy, and unmapped once parsed, so memory stays bounded. The range
     /// is the part to read.
@@ -243,7 +243,7 @@ pub enum Content {
 }
 
 /// An opened input.
-pub struct Opened {
+pub(crate) struct Opened {
     pub content: Content,
     /// Seconds since the epoch that no timestamp in the input should be later than (the
     /// file's modification time; now for stdin and pipes). Used to infer missing years.
@@ -252,7 +252,7 @@ pub struct Opened {
 }
 
 /// Seconds since the epoch, now.
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -263,7 +263,7 @@ pub fn now() -> i64 {
 /// to 9999 would expire every kept 450 case), and not more than 30 years before it (year
 /// 0000 would name the report folder `0000-01-01`). Other events still count; their time is
 /// trusted for nothing (no hour, no window, no persistent-450 span).
-pub fn plausible(t: crate::time::Stamp, reference: i64) -> bool {
+pub(crate) fn plausible(t: crate::time::Stamp, reference: i64) -> bool {
     const YEAR: i64 = 366 * 86_400;
     let at = t.instant();
     at <= reference.saturating_add(YEAR) && at >= reference.saturating_sub(30 * YEAR)
@@ -271,7 +271,7 @@ pub fn plausible(t: crate::time::Stamp, reference: i64) -> bool {
 
 /// Cuts `range` of a file into pieces of about `chunk_size` bytes that end after a newline
 /// (the last one may end without), reading only a little around each cut.
-pub fn line_chunks(
+pub(crate) fn line_chunks(
     file: &File,
     range: std::ops::Range<u64>,
     chunk_size: u64,
@@ -303,7 +303,7 @@ pub fn line_chunks(
 }
 
 /// Opens a source (see [`open_file`]); stdin is always a stream.
-pub fn open(
+pub(crate) fn open(
     source: &Source,
     span: Span,
     mmap: MmapChoice,
@@ -330,7 +330,7 @@ pub fn open(
 /// is settled (`rotated`, or not modified for [`SETTLED_AFTER`]); otherwise read as a stream
 /// (FIFOs and character devices are never seeked). `counter` is called with the number of
 /// raw bytes read, as they are read (streams only).
-pub fn open_file(
+pub(crate) fn open_file(
     mut f: File,
     name: &str,
     span: Span,
@@ -433,7 +433,7 @@ fn stream(
 
 /// A decompressing reader for `compression` over `r` (`r` itself for plain data). Every
 /// format reads concatenated members/streams, as its command-line tool does.
-pub fn decoder(
+pub(crate) fn decoder(
     compression: Compression,
     r: impl BufRead + Send + 'static,
     name: &str,
@@ -535,7 +535,7 @@ impl std::error::Error for ReadFailed {}
 
 /// What went wrong reading a stream of `compression`: an I/O error of the file, or damaged
 /// data (anything the decoder itself reports).
-pub fn classify(compression: Compression, e: io::Error) -> Error {
+pub(crate) fn classify(compression: Compression, e: io::Error) -> Error {
     if e.get_ref().is_some_and(|inner| inner.is::<ReadFailed>()) {
         let inner = e.into_inner().and_then(|b| b.downcast::<ReadFailed>().ok());
         return Error::Read(inner.map_or_else(|| io::Error::other("read failed"), |r| r.0));
@@ -552,7 +552,7 @@ fn classify_plain(e: io::Error) -> Error {
 
 /// A buffered reader over `range` of a file, reporting the bytes it reads to `counter`: for
 /// a file that is read rather than mapped after all (see `Pipeline::scan_mapped`).
-pub fn range_reader(
+pub(crate) fn range_reader(
     file: &File,
     range: std::ops::Range<u64>,
     counter: impl FnMut(usize) + Send + 'static,
@@ -589,7 +589,7 @@ impl<R: Read, F: FnMut(usize)> Read for Counting<R, F> {
 /// A buffer of whole lines (`data[..len]`), plus how many over-long lines were skipped before
 /// it. The buffer may be longer than `len`: buffers are reused without clearing them.
 #[derive(Debug, Default)]
-pub struct Chunk {
+pub(crate) struct Chunk {
     pub data: Vec<u8>,
     pub len: usize,
     pub overlong: u64,
@@ -608,7 +608,7 @@ impl Chunk {
 /// before the failure are still handed out, and the error comes after them; the incomplete
 /// line at the failure is dropped. [`Chunker::consumed`] tells how far the input was read in
 /// whole lines, which is where a later run may go on.
-pub struct Chunker<R> {
+pub(crate) struct Chunker<R> {
     reader: R,
     carry: Vec<u8>,
     chunk_size: usize,

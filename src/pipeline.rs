@@ -187,7 +187,7 @@ impl Pipeline<'_> {
     /// with it. When a chunk would exceed [`MAX_MAPPED`], the file is read through the
     /// stream path instead, which skips over-long lines in bounded buffers; the results are
     /// the same either way (only slower).
-    pub fn scan_mapped(
+    pub(crate) fn scan_mapped(
         &self,
         map: &input::Mappable,
         range: std::ops::Range<u64>,
@@ -258,7 +258,7 @@ impl Pipeline<'_> {
     /// workers pick them up. Returns the statistics, the bytes read in whole lines, and the
     /// error that ended the stream early (the complete lines before it are counted). With
     /// `complete_only`, a last line without a newline is left unread.
-    pub fn scan_reader(
+    pub(crate) fn scan_reader(
         &self,
         reader: Box<dyn Read + Send>,
         scanner: &Scanner,

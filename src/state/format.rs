@@ -77,7 +77,7 @@ fn parse_stamp(f: &str) -> Option<Option<Stamp>> {
 }
 
 /// The state as the text of a state file, `end` line included.
-pub fn render(state: &State) -> String {
+pub(crate) fn render(state: &State) -> String {
     let mut out = format!("{MAGIC}\t{VERSION}\n");
     for (name, f) in &state.files {
         out.push_str(&format!(
@@ -125,7 +125,7 @@ fn evidence_line(r: &[u8], e: &Evidence) -> String {
 }
 
 /// Parses the bytes of the state file at `path` (named in errors).
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
+pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
     let bad = |line: usize, what: &str| Error::Damaged {
         path: path.to_path_buf(),
         line,

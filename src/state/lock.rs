@@ -24,7 +24,7 @@ pub struct Lock {
 }
 
 /// The lock file of a state file.
-pub fn lock_path(state: &Path) -> PathBuf {
+pub(crate) fn lock_path(state: &Path) -> PathBuf {
     let mut name = state.as_os_str().to_owned();
     name.push(".lock");
     PathBuf::from(name)
@@ -109,7 +109,7 @@ fn holder(file: &mut File) -> Option<String> {
 /// Removes temporary files of killed runs in `dir`: those whose name `ours` accepts, that
 /// were not modified for `min_age`, and that no live run holds locked (writers lock their
 /// temporary files while writing them). Failures are ignored: a leftover is only clutter.
-pub fn remove_stale_temps(dir: &Path, ours: impl Fn(&str) -> bool, min_age: Duration) {
+pub(crate) fn remove_stale_temps(dir: &Path, ours: impl Fn(&str) -> bool, min_age: Duration) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

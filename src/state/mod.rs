@@ -164,7 +164,7 @@ fn folder(path: &Path) -> &Path {
 
 /// Creates the folders above a state file that do not exist yet, mode 0700 (the state holds
 /// recipient addresses).
-pub fn create_parent(state: &Path) -> Result<(), Error> {
+pub(crate) fn create_parent(state: &Path) -> Result<(), Error> {
     use std::os::unix::fs::DirBuilderExt;
     let dir = folder(state);
     if dir.is_dir() {
@@ -182,7 +182,7 @@ pub fn create_parent(state: &Path) -> Result<(), Error> {
 }
 
 /// Flushes a folder, so that renames in it survive a crash.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
 }
 

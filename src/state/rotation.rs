@@ -55,7 +55,7 @@ pub struct Fingerprint {
 }
 
 /// Reads up to `len` bytes from `r` and fingerprints them.
-pub fn fingerprint_reader(r: impl Read, len: u64) -> io::Result<Fingerprint> {
+pub(crate) fn fingerprint_reader(r: impl Read, len: u64) -> io::Result<Fingerprint> {
     let mut buf = Vec::with_capacity(len as usize);
     r.take(len).read_to_end(&mut buf)?;
     Ok(Fingerprint {
@@ -66,7 +66,7 @@ pub fn fingerprint_reader(r: impl Read, len: u64) -> io::Result<Fingerprint> {
 
 /// Fingerprints the first `len` bytes of an open file (decompressed, when it is
 /// compressed), from its start.
-pub fn fingerprint_file(f: &File, len: u64) -> io::Result<Fingerprint> {
+pub(crate) fn fingerprint_file(f: &File, len: u64) -> io::Result<Fingerprint> {
     let mut f = f.try_clone()?;
     f.seek(SeekFrom::Start(0))?;
     let mut magic = [0u8; 6];
@@ -137,7 +137,7 @@ impl Plan {
 }
 
 /// The offset after the last newline in the first `size` bytes of a file (0 if none).
-pub fn complete_lines_end(f: &File, size: u64) -> io::Result<u64> {
+pub(crate) fn complete_lines_end(f: &File, size: u64) -> io::Result<u64> {
     use std::os::unix::fs::FileExt;
     let mut end = size;
     let mut buf = vec![0u8; 64 << 10];
@@ -154,7 +154,7 @@ pub fn complete_lines_end(f: &File, size: u64) -> io::Result<u64> {
 }
 
 /// The files logrotate may have moved `path` to.
-pub fn rotated_candidates(path: &Path) -> Vec<PathBuf> {
+pub(crate) fn rotated_candidates(path: &Path) -> Vec<PathBuf> {
     ROTATED_SUFFIXES
         .iter()
         .map(|suffix| {
