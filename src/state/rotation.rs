@@ -136,6 +136,14 @@ impl Plan {
     }
 }
 
+/// Whether an open file starts with the magic bytes of a compressed format.
+fn is_compressed(f: &File) -> io::Result<bool> {
+    use std::os::unix::fs::FileExt;
+    let mut magic = [0u8; 6];
+    let n = f.read_at(&mut magic, 0)?;
+    Ok(Compression::detect(&magic[..n]) != Compression::None)
+}
+
 /// The offset after the last newline in the first `size` bytes of a file (0 if none).
 pub(crate) fn complete_lines_end(f: &File, size: u64) -> io::Result<u64> {
     use std::os::unix::fs::FileExt;
@@ -228,7 +236,14 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
         });
     }
     let size = meta.len();
-    let end = complete_lines_end(&f, size).map_err(io_err("read"))?;
+    // A compressed file given to --state (mail.log.2.gz) is read whole once: its offsets are
+    // in the decompressed stream, and it is the same file while its size is.
+    let compressed = is_compressed(&f).map_err(io_err("read"))?;
+    let end = if compressed {
+        0
+    } else {
+        complete_lines_end(&f, size).map_err(io_err("read"))?
+    };
     let after = FileState {
         dev: meta.dev(),
         ino: meta.ino(),
@@ -241,7 +256,7 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
         path: path.to_path_buf(),
         file: f,
         start,
-        end: Some(end.max(start)),
+        end: (!compressed).then_some(end.max(start)),
         rotated: false,
     };
     let cands = candidates(path);
@@ -261,7 +276,11 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
     };
     let same_file = p.dev == after.dev
         && p.ino == after.ino
-        && size >= p.offset
+        && if compressed {
+            size == p.size
+        } else {
+            size >= p.offset
+        }
         && fingerprint_file(&f, p.fingerprint.len).map_err(io_err("read"))? == p.fingerprint;
     let old = if same_file {
         // Same inode, same start: appended to, unless a copytruncate the fingerprint could

@@ -878,3 +878,16 @@ fn the_readme_cron_line_works_on_a_fresh_machine() {
     }
     assert_eq!(events(&root.path().join("var/lib/mailcodes/2026-11-28")), 6);
 }
+
+#[test]
+fn a_compressed_file_under_state_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gz, state) = (dir.path().join("mail.log.2.gz"), dir.path().join("st"));
+    std::fs::write(&gz, gzip(sent(12, "G").as_bytes())).unwrap();
+    for (night, want) in [(1, 12), (2, 0)] {
+        let out = dir.path().join(format!("o{night}"));
+        let o = scan_state(&state, &out, &[&gz]);
+        assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
+        assert_eq!(events(&out), want, "night {night}");
+    }
+}
