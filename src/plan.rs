@@ -49,7 +49,7 @@ impl ScanPlan {
             threads: args.threads.map_or(0, usize::from),
             chunk_size: args.chunk_size,
             mmap: !args.no_mmap,
-            lock_timeout: std::time::Duration::from_secs(args.lock_timeout.max(0) as u64),
+            lock_timeout: std::time::Duration::from_secs(args.lock_timeout.into()),
             state: args.state.clone(),
             out_dir: args.out_dir.clone(),
             quiet: args.quiet,

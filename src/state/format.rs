@@ -1,10 +1,11 @@
 //! The state file on disk: a small tab-separated text file, so an admin can read it.
 //!
 //! ```text
-//! mailcodes-state	2
-//! input	HEX(PATH)	DEV	INO	SIZE	OFFSET	FP_LEN	FP_HASH	ROTATED
-//! evidence	HEX(RCPT)	ATTEMPTS	FIRST	LAST	FLAGS	FIRST_DEFERRAL	LAST_SUCCESS	HEX(REPLY)
-//! end	RECORDS	CHECKSUM
+//! mailcodes-state TAB 2
+//! input TAB HEX(PATH) TAB DEV TAB INO TAB SIZE TAB OFFSET TAB FP_LEN TAB FP_HASH TAB ROTATED
+//! evidence TAB HEX(RCPT) TAB ATTEMPTS TAB FIRST TAB LAST TAB FLAGS TAB FIRST_DEFERRAL TAB
+//!     LAST_SUCCESS TAB HEX(REPLY)
+//! end TAB RECORDS TAB CHECKSUM
 //! ```
 //!
 //! The `end` line closes the file: it counts the records and holds a hash (FNV-1a, 64 bits) of
