@@ -27,14 +27,14 @@ pub enum Command {
         "  mailcodes scan /var/log/mail.log\n",
         "  mailcodes scan -o /var/lib/mailcodes/today /var/log/mail.log /var/log/mail.log.1\n",
         "  zcat /var/log/mail.log.2.gz | mailcodes scan --year 2026 -\n",
-        "  mailcodes scan --format exim --min-attempts 5 --min-span 6h /var/log/exim4/mainlog\n\n",
+        "  mailcodes scan --log-format exim --min-attempts 5 --min-span 6h /var/log/exim4/mainlog\n\n",
         "  mailcodes scan -d yesterday -o /var/lib/mailcodes/{date} /var/log/mail.log.1 /var/log/mail.log\n",
         "  mailcodes scan --state /var/lib/mailcodes/state -o /var/lib/mailcodes/{date} /var/log/mail.log\n\n",
         "Exit status: 0 success; 2 an input could not be read (other inputs are still scanned),\n",
         "the reports or the state could not be written, the state file is damaged, or the\n",
         "command line is wrong."
     ))]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Explain what a reply code means, when you see it and how to fix it; two codes are
     /// compared side by side.
     #[command(after_help = concat!(
@@ -47,9 +47,26 @@ pub enum Command {
         "Exit status: 0 success; 2 a malformed code or a wrong command line."
     ))]
     Explain(ExplainArgs),
+    /// Print the manual page (roff) of mailcodes or of one of its commands, or write every
+    /// page into a folder.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  mailcodes man | man -l -\n",
+        "  mailcodes man scan > mailcodes-scan.1\n",
+        "  mailcodes man --dir target/assets/man"
+    ))]
+    Man(ManArgs),
+    /// Print a completion script for a shell, generated from the same definitions as --help.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  mailcodes completions bash > ~/.local/share/bash-completion/completions/mailcodes\n",
+        "  mailcodes completions zsh > ~/.zfunc/_mailcodes\n",
+        "  mailcodes completions fish > ~/.config/fish/completions/mailcodes.fish"
+    ))]
+    Completions(CompletionsArgs),
 }
 
-/// Log formats `--format` accepts.
+/// Log formats `--log-format` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     /// Recognise every line on its own (a syslog file may hold both MTAs).
@@ -58,6 +75,17 @@ pub enum FormatArg {
     Postfix,
     /// Exim lines only.
     Exim,
+}
+
+/// Report files `--report` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum ReportKind {
+    /// classes.csv, codes.csv, enhanced.csv, domains.csv, hourly.csv, persistent_450.csv.
+    Csv,
+    /// mailcodes.xlsx: every table as a typed sheet, a summary sheet and charts.
+    Xlsx,
+    /// mailcodes.prom: gauges in the Prometheus text format.
+    Prom,
 }
 
 #[derive(Debug, Args)]
@@ -73,8 +101,26 @@ pub struct ScanArgs {
     #[arg(short = 'o', long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// Which log format to accept. Example: --format exim
-    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    /// What to write into --out-dir, comma-separated: csv (the CSV files), xlsx
+    /// (mailcodes.xlsx, a typed workbook with charts), prom (mailcodes.prom for
+    /// node_exporter's textfile collector). summary.json is always written.
+    /// Example: --report csv,xlsx
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "csv",
+        value_name = "LIST"
+    )]
+    pub report: Vec<ReportKind>,
+
+    /// Print the report as one JSON document (the layout of summary.json) on stdout instead
+    /// of the text summary.
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
+
+    /// Which log format to accept (`--format` is an older name for it). Example: --log-format exim
+    #[arg(long = "log-format", alias = "format", value_enum, default_value_t = FormatArg::Auto)]
     pub format: FormatArg,
 
     /// The year of timestamps that carry none (classic syslog `Nov 28 06:25:13`). Default:
@@ -137,6 +183,13 @@ pub struct ScanArgs {
     #[arg(long, hide = true, value_name = "BYTES", value_parser = chunk_size_arg)]
     pub chunk_size: Option<usize>,
 
+    /// Read the systemd journal of the Postfix and Exim units (`journalctl -o
+    /// short-iso-precise`) instead of files, for systems without /var/log/mail.log. --since,
+    /// --until and -d are passed on; with --state, the journal cursor is kept in FILE.journal
+    /// so each run reads only new entries. Example: --journal --since yesterday
+    #[arg(long, conflicts_with = "paths")]
+    pub journal: bool,
+
     /// With --state: how long to wait for another run that holds the state's lock before
     /// giving up with status 2 (after 3 s of waiting, stderr says which run holds it); 0
     /// gives up at once. Example: --lock-timeout 30m
@@ -183,7 +236,8 @@ pub enum Lang {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// One code, or two to compare: basic (450) or enhanced (4.2.2).
+    /// One code, or two to compare: basic (450), enhanced (4.2.2, or X.2.2 as --list prints it);
+    /// or one whole reply in quotes ("550 5.7.1 Service unavailable").
     #[arg(value_name = "CODE", required_unless_present = "list", num_args = 1..=2)]
     pub codes: Vec<String>,
 
@@ -198,6 +252,33 @@ pub struct ExplainArgs {
     /// Language of headings and texts.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+}
+
+/// The pages `mailcodes man` can print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ManPage {
+    Scan,
+    Explain,
+    Man,
+    Completions,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (mailcodes-scan(1), …); without it, mailcodes(1).
+    #[arg(value_enum, value_name = "COMMAND", conflicts_with = "dir")]
+    pub page: Option<ManPage>,
+
+    /// Write every page (mailcodes.1, mailcodes-scan.1, …) into DIR instead of printing one.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

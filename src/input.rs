@@ -105,6 +105,21 @@ pub enum Error {
     Short,
     /// `--state` was given a pipe or a device, which cannot be read again from an offset.
     NotRegular,
+    /// Anything else, said as it is (a helper program that failed).
+    Other(io::Error),
+}
+
+impl Error {
+    /// The kind of the I/O error behind it (`Other` for damaged data and the rest).
+    pub fn kind(&self) -> io::ErrorKind {
+        match self {
+            Error::Open(e) | Error::Read(e) | Error::Other(e) => e.kind(),
+            Error::Directory => io::ErrorKind::IsADirectory,
+            Error::Corrupt(..) => io::ErrorKind::InvalidData,
+            Error::Short => io::ErrorKind::UnexpectedEof,
+            Error::NotRegular => io::ErrorKind::InvalidInput,
+        }
+    }
 }
 
 /// An I/O error in words, without the `(os error N)` that tells a reader nothing.
@@ -135,6 +150,7 @@ impl fmt::Display for Error {
                 describe(e)
             ),
             Error::Short => write!(f, "shorter than where the last run stopped"),
+            Error::Other(e) => write!(f, "{}", describe(e)),
             Error::NotRegular => write!(
                 f,
                 "not a regular file; --state follows regular log files only (a pipe or device \
@@ -147,7 +163,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Open(e) | Error::Read(e) | Error::Corrupt(_, e) => Some(e),
+            Error::Open(e) | Error::Read(e) | Error::Corrupt(_, e) | Error::Other(e) => Some(e),
             Error::Directory | Error::Short | Error::NotRegular => None,
         }
     }

@@ -43,6 +43,7 @@ pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod input;
+pub mod journal;
 pub mod kb;
 pub mod parse;
 pub mod persistent;
@@ -60,5 +61,7 @@ pub fn run(cli: cli::Cli) -> cmd::Exit {
     match cli.command {
         cli::Command::Scan(args) => cmd::scan::run(&args),
         cli::Command::Explain(args) => cmd::explain::run(&args),
+        cli::Command::Man(args) => cmd::man::run(&args),
+        cli::Command::Completions(args) => cmd::completions::run(&args),
     }
 }

@@ -2,7 +2,7 @@
 //! (inputs, window, parsing context, thresholds, outputs) before any work starts, as
 //! ripgrep's `HiArgs` does, so the run itself never looks at raw arguments.
 
-use crate::cli::{FormatArg, ScanArgs};
+use crate::cli::{FormatArg, ReportKind, ScanArgs};
 use crate::error::Error;
 use crate::input::Source;
 use crate::parse::{Context, Format, YearRule};
@@ -18,6 +18,8 @@ pub const DEFAULT_LOG: &str = "/var/log/mail.log";
 pub struct ScanPlan {
     /// The inputs, in the order given; errors refer to them by index.
     pub sources: Vec<Source>,
+    /// With `--journal`: what to ask journalctl for (then `sources` is empty).
+    pub journal: Option<crate::journal::Query>,
     /// Their names for messages and the summary, by the same index.
     pub names: Vec<String>,
     pub window: Window,
@@ -31,6 +33,10 @@ pub struct ScanPlan {
     pub state: Option<PathBuf>,
     pub out_dir: Option<PathBuf>,
     pub quiet: bool,
+    /// Print the JSON document instead of the text summary.
+    pub json: bool,
+    /// Which report files go into `out_dir` (summary.json always does).
+    pub reports: Vec<ReportKind>,
     pub rule: Rule,
     pub top: usize,
 }
@@ -38,11 +44,13 @@ pub struct ScanPlan {
 impl ScanPlan {
     /// Checks the arguments and resolves them into a plan.
     pub fn from_args(args: &ScanArgs) -> Result<ScanPlan, Error> {
-        let sources = sources(args);
+        crate::cmd::inputs::check_quiet(args);
+        let sources = crate::cmd::inputs::inputs(args);
         check_state_options(args, &sources)?;
         let window = window(args)?;
         Ok(ScanPlan {
-            names: sources.iter().map(Source::name).collect(),
+            names: crate::cmd::inputs::input_names(args, &sources),
+            journal: crate::cmd::inputs::journal_query(args, &window),
             sources,
             context: context(args, window),
             window,
@@ -53,6 +61,8 @@ impl ScanPlan {
             state: args.state.clone(),
             out_dir: args.out_dir.clone(),
             quiet: args.quiet,
+            json: args.json,
+            reports: reports(&args.report),
             rule: Rule {
                 min_attempts: args.min_attempts,
                 min_span_secs: args.min_span,
@@ -62,11 +72,13 @@ impl ScanPlan {
     }
 }
 
-fn sources(args: &ScanArgs) -> Vec<Source> {
-    if args.paths.is_empty() {
-        return vec![Source::Path(PathBuf::from(DEFAULT_LOG))];
-    }
-    args.paths.iter().map(|p| Source::from_arg(p)).collect()
+/// The report kinds, each once, in a fixed order (so the set does not depend on how the
+/// list was written).
+fn reports(list: &[ReportKind]) -> Vec<ReportKind> {
+    [ReportKind::Csv, ReportKind::Xlsx, ReportKind::Prom]
+        .into_iter()
+        .filter(|k| list.contains(k))
+        .collect()
 }
 
 fn check_state_options(args: &ScanArgs, sources: &[Source]) -> Result<(), Error> {

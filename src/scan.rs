@@ -156,6 +156,8 @@ impl Scanner {
             match parsed {
                 Line::Event(e, weight) if !self.ctx.window.contains(e.time) => {
                     stats.outside_window += u64::from(weight);
+                    // A mail event all the same: not one of the "skipped" lines.
+                    stats.event_lines += 1;
                     last = None;
                     head_end = None;
                 }

@@ -192,7 +192,7 @@ pub type ClassCounts = [u64; 3];
 pub struct Stats {
     /// Lines read.
     pub lines: u64,
-    /// Lines that recorded an event, or repeated one.
+    /// Lines that recorded an event (inside the date window or not), or repeated one.
     pub event_lines: u64,
     /// Lines longer than the line limit, skipped unread.
     pub overlong_lines: u64,

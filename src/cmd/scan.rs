@@ -4,7 +4,10 @@
 //! only what is new since the last run); the reports are written; and only then does the
 //! state move on, so a run that fails redoes its work next time instead of losing it.
 
-use crate::cli::ScanArgs;
+use crate::cli::{ReportKind, ScanArgs};
+use crate::cmd::inputs::{
+    commit_journal_cursor, missing_log_hint, show_input, warn_if_no_events, Read,
+};
 use crate::error::{is_broken_pipe, Error, Exit};
 use crate::input::{Source, Span};
 use crate::pipeline::{InputError, Pipeline};
@@ -15,8 +18,6 @@ use crate::stats::Stats;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-
-pub use crate::plan::DEFAULT_LOG;
 
 /// A progress bar over input bytes on stderr, or a hidden one when stderr is not a
 /// terminal, `quiet` is set or `NO_COLOR` is in the environment, so callers never branch.
@@ -60,6 +61,9 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     let mut status = Exit::Success;
     for (_, e) in &scanned.errors {
         eprintln!("mailcodes: {e}");
+        if let Some(hint) = missing_log_hint(args, e) {
+            eprintln!("mailcodes: {hint}");
+        }
         status = Exit::Error;
     }
     // No input could be opened at all: an all-zero report would only hide the error (and
@@ -70,7 +74,12 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
             .iter()
             .any(|(j, e)| *j == i && e.line.is_none())
     };
-    if (0..plan.sources.len()).all(unopened) {
+    let inputs = if plan.journal.is_some() {
+        1
+    } else {
+        plan.sources.len()
+    };
+    if (0..inputs).all(unopened) {
         return Err(Error::NothingRead);
     }
     // An input failed and nothing at all was read: a report of nothing would replace the
@@ -89,7 +98,7 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
             false
         }
     };
-    commit(scanned, reports_ok)?;
+    commit(args, scanned, reports_ok)?;
     Ok(status)
 }
 
@@ -99,15 +108,9 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
         .num_threads(plan.threads)
         .build()
         .map_err(|e| Error::Threads(e.to_string()))?;
-    let total_bytes: Option<u64> = plan
-        .sources
-        .iter()
-        .map(|s| match s {
-            Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-            Source::Stdin => None,
-        })
-        .sum();
-    let bar = progress_bar(total_bytes, plan.quiet);
+    // Each input sizes the bar itself (see `show_input`): rates of plain and compressed
+    // bytes do not mix into one ETA.
+    let bar = progress_bar(None, plan.quiet);
     let pipeline = Pipeline {
         context: plan.context.clone(),
         pool: &pool,
@@ -121,8 +124,10 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
             let lock = state::lock_with_timeout(path, plan.lock_timeout, say)
                 .map_err(|e| Error::State(e.into()))?;
             let mut st = State::load(path).map_err(|e| Error::State(e.into()))?;
-            let (stats, errors) = state::scan_new(&pipeline, &plan.sources, &mut st)
-                .map_err(|e| Error::State(e.into()))?;
+            let (stats, errors) = match &plan.journal {
+                Some(query) => journal(&pipeline, query),
+                None => scan_incremental(&pipeline, &plan.sources, &mut st)?,
+            };
             Scanned {
                 stats,
                 errors,
@@ -130,7 +135,10 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
             }
         }
         None => {
-            let (stats, errors) = scan_all(&pipeline, &plan.sources);
+            let (stats, errors) = match &plan.journal {
+                Some(query) => journal(&pipeline, query),
+                None => scan_all(&pipeline, &plan.sources),
+            };
             Scanned {
                 stats,
                 errors,
@@ -142,16 +150,50 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
     Ok(scanned)
 }
 
-/// Scans every source whole; errors are collected by input index, not fatal.
+/// Reads the journal through journalctl: one input, index 0.
+fn journal(
+    pipeline: &Pipeline<'_>,
+    query: &crate::journal::Query,
+) -> (Stats, Vec<(usize, InputError)>) {
+    let (stats, errors) = crate::journal::scan(pipeline, query);
+    (stats, errors.into_iter().map(|e| (0, e)).collect())
+}
+
+/// Scans every source whole, showing its name in the progress bar and warning about any
+/// that holds no mail event; errors are collected by input index, not fatal.
 fn scan_all(pipeline: &Pipeline<'_>, sources: &[Source]) -> (Stats, Vec<(usize, InputError)>) {
     let mut total = Stats::default();
     let mut errors = Vec::new();
     for (i, source) in sources.iter().enumerate() {
+        show_input(pipeline.progress, source, Span::default());
         let (stats, err) = pipeline.scan_source(source, Span::default());
+        if err.is_none() {
+            let mut read = Read::default();
+            read.add(&stats);
+            warn_if_no_events(source, read, false);
+        }
         total.merge(stats);
         errors.extend(err.map(|e| (i, e)));
     }
     (total, errors)
+}
+
+/// Reads what is new in each file since the state was written (see [`state::scan_new`]),
+/// showing each piece in the progress bar and warning about inputs without mail events.
+fn scan_incremental(
+    pipeline: &Pipeline<'_>,
+    sources: &[Source],
+    st: &mut State,
+) -> Result<(Stats, Vec<(usize, InputError)>), Error> {
+    let show = |path: &Path, span: Span| {
+        show_input(pipeline.progress, &Source::Path(path.to_path_buf()), span);
+    };
+    let done = |i: usize, stats: &Stats| {
+        let mut read = Read::default();
+        read.add(stats);
+        warn_if_no_events(&sources[i], read, true);
+    };
+    state::scan_new(pipeline, sources, st, show, done).map_err(|e| Error::State(e.into()))
 }
 
 /// Which files may be memory-mapped: none with `--no-mmap`, else settled ones.
@@ -179,16 +221,19 @@ fn write_reports(plan: &ScanPlan, stats: &Stats) -> Result<(), Error> {
     let mut result = Ok(());
     if let Some(dir) = &plan.out_dir {
         let dir = out_dir(dir, &plan.window, stats);
-        if let Err(error) = write_files(&dir, &report) {
+        if let Err(error) = write_files(plan, &dir, &report) {
             result = Err(Error::Reports { dir, error });
         }
     }
     if !plan.quiet {
-        let summary = Summary { top: plan.top };
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        let written = report::text::write(&mut out, &report, &summary).and_then(|()| out.flush());
-        match written {
+        let written = if plan.json {
+            report::json::write(&mut out, &report)
+        } else {
+            report::text::write(&mut out, &report, &Summary::for_stdout(plan.top))
+        };
+        match written.and_then(|()| out.flush()) {
             Err(e) if !is_broken_pipe(&e) => return Err(Error::Summary(e)),
             _ => {}
         }
@@ -197,7 +242,7 @@ fn write_reports(plan: &ScanPlan, stats: &Stats) -> Result<(), Error> {
 }
 
 /// The state moves on only once the reports are out: a run that fails redoes the work.
-fn commit(scanned: Scanned, reports_ok: bool) -> Result<(), Error> {
+fn commit(args: &ScanArgs, scanned: Scanned, reports_ok: bool) -> Result<(), Error> {
     let Some((path, _lock, mut st)) = scanned.state else {
         return Ok(());
     };
@@ -210,7 +255,8 @@ fn commit(scanned: Scanned, reports_ok: bool) -> Result<(), Error> {
     }
     let now = crate::input::now();
     st.keep_open_evidence(&scanned.stats.persistent, scanned.stats.last, now);
-    st.save(&path).map_err(|e| Error::State(e.into()))
+    st.save(&path).map_err(|e| Error::State(e.into()))?;
+    commit_journal_cursor(args, &path).map_err(|e| Error::State(e.to_string()))
 }
 
 /// The output folder, with `{date}` replaced by the window's start date (or, without a
@@ -228,8 +274,31 @@ fn out_dir(dir: &Path, window: &crate::window::Window, stats: &Stats) -> PathBuf
     PathBuf::from(text.replace("{date}", &date))
 }
 
-fn write_files(dir: &Path, report: &Report) -> std::io::Result<()> {
-    let files = report::csv::render_all(report)?;
-    let staged: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    report::write_atomically(dir, &staged)
+/// Renders the report set of the run in memory: summary.json and what `--report` asks for.
+fn render_files(plan: &ScanPlan, report: &Report) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for kind in &plan.reports {
+        match kind {
+            ReportKind::Csv => files.extend(report::csv::render_all(report)?),
+            ReportKind::Xlsx => {
+                let book = report::xlsx::render(report).map_err(std::io::Error::other)?;
+                files.push(("mailcodes.xlsx".to_string(), book));
+            }
+            ReportKind::Prom => {
+                let end = jiff::Timestamp::now().as_second();
+                files.push((
+                    "mailcodes.prom".to_string(),
+                    report::prom::render(report, end).into_bytes(),
+                ));
+            }
+        }
+    }
+    let mut json = Vec::new();
+    report::json::write(&mut json, report)?;
+    files.push(("summary.json".to_string(), json));
+    Ok(files)
+}
+
+fn write_files(plan: &ScanPlan, dir: &Path, report: &Report) -> std::io::Result<()> {
+    report::write_atomically(dir, &render_files(plan, report)?)
 }

@@ -2,38 +2,52 @@
 //! enhanced status code (RFC 3463 and the IANA registry) means, when a postmaster sees it,
 //! and what to do about it.
 //!
-//! The texts live in [`data`] as static tables compiled into the binary, so the `meaning`
-//! columns of the CSV reports and `mailcodes explain` read the very same entries.
+//! The texts live in [`basic`], [`enhanced`] and [`generic`] as static tables compiled into
+//! the binary, so the `meaning` columns of the CSV reports and `mailcodes explain` read the
+//! very same entries. Every entry names its sources (RFC section, IANA registry, the MTA's
+//! source file and version) in a comment beside it; the tests at the end of this file and in
+//! `facts.rs` keep the tables right.
 
-mod data;
+mod basic;
+mod enhanced;
+mod generic;
 
-pub use data::{
-    BASIC, BASIC_CATEGORIES, BASIC_CLASSES, ENHANCED, ENHANCED_CLASSES, ENHANCED_SUBJECTS,
-};
+pub use basic::BASIC;
+pub use enhanced::ENHANCED;
+pub use generic::{BASIC_CATEGORIES, BASIC_CLASSES, ENHANCED_CLASSES, ENHANCED_SUBJECTS};
+
+use crate::parse::reply::{basic_at, enhanced_at};
+use crate::parse::Enhanced;
 
 /// One registered code and everything mailcodes knows about it.
-///
-/// `*_vi` fields hold a Vietnamese text where one was written; `None` means "fall back to
-/// the English text" (and the explain command says so).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
-    /// The code as written: `"450"` or `"4.2.2"`. Enhanced codes in the table may use `X`
-    /// for the class digit (`"X.2.2"`), as the IANA registry does; they apply to 2, 4 and 5.
+    /// The code as written: `"450"` or `"X.2.2"`. Enhanced codes are written with `X` for the
+    /// class digit, as the IANA registry does; they apply to classes 2, 4 and 5.
     pub code: &'static str,
     /// A short human phrase, a few words: "Mailbox unavailable".
     pub title: &'static str,
     /// What the code means, one to three sentences.
     pub description: &'static str,
-    /// The situations that produce it in real logs.
+    /// The situations that produce it in real logs. An example reply quoted here starts with
+    /// the basic code it illustrates and carries an enhanced code of the same class (tested).
     pub when: &'static str,
     /// What the sender's or the receiver's postmaster should do.
     pub fix: &'static str,
     /// Where the code is defined, e.g. `"RFC 5321"`, `"RFC 3463"`, `"RFC 7372"`.
     pub reference: &'static str,
-    pub title_vi: Option<&'static str>,
-    pub description_vi: Option<&'static str>,
-    pub when_vi: Option<&'static str>,
-    pub fix_vi: Option<&'static str>,
+    /// The Vietnamese texts, all four or none; `None` means "fall back to English" (and
+    /// `explain` says so).
+    pub vi: Option<ViTexts>,
+}
+
+/// The Vietnamese texts of an [`Entry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ViTexts {
+    pub title: &'static str,
+    pub description: &'static str,
+    pub when: &'static str,
+    pub fix: &'static str,
 }
 
 /// Generic text for a class (first digit) or subject (middle digit) of a code.
@@ -43,46 +57,83 @@ pub struct Generic {
     pub digit: u8,
     /// Short name: "Positive completion", "Transient negative", "Mailbox status".
     pub title: &'static str,
-    /// What it means, and for classes: what it means for retrying.
+    /// What it means, and for classes: what it means for retrying. It is printed for every
+    /// code of its class or subject, so it must hold for each of them.
     pub description: &'static str,
     pub title_vi: &'static str,
     pub description_vi: &'static str,
 }
 
-/// A parsed code argument or event code: basic `450` or enhanced `4.2.2`.
+/// A code argument or event code: basic `450`, enhanced `4.2.2`, or a registry entry `X.2.2`
+/// written without its class, as `explain --list` prints it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     Basic(u16),
-    Enhanced(crate::parse::Enhanced),
+    Enhanced(Enhanced),
+    /// `X.subject.detail`: the registry entry for every class.
+    AnyClass {
+        subject: u16,
+        detail: u16,
+    },
 }
 
+/// An argument that is neither a code nor a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCode(pub String);
+
+impl std::fmt::Display for BadCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "'{}' is not an SMTP reply code: give a basic code such as 450 (three digits, first digit 2-5), \
+             an enhanced code such as 4.2.2 (class 2, 4 or 5) or X.2.2, or a whole reply such as \
+             \"550 5.7.1 Service unavailable\"",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for BadCode {}
+
 impl Code {
-    /// Parses `450` or `4.2.2`. Basic codes are 200–599 with a first digit 2–5; enhanced
-    /// codes have class 2, 4 or 5 and subject and detail of 1–3 digits.
-    pub fn parse(text: &str) -> Result<Code, String> {
+    /// Parses `450`, `4.2.2` or `X.2.2` (also `x.2.2`). Basic codes are 200–599 with a first
+    /// digit 2–5; enhanced codes have class 2, 4 or 5 and subject and detail of 1–3 digits.
+    pub fn parse(text: &str) -> Result<Code, BadCode> {
         let t = text.trim();
-        if let Some((c, rest)) = crate::parse::reply::basic_at(t.as_bytes()) {
+        if let Some((c, rest)) = basic_at(t.as_bytes()) {
             if rest.is_empty() && t.len() == 3 {
                 return Ok(Code::Basic(c));
             }
         }
-        if let Some((e, n)) = crate::parse::reply::enhanced_at(t.as_bytes()) {
+        if let Some((e, n)) = enhanced_at(t.as_bytes()) {
             if n == t.len() {
                 return Ok(Code::Enhanced(e));
             }
         }
-        Err(format!(
-            "'{text}' is not an SMTP reply code: give a basic code such as 450 (three digits, first digit 2-5) \
-             or an enhanced code such as 4.2.2 (class 2, 4 or 5)"
-        ))
+        if let Some(any) = t.strip_prefix(['X', 'x']) {
+            // Borrow the enhanced-code grammar with a stand-in class digit.
+            if let Ok(Code::Enhanced(e)) = Code::parse(&format!("2{any}")) {
+                return Ok(Code::AnyClass {
+                    subject: e.subject,
+                    detail: e.detail,
+                });
+            }
+        }
+        Err(BadCode(text.to_string()))
     }
 
-    /// The class digit.
-    pub fn class_digit(&self) -> u8 {
+    /// The class digit; `None` for an `X.s.d` entry, which stands for every class.
+    pub fn class_digit(&self) -> Option<u8> {
         match self {
-            Code::Basic(c) => (c / 100) as u8,
-            Code::Enhanced(e) => e.class,
+            Code::Basic(c) => Some((c / 100) as u8),
+            Code::Enhanced(e) => Some(e.class),
+            Code::AnyClass { .. } => None,
         }
+    }
+
+    /// Whether this is an enhanced code (with or without its class).
+    pub fn is_enhanced(&self) -> bool {
+        !matches!(self, Code::Basic(_))
     }
 }
 
@@ -91,8 +142,80 @@ impl std::fmt::Display for Code {
         match self {
             Code::Basic(c) => write!(f, "{c}"),
             Code::Enhanced(e) => write!(f, "{e}"),
+            Code::AnyClass { subject, detail } => write!(f, "X.{subject}.{detail}"),
         }
     }
+}
+
+/// A whole reply pasted as one argument: `550 5.7.1 Service unavailable; ...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastedReply {
+    /// The reply as given, trimmed.
+    pub text: String,
+    pub basic: u16,
+    /// The enhanced code right after the basic code, if there is one.
+    pub enhanced: Option<Enhanced>,
+}
+
+impl PastedReply {
+    /// A reply starting with a basic code (`550 ` or the continuation form `550-`), followed
+    /// by an optional enhanced code and text. `None` when `text` does not start that way or
+    /// is a bare code.
+    pub fn parse(text: &str) -> Option<PastedReply> {
+        let t = text.trim();
+        let (basic, rest) = basic_at(t.as_bytes())?;
+        if t.len() == 3 {
+            return None;
+        }
+        let rest = crate::parse::reply::trim_start(rest);
+        let enhanced = enhanced_at(rest).map(|(e, _)| e);
+        Some(PastedReply {
+            text: t.to_string(),
+            basic,
+            enhanced,
+        })
+    }
+
+    /// The codes the reply carries, basic first.
+    pub fn codes(&self) -> Vec<Code> {
+        let mut v = vec![Code::Basic(self.basic)];
+        v.extend(self.enhanced.map(Code::Enhanced));
+        v
+    }
+}
+
+/// What an `explain` argument is: one code or a whole reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    Code(Code),
+    Reply(PastedReply),
+}
+
+impl Query {
+    /// A code if the argument is exactly one, else a reply if it starts with a basic code.
+    pub fn parse(text: &str) -> Result<Query, BadCode> {
+        match Code::parse(text) {
+            Ok(c) => Ok(Query::Code(c)),
+            Err(e) => PastedReply::parse(text).map(Query::Reply).ok_or(e),
+        }
+    }
+}
+
+/// The numeric sort key of a table entry: basic codes by number, then enhanced codes by
+/// subject and detail as numbers (`X.1.9` before `X.1.10`).
+pub fn sort_key(e: &Entry) -> (u8, u16, u16) {
+    match Code::parse(e.code) {
+        Ok(Code::Basic(c)) => (0, c, 0),
+        Ok(Code::AnyClass { subject, detail }) => (1, subject, detail),
+        _ => (2, 0, 0),
+    }
+}
+
+/// Every entry, basic codes first, each group in numeric order.
+pub fn all_sorted() -> Vec<&'static Entry> {
+    let mut v: Vec<&'static Entry> = BASIC.iter().chain(ENHANCED).collect();
+    v.sort_by_key(|e| sort_key(e));
+    v
 }
 
 /// The registered entry of a code, if there is one.
@@ -102,8 +225,11 @@ pub fn lookup(code: Code) -> Option<&'static Entry> {
             let key = c.to_string();
             BASIC.iter().find(|e| e.code == key)
         }
-        Code::Enhanced(e) => {
-            let key = format!("X.{}.{}", e.subject, e.detail);
+        Code::Enhanced(Enhanced {
+            subject, detail, ..
+        })
+        | Code::AnyClass { subject, detail } => {
+            let key = format!("X.{subject}.{detail}");
             ENHANCED.iter().find(|x| x.code == key)
         }
     }
@@ -145,15 +271,23 @@ pub fn meaning(code: Code) -> String {
                 None => format!("{class} (unregistered code)"),
             }
         }
-        Code::Enhanced(e) => {
-            let class = enhanced_class(e.class).map_or("Unknown class", |g| g.title);
-            match enhanced_subject(e.subject) {
-                Some(s) => format!("{class}: {} (unregistered detail)", s.title.to_lowercase()),
-                None => format!("{class} (unregistered subject)"),
-            }
-        }
+        Code::Enhanced(Enhanced { class, subject, .. }) => unregistered_enhanced(
+            enhanced_class(class).map_or("Unknown class", |g| g.title),
+            subject,
+        ),
+        Code::AnyClass { subject, .. } => unregistered_enhanced("Any class", subject),
     }
 }
+
+fn unregistered_enhanced(class: &str, subject: u16) -> String {
+    match enhanced_subject(subject) {
+        Some(s) => format!("{class}: {} (unregistered detail)", s.title.to_lowercase()),
+        None => format!("{class} (unregistered subject)"),
+    }
+}
+
+#[cfg(test)]
+mod facts;
 
 #[cfg(test)]
 mod tests {
@@ -185,17 +319,11 @@ mod tests {
             for f in [e.title, e.description, e.when, e.fix, e.reference] {
                 assert!(well_formed_text(f), "{}: {f:?}", e.code);
             }
-            let vi = [e.title_vi, e.description_vi, e.when_vi, e.fix_vi];
-            assert!(
-                vi.iter().all(Option::is_some) || vi.iter().all(Option::is_none),
-                "{}: partial Vietnamese",
-                e.code
-            );
-            assert!(
-                vi.iter().flatten().all(|t| well_formed_text(t)),
-                "{}",
-                e.code
-            );
+            if let Some(v) = e.vi {
+                for f in [v.title, v.description, v.when, v.fix] {
+                    assert!(well_formed_text(f), "{}: {f:?}", e.code);
+                }
+            }
         }
         for g in BASIC_CLASSES
             .iter()
@@ -244,5 +372,65 @@ mod tests {
         assert!(Code::parse("abc").is_err());
         assert!(Code::parse("4.2").is_err());
         assert!(Code::parse("650").is_err());
+    }
+
+    #[test]
+    fn arguments_parse_as_codes_or_replies() {
+        let e = |class, subject, detail| {
+            Code::Enhanced(Enhanced {
+                class,
+                subject,
+                detail,
+            })
+        };
+        let any = |subject, detail| Code::AnyClass { subject, detail };
+        for (arg, want) in [
+            ("450", Some(Query::Code(Code::Basic(450)))),
+            (" 4.2.2 ", Some(Query::Code(e(4, 2, 2)))),
+            ("X.2.2", Some(Query::Code(any(2, 2)))),
+            ("x.7.26", Some(Query::Code(any(7, 26)))),
+            ("X.2", None),
+            ("X.2.2.2", None),
+            ("Y.2.2", None),
+            ("4.2", None),
+            ("650 5.7.1 no such class", None),
+            ("Connection refused", None),
+        ] {
+            assert_eq!(Query::parse(arg).ok(), want, "{arg}");
+        }
+        for (arg, basic, enhanced) in [
+            ("550 5.7.1 Service unavailable", 550, Some(e(5, 7, 1))),
+            ("550-5.7.1 continued", 550, Some(e(5, 7, 1))),
+            ("451 Temporary local problem", 451, None),
+            ("452  4.2.2 two spaces", 452, Some(e(4, 2, 2))),
+        ] {
+            let Ok(Query::Reply(r)) = Query::parse(arg) else {
+                panic!("{arg} is a reply")
+            };
+            assert_eq!(
+                (r.basic, r.enhanced, r.text.as_str()),
+                (
+                    basic,
+                    enhanced.map(|c| match c {
+                        Code::Enhanced(x) => x,
+                        _ => unreachable!(),
+                    }),
+                    arg
+                )
+            );
+            assert_eq!(r.codes()[0], Code::Basic(basic));
+        }
+        let err = Query::parse("abc").unwrap_err().to_string();
+        assert!(err.contains("'abc' is not an SMTP reply code") && err.contains("X.2.2"));
+    }
+
+    #[test]
+    fn any_class_entries_resolve_like_their_concrete_codes() {
+        let any = Code::parse("X.2.2").unwrap();
+        assert_eq!(any.to_string(), "X.2.2");
+        assert_eq!(any.class_digit(), None);
+        assert_eq!(lookup(any), lookup(Code::parse("4.2.2").unwrap()));
+        assert_eq!(meaning(any), "Mailbox full");
+        assert!(meaning(Code::parse("X.9.9").unwrap()).starts_with("Any class"));
     }
 }

@@ -105,8 +105,9 @@ fn io_err<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(io::Error) ->
 
 /// Writes every `(file name, contents)` into `dir` (created if missing) as one set; see the
 /// module documentation.
-pub fn write_atomically(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
-    write_set(dir, files).map_err(io::Error::from)
+pub fn write_atomically<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> io::Result<()> {
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_ref(), b.clone())).collect();
+    write_set(dir, &files).map_err(io::Error::from)
 }
 
 /// [`write_atomically`] with its typed error.

@@ -6,8 +6,11 @@
 
 pub mod atomic;
 pub mod csv;
+pub mod json;
+pub mod prom;
 pub mod table;
 pub mod text;
+pub mod xlsx;
 
 pub use atomic::write_atomically;
 

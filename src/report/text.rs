@@ -6,10 +6,60 @@ use crate::report::table::{Cell, Report, Table};
 use std::io::{self, Write};
 
 /// What the summary needs besides the report.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Summary {
     /// How many rows each top list shows.
     pub top: usize,
+    /// Columns to wrap long lines at: the terminal's width, 80 when not a terminal.
+    pub width: usize,
+}
+
+impl Summary {
+    /// A summary for standard output: the terminal's width, or 80.
+    pub fn for_stdout(top: usize) -> Summary {
+        let term = console::Term::stdout();
+        let width = if term.is_term() {
+            usize::from(term.size().1)
+        } else {
+            80
+        };
+        Summary {
+            top,
+            width: width.max(40),
+        }
+    }
+}
+
+/// `text` after `lead`, wrapped at spaces to `width` columns; continuation lines are
+/// indented to where the text started. A word longer than the line stays whole.
+pub fn wrap(lead: &str, text: &str, width: usize) -> String {
+    let indent = lead.chars().count();
+    let mut out = String::from(lead);
+    let mut col = indent;
+    let mut first = true;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if !first && col + 1 + len > width {
+            out.push('\n');
+            out.extend(std::iter::repeat_n(' ', indent));
+            col = indent;
+        } else if !first {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += len;
+        first = false;
+    }
+    out
+}
+
+/// The line after a list cut at `shown` of `total` rows.
+fn more<W: Write>(w: &mut W, shown: usize, total: usize) -> io::Result<()> {
+    if total > shown {
+        writeln!(w, "  … and {} more", total - shown)?;
+    }
+    Ok(())
 }
 
 fn pct(n: u64, total: u64) -> String {
@@ -23,14 +73,13 @@ fn pct(n: u64, total: u64) -> String {
 /// Writes the summary.
 pub fn write<W: Write>(mut w: W, r: &Report, opts: &Summary) -> io::Result<()> {
     header(&mut w, r)?;
-    let top = opts.top;
     let codes = by_count(r.table("codes"), 0, 2);
-    top_codes(&mut w, "top codes", &codes, top)?;
+    top_codes(&mut w, "top codes", &codes, opts)?;
     let enhanced = by_count(r.table("enhanced"), 0, 2);
-    top_codes(&mut w, "top enhanced", &enhanced, top)?;
-    failing_domains(&mut w, r.table("domains"), top)?;
-    advice(&mut w, &codes)?;
-    persistent(&mut w, r, top)?;
+    top_codes(&mut w, "top enhanced", &enhanced, opts)?;
+    failing_domains(&mut w, r.table("domains"), opts.top)?;
+    advice(&mut w, &codes, opts.width)?;
+    persistent(&mut w, r, opts.top, opts.width)?;
     Ok(())
 }
 
@@ -57,7 +106,11 @@ fn header<W: Write>(w: &mut W, r: &Report) -> io::Result<()> {
     }
     writeln!(w)?;
     let mtas: Vec<String> = f.mtas.iter().map(|(m, n)| format!("{m} {n}")).collect();
-    writeln!(w, "  events    {} ({})", f.events, mtas.join(", "))?;
+    write!(w, "  events    {} ({})", f.events, mtas.join(", "))?;
+    if f.without_code > 0 {
+        write!(w, ", {} without a reply code", f.without_code)?;
+    }
+    writeln!(w)?;
     let outcomes: Vec<String> = f.outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
     writeln!(w, "  outcomes  {}", outcomes.join(", "))?;
     writeln!(w)?;
@@ -85,18 +138,19 @@ fn top_codes<W: Write>(
     w: &mut W,
     title: &str,
     rows: &[(String, u64)],
-    top: usize,
+    opts: &Summary,
 ) -> io::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
     writeln!(w)?;
     writeln!(w, "  {title:<12}    count  meaning")?;
-    for (code, n) in rows.iter().take(top) {
+    for (code, n) in rows.iter().take(opts.top) {
         let meaning = Code::parse(code).map(kb::meaning).unwrap_or_default();
-        writeln!(w, "  {code:<9} {n:>11}  {meaning}")?;
+        let lead = format!("  {code:<9} {n:>11}  ");
+        writeln!(w, "{}", wrap(&lead, &meaning, opts.width))?;
     }
-    Ok(())
+    more(w, opts.top.min(rows.len()), rows.len())
 }
 
 fn failing_domains<W: Write>(w: &mut W, table: Option<&Table>, top: usize) -> io::Result<()> {
@@ -131,11 +185,11 @@ fn failing_domains<W: Write>(w: &mut W, table: Option<&Table>, top: usize) -> io
     for (d, t, p) in failing.iter().take(top) {
         writeln!(w, "  {d:<width$} {t:>8} {p:>8}")?;
     }
-    Ok(())
+    more(w, top.min(failing.len()), failing.len())
 }
 
 /// For the three most frequent 4xx/5xx codes: how to fix them.
-fn advice<W: Write>(w: &mut W, codes: &[(String, u64)]) -> io::Result<()> {
+fn advice<W: Write>(w: &mut W, codes: &[(String, u64)], width: usize) -> io::Result<()> {
     let failures: Vec<Code> = codes
         .iter()
         .filter_map(|(c, _)| Code::parse(c).ok())
@@ -149,13 +203,13 @@ fn advice<W: Write>(w: &mut W, codes: &[(String, u64)]) -> io::Result<()> {
     writeln!(w, "  what to do about the most frequent failures")?;
     for code in failures {
         if let (Code::Basic(n), Some(e)) = (code, kb::lookup(code)) {
-            writeln!(w, "  {n}  {}", e.fix)?;
+            writeln!(w, "{}", wrap(&format!("  {n}  "), e.fix, width))?;
         }
     }
     Ok(())
 }
 
-fn persistent<W: Write>(w: &mut W, r: &Report, top: usize) -> io::Result<()> {
+fn persistent<W: Write>(w: &mut W, r: &Report, top: usize, columns: usize) -> io::Result<()> {
     let f = &r.facts;
     let rows: &[Vec<Cell>] = r.table("persistent_450").map_or(&[], |t| &t.rows);
     writeln!(w)?;
@@ -164,14 +218,14 @@ fn persistent<W: Write>(w: &mut W, r: &Report, top: usize) -> io::Result<()> {
         .iter()
         .map(|(r, n)| format!("{r} {n}"))
         .collect();
-    writeln!(
-        w,
-        "  persistent 450s: {} recipient(s) ({}); rule: >= {} mailbox 450s over >= {}",
+    let line = format!(
+        "{} recipient(s) ({}); rule: >= {} mailbox 450s over >= {}",
         rows.len(),
         by_reason.join(", "),
         f.rule.min_attempts,
         crate::time::format_span(f.rule.min_span_secs)
-    )?;
+    );
+    writeln!(w, "{}", wrap("  persistent 450s: ", &line, columns))?;
     let shown = &rows[..rows.len().min(top)];
     let width = shown
         .iter()
@@ -192,10 +246,11 @@ fn persistent<W: Write>(w: &mut W, r: &Report, top: usize) -> io::Result<()> {
             "    {recipient:<width$}  {attempts:>digits$} attempts since {since}  {reason}"
         )?;
     }
-    writeln!(
-        w,
-        "  recovered: {} recipient(s) got a 450 or greylisting deferral and later a 2xx ({} greylisted)",
+    more(w, shown.len(), rows.len())?;
+    let line = format!(
+        "{} recipient(s) got a 450 or greylisting deferral and later a 2xx ({} greylisted)",
         f.recovered, f.recovered_greylisted
-    )?;
+    );
+    writeln!(w, "{}", wrap("  recovered: ", &line, columns))?;
     Ok(())
 }

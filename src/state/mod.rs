@@ -286,11 +286,15 @@ impl State {
 /// more can ever be read from that file. Any other failure (a file that cannot be read) ends
 /// the input: the state records exactly the whole lines read before it, and the next run
 /// goes on from there.
-/// Errors come with the index of their input in `sources`.
+/// Errors come with the index of their input in `sources`. `show` is called before each
+/// piece is read (for a progress bar), `done` after each input read without an error, with
+/// the index of the input and what was read of it.
 pub fn scan_new(
     pipeline: &Pipeline<'_>,
     sources: &[Source],
     st: &mut State,
+    mut show: impl FnMut(&Path, Span),
+    mut done: impl FnMut(usize, &Stats),
 ) -> Result<(Stats, Vec<(usize, InputError)>), Error> {
     let paths: Vec<(usize, &PathBuf)> = sources
         .iter()
@@ -319,7 +323,10 @@ pub fn scan_new(
             eprintln!("mailcodes: warning: {w}");
         }
         let mut failed = Vec::new();
-        let (stats, reached) = scan_plan(pipeline, &plan, &mut failed);
+        let (stats, reached) = scan_plan(pipeline, &plan, &mut failed, &mut show);
+        if failed.is_empty() {
+            done(index, &stats);
+        }
         errors.extend(failed.into_iter().map(|e| (index, e)));
         total.merge(stats);
         st.files.insert(key, reached);
@@ -332,6 +339,7 @@ fn scan_plan(
     pipeline: &Pipeline<'_>,
     plan: &Plan,
     errors: &mut Vec<InputError>,
+    show: &mut impl FnMut(&Path, Span),
 ) -> (Stats, FileState) {
     let mut total = Stats::default();
     let mut reached = plan.reached(0, 0);
@@ -353,6 +361,7 @@ fn scan_plan(
             start: piece.start,
             end: piece.end,
         };
+        show(&piece.path, span);
         let s = pipeline.scan_file(&name, file, span, piece.rotated);
         total.merge(s.stats);
         reached = plan.reached(i, s.consumed);

@@ -12,6 +12,10 @@ pub fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
 mod cron;
 mod explain_cli;
 mod faults;
+mod inputs;
+mod journal;
+mod packaging;
 mod parser_real;
+mod reports;
 mod scan_cli;
 mod split;
