@@ -151,9 +151,11 @@ pub fn write_set(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Temporary and backup files of this writer: `.NAME.csv.XXXXXX.tmp`.
+/// Temporary and backup files of this writer: `.NAME.EXT.XXXXXX.tmp` for the report
+/// formats (`.codes.csv.Ab12Cd.tmp`, `.summary.json.Ab12Cd.tmp`).
 fn is_temp(name: &str) -> bool {
-    name.starts_with('.') && name.ends_with(".tmp") && name.contains(".csv.")
+    const EXTS: [&str; 4] = [".csv.", ".json.", ".xlsx.", ".prom."];
+    name.starts_with('.') && name.ends_with(".tmp") && EXTS.iter().any(|e| name.contains(e))
 }
 
 /// Creates `dir`, or says clearly why it cannot be a folder.
