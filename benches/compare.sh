@@ -2,10 +2,13 @@
 # Compare mailcodes with pflogsumm / eximstats and with the I/O floor (rg -c, wc -l) on the
 # same generated log, and print a Markdown table ready to paste into BENCHMARKS.md.
 #
-# Usage: benches/compare.sh [--mta postfix|exim] [--size 1G] [--seed 42] [--runs 3]
+# Usage: benches/compare.sh [--mta postfix|exim] [--mix bundled] [--size 1G] [--seed 42] [--runs 3]
 #                           [--file PATH] [--threads N]
 #
 #   --mta      log flavour to generate and tools to compare (default: postfix)
+#   --mix      generator mix: bundled, normal, deferral, dictionary, delivered, domains,
+#              long-replies
+#              (default: bundled; see examples/genlog.rs)
 #   --size     size of the generated log: 1G, 100M, 512K or bytes (default: 1G)
 #   --seed     generator seed (default: 42)
 #   --runs     timed runs per fast tool (default: 3); pflogsumm/eximstats always run once
@@ -37,7 +40,7 @@ from_caller() {
 }
 
 usage() {
-    sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 die() {
@@ -53,6 +56,7 @@ log() {
 
 mta=postfix
 size=1G
+mix=bundled
 seed=42
 runs=3
 file=
@@ -64,13 +68,13 @@ need_value() {
 
 while [[ $# -gt 0 ]]; do
     case $1 in
-        --mta | --size | --seed | --runs | --file | --threads)
+        --mta | --mix | --size | --seed | --runs | --file | --threads)
             need_value "$@"
             opt=${1#--}
             val=$2
             shift 2
             ;;
-        --mta=* | --size=* | --seed=* | --runs=* | --file=* | --threads=*)
+        --mta=* | --mix=* | --size=* | --seed=* | --runs=* | --file=* | --threads=*)
             opt=${1%%=*}
             opt=${opt#--}
             val=${1#*=}
@@ -86,6 +90,7 @@ while [[ $# -gt 0 ]]; do
     esac
     case $opt in
         mta) mta=$val ;;
+        mix) mix=$val ;;
         size) size=$val ;;
         seed) seed=$val ;;
         runs) runs=$val ;;
@@ -95,6 +100,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 [[ $mta == postfix || $mta == exim ]] || die "--mta must be postfix or exim, not '$mta'"
+[[ $mix =~ ^(bundled|normal|deferral|dictionary|delivered|domains|long-replies)$ ]] \
+    || die "--mix must be bundled, normal, deferral, dictionary, delivered, domains or long-replies, not '$mix'"
 [[ $size =~ ^[0-9]+[KkMmGg]?$ ]] || die "--size must look like 1G, 100M, 512K or a byte count, not '$size'"
 [[ $seed =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer, not '$seed'"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, not '$runs'"
@@ -181,7 +188,11 @@ if [[ -z $file ]]; then
         *) dec=$num bin=$num ;;
     esac
     [[ $dec -gt 0 ]] || die "--size must be positive"
-    file="$bench_dir/$mta-$size-$seed.log"
+    if [[ $mix == bundled ]]; then
+        file="$bench_dir/$mta-$size-$seed.log"
+    else
+        file="$bench_dir/$mta-$mix-$size-$seed.log"
+    fi
     # The generator stops at a line boundary and K/M/G may be powers of 1000 or 1024:
     # accept anything within 1% of either reading.
     lo=$((dec - dec / 100))
@@ -195,7 +206,7 @@ if [[ -z $file ]]; then
         partial="$file.partial"
         rm -f -- "$partial"
         cargo run --release --quiet --example genlog -- \
-            --mta "$mta" --size "$size" --seed "$seed" --output "$partial" >&2 \
+            --mta "$mta" --mix "$mix" --size "$size" --seed "$seed" --output "$partial" >&2 \
             || die "cargo run --example genlog failed"
         [[ -s $partial ]] || die "genlog wrote nothing to $partial"
         mv -f -- "$partial" "$file"

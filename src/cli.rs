@@ -119,6 +119,12 @@ pub struct ScanArgs {
     #[arg(long, conflicts_with = "quiet")]
     pub json: bool,
 
+    /// Diagnosis rules of your own, tried before the built-in ones: one rule per line,
+    /// `diagnosis<TAB>pattern<TAB>conditions` (see the README, "Diagnoses"). A broken rule is
+    /// an error naming its line. Example: --rules /etc/mailcodes/rules.tsv
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
     /// Which log format to accept (`--format` is an older name for it). Example: --log-format exim
     #[arg(long = "log-format", alias = "format", value_enum, default_value_t = FormatArg::Auto)]
     pub format: FormatArg,

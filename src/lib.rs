@@ -6,6 +6,7 @@
 //! - [`input`] and [`pipeline`]: files, stdin and gzip, chunked and scanned in parallel;
 //! - [`persistent`]: the persistent-450 detector;
 //! - [`kb`]: the reply-code knowledge base;
+//! - [`diagnose`]: why a delivery failed, who must act, and the provider of the relay;
 //! - [`report`]: CSV files and the text summary;
 //! - [`cli`] and [`cmd`]: the command line.
 //!
@@ -41,8 +42,12 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod diagnose;
 pub mod error;
+pub mod events;
+pub mod failures;
 pub mod input;
+pub mod intern;
 pub mod journal;
 pub mod kb;
 pub mod parse;
@@ -53,7 +58,9 @@ pub mod report;
 pub mod scan;
 pub mod state;
 pub mod stats;
+pub mod text;
 pub mod time;
+pub mod types;
 pub mod window;
 
 /// Runs the command line and returns the process exit status.

@@ -5,11 +5,16 @@
 //! last times, the latest 2xx), and the verdict is taken only at the end, so the result does
 //! not depend on how the input was split between threads or runs.
 
+use crate::intern::{folded_hash, Arena, Interner, KeyRef};
 use crate::parse::{Class, Event};
-use crate::stats::{ClassCounts, Map};
+use crate::text::clean_text_capped_into;
 use crate::time::Stamp;
 use aho_corasick::AhoCorasick;
+use hashbrown::HashTable;
 use std::sync::LazyLock;
+
+mod compact;
+pub use compact::EvidenceError;
 
 /// Why a recipient's mailbox keeps refusing mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -69,10 +74,6 @@ pub struct Evidence {
     pub saw_greylisting: bool,
     /// The latest 2xx for this recipient.
     pub last_success: Option<Stamp>,
-    /// Events to this recipient that the tracker saw in this scan, per class `[2xx, 4xx,
-    /// 5xx]`: the domain counts take them from here (see [`crate::stats::Stats::add`]) rather
-    /// than look the domain up once more. Not kept between runs.
-    pub counts: ClassCounts,
 }
 
 fn min_opt(a: Option<Stamp>, b: Option<Stamp>) -> Option<Stamp> {
@@ -102,9 +103,6 @@ impl Evidence {
         self.first_deferral = min_opt(self.first_deferral, other.first_deferral);
         self.saw_greylisting |= other.saw_greylisting;
         self.last_success = max_opt(self.last_success, other.last_success);
-        for (a, b) in self.counts.iter_mut().zip(other.counts) {
-            *a += b;
-        }
     }
 
     /// A 2xx came at or after the first deferral of any kind.
@@ -181,102 +179,479 @@ fn says_disabled(text: &[u8]) -> bool {
     WORDS.disabled.is_match(text) || (WORDS.blocked.is_match(text) && WORDS.account.is_match(text))
 }
 
-/// Per-recipient evidence for a whole scan. (Not `PartialEq`, because of its scratch
-/// buffers: compare `recipients`.)
+/// Longest reply text kept per recipient, in memory and in the state: 1 KiB, whole
+/// characters (a remote server may answer with pages of text).
+pub const MAX_REPLY: usize = 1024;
+
+/// An `Option<Stamp>` in 8 bytes instead of 24: a presence bit, the local seconds in 47 bits
+/// (±2 million years; anything beyond is clamped) and the offset in 16.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Packed(u64);
+
+impl Packed {
+    const NONE: Packed = Packed(0);
+
+    fn new(s: Option<Stamp>) -> Packed {
+        let Some(s) = s else { return Packed::NONE };
+        let max = (1i64 << 46) - 1;
+        let local = s.local().clamp(-max - 1, max) as u64 & ((1 << 47) - 1);
+        let offset = s.offset().unwrap_or(i16::MIN) as u16;
+        Packed(1 << 63 | local << 16 | u64::from(offset))
+    }
+
+    fn get(self) -> Option<Stamp> {
+        if self.0 >> 63 == 0 {
+            return None;
+        }
+        // Bits 62–16 hold the local seconds: shift them to the top and back, signed.
+        let local = ((self.0 << 1) as i64) >> 17;
+        Some(Stamp::with_offset(local, self.0 as u16 as i16))
+    }
+
+    fn min(self, s: Option<Stamp>) -> Packed {
+        Packed::new(min_opt(self.get(), s))
+    }
+
+    fn max(self, s: Option<Stamp>) -> Packed {
+        Packed::new(max_opt(self.get(), s))
+    }
+}
+
+/// Flags kept in [`Open::key`], above the key's length.
+const GREY: u64 = 1 << 21;
+const FULL: u64 = 1 << 22;
+const DISABLED: u64 = 1 << 23;
+const LEN_MASK: u64 = (1 << 21) - 1;
+
+/// A recipient with a 450 or a greylisting deferral (32 bytes; its address in the arena).
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    /// Where the address lives in the arena (the top 40 bits), three flags and its length
+    /// (the low 21 bits: up to 2 MiB, more than the longest line read).
+    key: u64,
+    /// The low half of the address's hash: enough for the table to grow without reading the
+    /// arena, and to skip most unequal keys without reading it either.
+    hash: u32,
+    /// 1 + its index in [`Shard::mailboxes`] once it had a mailbox 450, else 0.
+    mailbox: u32,
+    first_deferral: Packed,
+    last_success: Packed,
+}
+
+impl Open {
+    fn new(at: KeyRef, len: usize, hash: u64, last_success: Packed) -> Open {
+        Open {
+            key: at.bits() << 24 | (len as u64 & LEN_MASK),
+            hash: hash as u32,
+            mailbox: 0,
+            first_deferral: Packed::NONE,
+            last_success,
+        }
+    }
+
+    /// The address (lower case).
+    fn text<'k>(&self, keys: &'k Arena) -> &'k [u8] {
+        keys.get(
+            KeyRef::from_bits(self.key >> 24),
+            (self.key & LEN_MASK) as u32,
+        )
+    }
+
+    fn has(&self, flag: u64) -> bool {
+        self.key & flag != 0
+    }
+}
+
+/// The hash an open entry is filed under in its table: the low half of the address's hash,
+/// twice, so the table's tag (top bits) and bucket (low bits) both come from it.
+fn table_hash(hash: u64) -> u64 {
+    (hash & 0xffff_ffff) * 0x1_0000_0001
+}
+
+/// The mailbox 450s of one recipient (24 bytes).
+#[derive(Debug, Clone, Copy)]
+struct Mailbox {
+    first: Packed,
+    last: Packed,
+    /// Saturates at 4 billion.
+    attempts: u32,
+    /// The latest reply, as numbered by the tracker's replies (see [`store_reply`]).
+    reply: u32,
+}
+
+/// A recipient with only 2xx so far, kept as the hash of its address and the time of its
+/// latest 2xx (16 bytes): its address is never printed, and the only question asked of it
+/// is whether a 2xx came after a deferral of the same hash.
+///
+/// Two addresses with the same 64-bit hash would share this entry: a delivery to one would
+/// count as a recovery of the other, hiding a persistent 450 or adding one to the recovered
+/// count. With the hash seeded per run, the chance among n recipients is about n²/2⁶⁵ (under
+/// one in a million for 5 million recipients), and a sender cannot aim at it.
+#[derive(Debug, Clone, Copy)]
+struct Delivered {
+    hash: u64,
+    last: Packed,
+}
+
+/// One of [`SHARDS`] parts of the tables, by hash: merging trackers goes shard by shard, so
+/// the memory of one shard of the other tracker is freed before the next one grows.
+#[derive(Debug, Clone, Default)]
+struct Shard {
+    open: HashTable<Open>,
+    /// The addresses of `open`: per shard, so that a merge frees them with the shard.
+    keys: Arena,
+    mailboxes: Vec<Mailbox>,
+    delivered: HashTable<Delivered>,
+}
+
+const SHARDS: usize = 64;
+
+/// The shard of a hash: middle bits, because the table itself uses the low bits for the
+/// bucket and the top seven for its tag.
+fn shard_of(hash: u64) -> usize {
+    (hash >> 40) as usize % SHARDS
+}
+
+/// Per-recipient evidence for a whole scan, in compact tables (about 80 bytes per deferred
+/// recipient and 25 per delivered one; see BENCHMARKS.md). Evidence comes out as
+/// [`Evidence`] values.
 #[derive(Debug, Clone, Default)]
 pub struct Tracker {
-    pub recipients: Map<Box<[u8]>, Evidence>,
-    scratch: Vec<u8>,
-    /// A cleaned reply that may replace a recipient's latest one (same time, greater text).
-    reply_scratch: String,
+    /// Empty until the first event, then [`SHARDS`] long.
+    shards: Vec<Shard>,
+    replies: Interner,
+    text: String,
+    other_text: String,
+}
+
+/// Whether the open entry `o` is the (lower-cased) recipient `rcpt`.
+fn is_key(keys: &Arena, o: &Open, hash: u64, rcpt: &[u8]) -> bool {
+    o.hash == hash as u32 && o.text(keys).eq_ignore_ascii_case(rcpt)
+}
+
+/// The open entry of `rcpt`, created when missing (taking over its delivered entry).
+fn open_mut<'t>(
+    open: &'t mut HashTable<Open>,
+    delivered: &mut HashTable<Delivered>,
+    keys: &mut Arena,
+    hash: u64,
+    rcpt: &[u8],
+) -> &'t mut Open {
+    let entry = open.entry(
+        table_hash(hash),
+        |o| is_key(keys, o, hash, rcpt),
+        |o| table_hash(u64::from(o.hash)),
+    );
+    match entry {
+        hashbrown::hash_table::Entry::Occupied(o) => o.into_mut(),
+        hashbrown::hash_table::Entry::Vacant(v) => {
+            let last_success = match delivered.find_entry(hash, |d| d.hash == hash) {
+                Ok(d) => d.remove().0.last,
+                Err(_) => Packed::NONE,
+            };
+            v.insert(Open::new(
+                keys.push_lowercase(rcpt),
+                rcpt.len(),
+                hash,
+                last_success,
+            ))
+            .into_mut()
+        }
+    }
+}
+
+/// A stored reply back as text: the NUL that stands for the recipient's address replaced by
+/// it (see [`store_reply`]).
+fn reply_into(out: &mut String, stored: &str, key: &[u8]) {
+    out.clear();
+    match stored.split_once('\0') {
+        Some((head, tail)) => {
+            out.push_str(head);
+            out.push_str(&String::from_utf8_lossy(key));
+            out.push_str(tail);
+        }
+        None => out.push_str(stored),
+    }
 }
 
 impl Tracker {
-    /// Records one event (`weight` times). Returns whether the event was counted under its
-    /// recipient (in [`Evidence::counts`]); the events the tracker has no use for (no time,
-    /// no recipient, a class or code that says nothing about the mailbox) are not.
-    pub fn add(&mut self, ev: &Event<'_>, weight: u64) -> bool {
-        let Some(time) = ev.time else { return false };
-        if ev.recipient.is_empty() {
-            return false;
+    /// Records one event (`weight` times). The events the tracker has no use for (no time,
+    /// no recipient, a class or code that says nothing about the mailbox) are ignored.
+    pub fn add(&mut self, ev: &Event<'_>, weight: u64) {
+        let Some(time) = ev.time else { return };
+        if ev.recipient.is_empty() || ev.recipient.len() > LEN_MASK as usize {
+            return;
         }
-        let is_450 = ev.code == Some(450);
+        // A mailbox deferral: a 450, or any 4xx whose enhanced code says the mailbox's status
+        // (4.2.x, as Gmail's `452 4.2.2 … over quota`). 4.7.x stays policy, below.
+        let is_450 = ev.code == Some(450)
+            || (ev.class == Class::Transient && ev.enhanced.is_some_and(|e| e.subject == 2));
         let greylist = (is_450 || ev.class == Class::Transient) && is_greylisting(ev.text);
         let success = ev.class == Class::Success;
         if !(is_450 || greylist || success) {
-            return false;
-        }
-        let key = crate::stats::lowercase_key(ev.recipient, &mut self.scratch);
-        let evidence = match self.recipients.get_mut(key) {
-            Some(e) => e,
-            None => self.recipients.entry(key.into()).or_default(),
-        };
-        evidence.counts[ev.class.index()] += weight;
-        if success {
-            evidence.last_success = max_opt(evidence.last_success, Some(time));
-            return true;
-        }
-        evidence.first_deferral = min_opt(evidence.first_deferral, Some(time));
-        let policy = ev.enhanced.is_some_and(|e| e.subject == 7);
-        if greylist || policy {
-            evidence.saw_greylisting |= greylist;
-            return true;
-        }
-        evidence.attempts += weight;
-        evidence.first_mailbox = min_opt(evidence.first_mailbox, Some(time));
-        // The latest reply wins; on a tie of time the greater text, so order never matters.
-        match Some(time).cmp(&evidence.last_mailbox) {
-            std::cmp::Ordering::Greater => {
-                crate::report::clean_text_into(&mut evidence.last_reply, ev.text);
-                evidence.last_mailbox = Some(time);
-            }
-            std::cmp::Ordering::Equal => {
-                crate::report::clean_text_into(&mut self.reply_scratch, ev.text);
-                if self.reply_scratch > evidence.last_reply {
-                    std::mem::swap(&mut self.reply_scratch, &mut evidence.last_reply);
-                }
-            }
-            std::cmp::Ordering::Less => {}
-        }
-        match ev.enhanced.map(|e| (e.subject, e.detail)) {
-            Some((2, 2)) => evidence.saw_full = true,
-            Some((2, 1)) => evidence.saw_disabled = true,
-            _ if says_full(ev.text) => evidence.saw_full = true,
-            _ if says_disabled(ev.text) => evidence.saw_disabled = true,
-            _ => {}
-        }
-        true
-    }
-
-    /// Folds another tracker into this one.
-    pub fn merge(&mut self, other: Tracker) {
-        if self.recipients.is_empty() {
-            self.recipients = other.recipients;
             return;
         }
-        for (k, v) in other.recipients {
-            match self.recipients.get_mut(&k) {
-                Some(e) => e.merge(&v),
-                None => {
-                    self.recipients.insert(k, v);
-                }
+        if self.shards.is_empty() {
+            self.shards.resize_with(SHARDS, Shard::default);
+        }
+        let hash = folded_hash(ev.recipient);
+        if success {
+            let shard = &mut self.shards[shard_of(hash)];
+            let keys = &shard.keys;
+            let rcpt = ev.recipient;
+            match shard
+                .open
+                .find_mut(table_hash(hash), |o| is_key(keys, o, hash, rcpt))
+            {
+                Some(o) => o.last_success = o.last_success.max(Some(time)),
+                None => add_delivered(&mut shard.delivered, hash, Packed::new(Some(time))),
+            }
+            return;
+        }
+        let shard = &mut self.shards[shard_of(hash)];
+        let o = open_mut(
+            &mut shard.open,
+            &mut shard.delivered,
+            &mut shard.keys,
+            hash,
+            ev.recipient,
+        );
+        o.first_deferral = o.first_deferral.min(Some(time));
+        let policy = ev.enhanced.is_some_and(|e| e.subject == 7);
+        if greylist || policy {
+            o.key |= if greylist { GREY } else { 0 };
+            return;
+        }
+        o.key |= match ev.enhanced.map(|e| (e.subject, e.detail)) {
+            Some((2, 2)) => FULL,
+            Some((2, 1)) => DISABLED,
+            _ if says_full(ev.text) => FULL,
+            _ if says_disabled(ev.text) => DISABLED,
+            _ => 0,
+        };
+        let m = mailbox_mut(&mut shard.mailboxes, o);
+        m.attempts = m
+            .attempts
+            .saturating_add(weight.try_into().unwrap_or(u32::MAX));
+        m.first = m.first.min(Some(time));
+        let key = o.text(&shard.keys);
+        // The latest reply wins; on a tie of time the greater text, so order never matters.
+        let newer = Some(time).cmp(&m.last.get());
+        if newer.is_ge() {
+            clean_text_capped_into(&mut self.text, ev.text, MAX_REPLY);
+        }
+        if newer.is_eq() {
+            reply_into(&mut self.other_text, self.replies.get(m.reply), key);
+            if self.text <= self.other_text {
+                return;
             }
         }
+        if newer.is_ge() {
+            m.reply = store_reply(&mut self.replies, &mut self.text, key);
+            m.last = Packed::new(Some(time));
+        }
+    }
+
+    /// Recipients tracked: with a deferral, and with only 2xx.
+    pub fn len(&self) -> (usize, usize) {
+        self.shards.iter().fold((0, 0), |(o, d), s| {
+            (o + s.open.len(), d + s.delivered.len())
+        })
+    }
+
+    /// Whether nothing was tracked.
+    pub fn is_empty(&self) -> bool {
+        self.len() == (0, 0)
+    }
+
+    /// Every recipient with a 450 or greylisting deferral, with its evidence (in no order).
+    pub fn evidence(&self) -> impl Iterator<Item = (&[u8], Evidence)> + '_ {
+        self.shards.iter().flat_map(move |s| {
+            s.open.iter().map(move |o| {
+                let mut e = self.evidence_of(s, o);
+                self.reply_of(s, o, &mut e.last_reply);
+                (o.text(&s.keys), e)
+            })
+        })
+    }
+
+    /// Everything about an open entry but its reply.
+    fn evidence_of(&self, shard: &Shard, o: &Open) -> Evidence {
+        let m = (o.mailbox as usize)
+            .checked_sub(1)
+            .and_then(|i| shard.mailboxes.get(i));
+        Evidence {
+            attempts: m.map_or(0, |m| u64::from(m.attempts)),
+            first_mailbox: m.and_then(|m| m.first.get()),
+            last_mailbox: m.and_then(|m| m.last.get()),
+            last_reply: String::new(),
+            saw_full: o.has(FULL),
+            saw_disabled: o.has(DISABLED),
+            first_deferral: o.first_deferral.get(),
+            saw_greylisting: o.has(GREY),
+            last_success: o.last_success.get(),
+        }
+    }
+
+    fn reply_of(&self, shard: &Shard, o: &Open, out: &mut String) {
+        let m = (o.mailbox as usize)
+            .checked_sub(1)
+            .and_then(|i| shard.mailboxes.get(i));
+        if let Some(m) = m {
+            reply_into(out, self.replies.get(m.reply), o.text(&shard.keys));
+        }
+    }
+
+    /// Adds evidence about `recipient` (from another tracker, or kept from an earlier run).
+    pub fn insert(&mut self, recipient: &[u8], e: &Evidence) {
+        if recipient.len() > LEN_MASK as usize {
+            return;
+        }
+        if self.shards.is_empty() {
+            self.shards.resize_with(SHARDS, Shard::default);
+        }
+        let hash = folded_hash(recipient);
+        let deferred = e.first_deferral.is_some() || e.first_mailbox.is_some() || e.attempts > 0;
+        if !deferred {
+            if e.last_success.is_some() {
+                self.add_success_hash(hash, Packed::new(e.last_success));
+            }
+            return;
+        }
+        let shard = &mut self.shards[shard_of(hash)];
+        let o = open_mut(
+            &mut shard.open,
+            &mut shard.delivered,
+            &mut shard.keys,
+            hash,
+            recipient,
+        );
+        o.first_deferral = o.first_deferral.min(e.first_deferral);
+        o.last_success = o.last_success.max(e.last_success);
+        o.key |= [(e.saw_greylisting, GREY), (e.saw_full, FULL)]
+            .into_iter()
+            .chain([(e.saw_disabled, DISABLED)])
+            .filter_map(|(on, f)| on.then_some(f))
+            .fold(0, |a, f| a | f);
+        if e.first_mailbox.is_none() && e.last_mailbox.is_none() && e.attempts == 0 {
+            return;
+        }
+        let m = mailbox_mut(&mut shard.mailboxes, o);
+        m.attempts = m
+            .attempts
+            .saturating_add(e.attempts.try_into().unwrap_or(u32::MAX));
+        m.first = m.first.min(e.first_mailbox);
+        let key = o.text(&shard.keys);
+        reply_into(&mut self.other_text, self.replies.get(m.reply), key);
+        clean_text_capped_into(&mut self.text, e.last_reply.as_bytes(), MAX_REPLY);
+        if (e.last_mailbox, &self.text) > (m.last.get(), &self.other_text) {
+            m.reply = store_reply(&mut self.replies, &mut self.text, key);
+        }
+        m.last = m.last.max(e.last_mailbox);
+    }
+
+    /// A 2xx known only by the hash of its recipient (from another tracker).
+    fn add_success_hash(&mut self, hash: u64, last: Packed) {
+        let shard = &mut self.shards[shard_of(hash)];
+        let keys = &shard.keys;
+        let same = |o: &Open| o.hash == hash as u32 && folded_hash(o.text(keys)) == hash;
+        match shard.open.find_mut(table_hash(hash), same) {
+            Some(o) => o.last_success = o.last_success.max(last.get()),
+            None => add_delivered(&mut shard.delivered, hash, last),
+        }
+    }
+
+    /// Folds another tracker into this one, shard by shard (each shard of `other` is freed
+    /// before the next one is read).
+    pub fn merge(&mut self, mut other: Tracker) {
+        let size = |t: &Tracker| t.len().0 + t.len().1;
+        if size(&other) > size(self) {
+            std::mem::swap(self, &mut other);
+        }
+        if other.shards.is_empty() {
+            return;
+        }
+        // Their reply numbers in this tracker, looked up once each.
+        let mut replies = vec![u32::MAX; other.replies.len()];
+        for i in 0..other.shards.len() {
+            let theirs = std::mem::take(&mut other.shards[i]);
+            for d in &theirs.delivered {
+                self.add_success_hash(d.hash, d.last);
+            }
+            for o in &theirs.open {
+                let m = (o.mailbox as usize)
+                    .checked_sub(1)
+                    .and_then(|i| theirs.mailboxes.get(i));
+                self.merge_open(o, m, (&theirs.keys, &other.replies), &mut replies);
+            }
+        }
+    }
+
+    /// Folds one open entry of `other` (and its mailbox record) into this tracker.
+    fn merge_open(
+        &mut self,
+        theirs: &Open,
+        their_mailbox: Option<&Mailbox>,
+        (their_keys, their_replies): (&Arena, &Interner),
+        replies: &mut [u32],
+    ) {
+        let text = theirs.text(their_keys);
+        let hash = folded_hash(text);
+        let shard = &mut self.shards[shard_of(hash)];
+        let o = open_mut(
+            &mut shard.open,
+            &mut shard.delivered,
+            &mut shard.keys,
+            hash,
+            text,
+        );
+        o.first_deferral = o.first_deferral.min(theirs.first_deferral.get());
+        o.last_success = o.last_success.max(theirs.last_success.get());
+        o.key |= theirs.key & (GREY | FULL | DISABLED);
+        let Some(tm) = their_mailbox else { return };
+        let m = mailbox_mut(&mut shard.mailboxes, o);
+        m.attempts = m.attempts.saturating_add(tm.attempts);
+        m.first = m.first.min(tm.first.get());
+        // The latest reply wins; on a tie of time the greater text, so order never matters.
+        let take = match tm.last.get().cmp(&m.last.get()) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => {
+                reply_into(&mut self.text, their_replies.get(tm.reply), text);
+                reply_into(&mut self.other_text, self.replies.get(m.reply), text);
+                self.text > self.other_text
+            }
+            std::cmp::Ordering::Less => false,
+        };
+        if take {
+            m.reply = match replies.get_mut(tm.reply as usize) {
+                Some(mine) if *mine != u32::MAX => *mine,
+                Some(mine) => {
+                    *mine = self.replies.intern(their_replies.get(tm.reply));
+                    *mine
+                }
+                None => u32::MAX,
+            };
+        }
+        m.last = m.last.max(tm.last.get());
     }
 
     /// The persistent recipients under `rule`, sorted by attempts descending, then recipient.
     pub fn persistent(&self, rule: &Rule) -> Vec<Stuck<'_>> {
-        let mut out: Vec<Stuck<'_>> = self
-            .recipients
-            .iter()
-            .filter_map(|(k, e)| {
-                e.persistent(rule).map(|reason| Stuck {
-                    recipient: k,
-                    evidence: e,
-                    reason,
-                })
-            })
-            .collect();
+        let mut out: Vec<Stuck<'_>> = Vec::new();
+        for s in &self.shards {
+            for o in s.open.iter().filter(|o| o.mailbox > 0) {
+                let mut evidence = self.evidence_of(s, o);
+                if let Some(reason) = evidence.persistent(rule) {
+                    self.reply_of(s, o, &mut evidence.last_reply);
+                    let recipient = o.text(&s.keys);
+                    out.push(Stuck {
+                        recipient,
+                        evidence,
+                        reason,
+                    });
+                }
+            }
+        }
         out.sort_by(|a, b| {
             b.evidence
                 .attempts
@@ -289,29 +664,88 @@ impl Tracker {
     /// How many recipients got a 450 or greylisting deferral and later a 2xx; and how many
     /// of those were greylisted.
     pub fn recovered(&self) -> (u64, u64) {
-        self.recipients
-            .values()
-            .filter(|e| e.recovered())
-            .fold((0, 0), |(n, g), e| {
-                (n + 1, g + u64::from(e.saw_greylisting))
+        let recovered = |o: &&Open| matches!((o.first_deferral.get(), o.last_success.get()), (Some(d), Some(s)) if s >= d);
+        self.shards
+            .iter()
+            .flat_map(|s| s.open.iter().filter(recovered))
+            .fold((0, 0), |(n, g), o| (n + 1, g + u64::from(o.has(GREY))))
+    }
+
+    /// Heap bytes held (tables at their capacity, arena, replies), for the memory tests.
+    pub fn allocated(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| {
+                s.keys.allocated()
+                    + s.open.allocation_size()
+                    + s.delivered.allocation_size()
+                    + s.mailboxes.capacity() * std::mem::size_of::<Mailbox>()
             })
+            .sum::<usize>()
     }
 }
 
+/// Stores a cleaned reply of `key` (in `text`, which may be changed) and returns its
+/// number. The recipient's own address (as in the key) is replaced by a NUL, which a
+/// cleaned text never holds, so that replies which differ only by their address
+/// (`<bob@x.org>: Mailbox full`) are stored once.
+fn store_reply(replies: &mut Interner, text: &mut String, key: &[u8]) -> u32 {
+    let hay = text.as_bytes();
+    let at = match key.first() {
+        Some(&first) => memchr::memchr_iter(first, hay).find(|&i| hay[i..].starts_with(key)),
+        None => None,
+    };
+    if let Some(at) = at {
+        let end = at + key.len();
+        if text.is_char_boundary(at) && text.is_char_boundary(end) {
+            text.replace_range(at..end, "\0");
+        }
+    }
+    replies.intern(text)
+}
+
+fn add_delivered(delivered: &mut HashTable<Delivered>, hash: u64, last: Packed) {
+    match delivered.find_mut(hash, |d| d.hash == hash) {
+        Some(d) => d.last = d.last.max(last.get()),
+        None => {
+            delivered.insert_unique(hash, Delivered { hash, last }, |d| d.hash);
+        }
+    }
+}
+
+/// The mailbox record of `o`, created when missing.
+fn mailbox_mut<'m>(mailboxes: &'m mut Vec<Mailbox>, o: &mut Open) -> &'m mut Mailbox {
+    if o.mailbox == 0 {
+        // Grown by a quarter rather than doubled: a shard may hold a hundred thousand.
+        if mailboxes.len() == mailboxes.capacity() {
+            mailboxes.reserve_exact((mailboxes.len() / 4).max(4));
+        }
+        mailboxes.push(Mailbox {
+            first: Packed::NONE,
+            last: Packed::NONE,
+            attempts: 0,
+            reply: u32::MAX,
+        });
+        o.mailbox = mailboxes.len() as u32;
+    }
+    let i = o.mailbox as usize - 1;
+    &mut mailboxes[i]
+}
+
 /// One persistent recipient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stuck<'a> {
     pub recipient: &'a [u8],
-    pub evidence: &'a Evidence,
+    pub evidence: Evidence,
     pub reason: Reason,
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::parse::{Enhanced, Mta, Outcome};
 
-    fn ev(
+    pub(crate) fn ev(
         min: i64,
         code: u16,
         enh: (u8, u16, u16),
@@ -336,6 +770,9 @@ mod tests {
             mta: Mta::Postfix,
             recipient: rcpt.as_bytes(),
             text: text.as_bytes(),
+            relay: b"",
+            queue_id: b"",
+            host: b"",
         }
     }
 
@@ -420,5 +857,106 @@ mod tests {
             min_span_secs: 600,
         };
         assert_eq!(t.persistent(&loose)[0].reason, Reason::MailboxDisabled);
+    }
+
+    pub(crate) fn sorted_evidence(t: &Tracker) -> Vec<(Vec<u8>, Evidence)> {
+        let mut v: Vec<(Vec<u8>, Evidence)> = t.evidence().map(|(k, e)| (k.to_vec(), e)).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    /// Events over few recipients, in different cases, with ties of time between replies.
+    pub(crate) fn mixed_events() -> Vec<Event<'static>> {
+        vec![
+            ev(0, 450, (4, 2, 2), "A@x", "450 4.2.2 <a@x>: Mailbox full"),
+            ev(5, 450, (4, 2, 0), "a@X", "450 4.2.0 zzz later <a@x>"),
+            ev(5, 450, (4, 2, 0), "a@x", "450 4.2.0 aaa later"),
+            ev(7, 250, (2, 0, 0), "b@x", "250 ok"),
+            ev(8, 450, (4, 2, 0), "B@x", "450 4.2.0 Greylisted"),
+            ev(9, 250, (2, 0, 0), "b@x", "250 ok"),
+            ev(9, 250, (2, 0, 0), "c@x", "250 ok"),
+            ev(90, 450, (4, 7, 1), "c@x", "450 4.7.1 policy"),
+            ev(95, 450, (4, 2, 1), "d@x", "450 4.2.1 <d@x> disabled"),
+            ev(200, 450, (4, 2, 2), "a@x", "450 4.2.2 <a@x>: Mailbox full"),
+            ev(200, 452, (4, 2, 2), "e@x", "452 4.2.2 full"),
+        ]
+    }
+
+    #[test]
+    fn splits_merged_in_either_order_give_the_same_evidence() {
+        let events = mixed_events();
+        let mut whole = Tracker::default();
+        events.iter().for_each(|e| whole.add(e, 1));
+        let want = sorted_evidence(&whole);
+        assert_eq!(want.len(), 5); // a, b, c, d and e (452 4.2.2 is a mailbox deferral)
+        for cut in 0..=events.len() {
+            let (mut left, mut right) = (Tracker::default(), Tracker::default());
+            events[..cut].iter().for_each(|e| left.add(e, 1));
+            events[cut..].iter().for_each(|e| right.add(e, 1));
+            let mut lr = left.clone();
+            lr.merge(right.clone());
+            right.merge(left.clone());
+            assert_eq!(sorted_evidence(&lr), want, "cut {cut}");
+            assert_eq!(sorted_evidence(&right), want, "cut {cut}, reversed");
+            // Evidence kept between runs goes back in the same (a state keeps only deferred
+            // recipients: recipients with only a 2xx so far are not carried over).
+            if left.len().1 > 0 {
+                continue;
+            }
+            let mut kept = Tracker::default();
+            for (k, e) in left.evidence() {
+                kept.insert(k, &e);
+            }
+            events[cut..].iter().for_each(|e| kept.add(e, 1));
+            assert_eq!(sorted_evidence(&kept), want, "cut {cut}, restored");
+        }
+        let (recovered, greylisted) = whole.recovered();
+        assert_eq!((recovered, greylisted), (1, 1)); // b after its greylisting; c before
+    }
+
+    #[test]
+    fn replies_naming_their_recipient_are_stored_once() {
+        let mut t = Tracker::default();
+        for r in ["one@x.org", "two@x.org", "Three@x.org"] {
+            let text = format!("450 4.2.2 <{}>: Mailbox full", r.to_ascii_lowercase());
+            t.add(
+                &ev(0, 450, (4, 2, 2), r, Box::leak(text.into_boxed_str())),
+                1,
+            );
+        }
+        assert_eq!(t.replies.len(), 1);
+        for (k, e) in t.evidence() {
+            let k = String::from_utf8(k.to_vec()).unwrap();
+            assert_eq!(e.last_reply, format!("450 4.2.2 <{k}>: Mailbox full"));
+        }
+    }
+
+    #[test]
+    fn long_replies_are_capped() {
+        let mut t = Tracker::default();
+        let text: &'static str = Box::leak("450 4.2.2 full ".repeat(10_000).into_boxed_str());
+        t.add(&ev(0, 450, (4, 2, 2), "l@x", text), 1);
+        let (_, e) = t.evidence().next().unwrap();
+        assert!(e.last_reply.len() <= MAX_REPLY && e.last_reply.len() > MAX_REPLY - 20);
+        assert!(text.starts_with(&e.last_reply));
+    }
+
+    #[test]
+    fn packed_times_round_trip() {
+        for s in [
+            Some(Stamp::naive(0)),
+            Some(Stamp::naive(-5)),
+            Some(Stamp::with_offset(0, 0)),
+            Some(Stamp::with_offset(1_800_000_000, 60)),
+            Some(Stamp::with_offset(-100, -720)),
+            None,
+        ] {
+            let back = Packed::new(s).get();
+            assert_eq!(back, s);
+            assert_eq!(
+                back.map(|b| (b.local(), b.offset())),
+                s.map(|s| (s.local(), s.offset()))
+            );
+        }
     }
 }

@@ -45,6 +45,11 @@ impl ScanPlan {
     /// Checks the arguments and resolves them into a plan.
     pub fn from_args(args: &ScanArgs) -> Result<ScanPlan, Error> {
         crate::cmd::inputs::check_quiet(args);
+        if let Some(path) = &args.rules {
+            let rules =
+                crate::diagnose::Rules::load(path).map_err(|e| Error::Rules(e.to_string()))?;
+            crate::diagnose::install(rules);
+        }
         let sources = crate::cmd::inputs::inputs(args);
         check_state_options(args, &sources)?;
         let window = window(args)?;

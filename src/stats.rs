@@ -1,17 +1,17 @@
 //! Mergeable statistics over events.
 //!
-//! A [`Stats`] is built per chunk of input and folded with [`Stats::merge`] in input order;
-//! the single-threaded path is the same code with one chunk at a time. Memory grows with the
-//! number of distinct codes, domains, hours and recipients, never with the input size.
+//! A [`Stats`] is built per worker (each adds the chunks it scans) and the workers' totals
+//! are folded with [`Stats::merge`], which does not depend on order. Memory grows with the
+//! number of distinct codes, domains, hours and tracked recipients (see BENCHMARKS.md for
+//! the bytes each costs), not with the number of lines.
 
+use crate::intern::{folded_hash, Arena, KeyRef};
 use crate::parse::{Class, Enhanced, Event, Mta, Outcome};
 use crate::persistent::Tracker;
 use crate::time::Stamp;
-use std::collections::HashMap;
-
-/// Hash maps keyed by log text use foldhash: fast, and seeded per process, so crafted
-/// addresses cannot force collisions.
-pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+use crate::types::add_counts;
+pub use crate::types::{ClassCounts, Map};
+use hashbrown::HashTable;
 
 /// Counts per basic code 200–599, in a flat array (allocated on first use).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -149,6 +149,9 @@ pub struct OwnedEvent {
     pub mta: Mta,
     pub recipient: Vec<u8>,
     pub text: Vec<u8>,
+    pub relay: Vec<u8>,
+    pub queue_id: Vec<u8>,
+    pub host: Vec<u8>,
 }
 
 impl OwnedEvent {
@@ -163,6 +166,9 @@ impl OwnedEvent {
             mta: e.mta,
             recipient: e.recipient.to_vec(),
             text: e.text.to_vec(),
+            relay: e.relay.to_vec(),
+            queue_id: e.queue_id.to_vec(),
+            host: e.host.to_vec(),
         }
     }
 
@@ -177,12 +183,154 @@ impl OwnedEvent {
             mta: self.mta,
             recipient: &self.recipient,
             text: &self.text,
+            relay: &self.relay,
+            queue_id: &self.queue_id,
+            host: &self.host,
         }
     }
 }
 
-/// Counters per class: `[2xx, 4xx, 5xx]`.
-pub type ClassCounts = [u64; 3];
+/// Counts per recipient domain, keyed by the domain in lower case (48 bytes a domain in the
+/// table; names longer than 16 bytes also in an arena): a mail server may see millions of
+/// domains. In 64 shards by hash, so that the table grows a shard at a time and a merge
+/// frees the other side a shard at a time.
+#[derive(Debug, Clone, Default)]
+pub struct DomainCounts {
+    /// Empty until the first domain, then [`DOMAIN_SHARDS`] long.
+    shards: Vec<DomainShard>,
+}
+
+const DOMAIN_SHARDS: usize = 64;
+
+#[derive(Debug, Clone, Default)]
+struct DomainShard {
+    table: HashTable<Domain>,
+    long_names: Arena,
+}
+
+/// One domain: its name inline when it fits in 16 bytes (most do), so that a lookup reads
+/// only the table, else where it lives in the arena.
+#[derive(Debug, Clone, Copy)]
+struct Domain {
+    name: [u8; 16],
+    len: u32,
+    /// The low half of the name's hash: most unequal names are told apart by it alone.
+    hash: u32,
+    counts: ClassCounts,
+}
+
+impl Domain {
+    fn name<'a>(&'a self, long_names: &'a Arena) -> &'a [u8] {
+        match self.name.get(..self.len as usize) {
+            Some(inline) => inline,
+            None => {
+                let mut at = [0; 8];
+                at.copy_from_slice(&self.name[..8]);
+                long_names.get(KeyRef::from_bits(u64::from_le_bytes(at)), self.len)
+            }
+        }
+    }
+}
+
+/// The hash a domain is filed under: the low half of its hash, twice, so the table's tag
+/// (top bits) and bucket (low bits) both come from it.
+fn domain_hash(hash: u32) -> u64 {
+    u64::from(hash) * 0x1_0000_0001
+}
+
+impl DomainCounts {
+    /// Adds `counts` to `domain` (any case).
+    pub fn add(&mut self, domain: &[u8], counts: &ClassCounts) {
+        if self.shards.is_empty() {
+            self.shards.resize_with(DOMAIN_SHARDS, DomainShard::default);
+        }
+        let hash = folded_hash(domain);
+        let shard = &mut self.shards[(hash >> 40) as usize % DOMAIN_SHARDS];
+        shard.add(hash as u32, domain, counts);
+    }
+
+    /// Every domain (lower case) with its counts, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts)> + '_ {
+        self.shards.iter().flat_map(|s| {
+            s.table
+                .iter()
+                .map(move |d| (d.name(&s.long_names), d.counts))
+        })
+    }
+
+    /// Domains counted.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| s.table.len()).sum()
+    }
+
+    /// Whether no domain was counted.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds every count of `other`, freeing it a shard at a time.
+    pub fn merge(&mut self, mut other: DomainCounts) {
+        if self.len() < other.len() {
+            std::mem::swap(self, &mut other);
+        }
+        if other.shards.is_empty() {
+            return;
+        }
+        for (mine, theirs) in self.shards.iter_mut().zip(&mut other.shards) {
+            let theirs = std::mem::take(theirs);
+            for d in &theirs.table {
+                mine.add(d.hash, d.name(&theirs.long_names), &d.counts);
+            }
+        }
+    }
+
+    /// Heap bytes held, for the memory tests.
+    pub fn allocated(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.table.allocation_size() + s.long_names.allocated())
+            .sum()
+    }
+}
+
+impl DomainShard {
+    /// Adds `counts` to `domain`, whose hash has `hash` as its low half.
+    fn add(&mut self, hash: u32, domain: &[u8], counts: &ClassCounts) {
+        let Ok(len) = u32::try_from(domain.len()) else {
+            return;
+        };
+        let long_names = &mut self.long_names;
+        let entry = self.table.entry(
+            domain_hash(hash),
+            |d| d.hash == hash && d.name(long_names).eq_ignore_ascii_case(domain),
+            |d| domain_hash(d.hash),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(mut d) => {
+                add_counts(&mut d.get_mut().counts, counts)
+            }
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                let mut name = [0; 16];
+                match name.get_mut(..domain.len()) {
+                    Some(inline) => {
+                        inline.copy_from_slice(domain);
+                        inline.make_ascii_lowercase();
+                    }
+                    None => {
+                        let at = long_names.push_lowercase(domain).bits();
+                        name[..8].copy_from_slice(&at.to_le_bytes());
+                    }
+                }
+                v.insert(Domain {
+                    name,
+                    len,
+                    hash,
+                    counts: *counts,
+                });
+            }
+        }
+    }
+}
 
 /// Statistics of a scan, or of one chunk of it.
 ///
@@ -207,9 +355,8 @@ pub struct Stats {
     pub mtas: [u64; 2],
     pub codes: CodeCounts,
     pub enhanced: EnhancedCounts,
-    /// Counts per domain of the events the tracker does not keep under their recipient; all
-    /// domain counts are [`Stats::domain_counts`].
-    pub domains: Map<Box<[u8]>, ClassCounts>,
+    /// Counts per recipient domain.
+    pub domains: DomainCounts,
     /// Local hour (seconds, see [`Stamp::hour_floor`]) → counts; see [`Stats::hourly_sorted`].
     hourly: Map<i64, ClassCounts>,
     /// The hour being counted: consecutive events mostly fall in the same hour, so they are
@@ -218,7 +365,12 @@ pub struct Stats {
     pub first: Option<Stamp>,
     pub last: Option<Stamp>,
     pub persistent: Tracker,
-    scratch: Vec<u8>,
+    /// Diagnoses of the failures, and outcomes per provider.
+    pub failures: crate::failures::Failures,
+    /// Address-verification probes (Postfix `deliverable` / `undeliverable`): not events.
+    pub probes: u64,
+    /// Diagnoses of replies this worker has seen (a cache, not part of the result).
+    memo: crate::diagnose::Memo,
 }
 
 impl Stats {
@@ -229,7 +381,18 @@ impl Stats {
 
     /// Counts one event `weight` times.
     pub fn add(&mut self, e: &Event<'_>, weight: u64) {
+        if e.outcome == Outcome::Probe {
+            self.probes += weight;
+            return;
+        }
         let c = e.class.index();
+        // Failures only: the rules' pattern set never runs over a successful delivery.
+        let diagnosis = (e.class != Class::Success).then(|| {
+            let rules = crate::diagnose::active();
+            self.memo
+                .classify(rules, e.code, e.enhanced, e.text, e.relay)
+        });
+        self.failures.add(e, diagnosis, weight);
         self.events += weight;
         self.classes[c] += weight;
         self.outcomes[e.outcome.index()] += weight;
@@ -240,20 +403,11 @@ impl Stats {
         if let Some(enh) = e.enhanced {
             self.enhanced.add(enh, weight);
         }
-        // The tracker counts the events it keeps under their recipient (most of them:
-        // deliveries and 450s); only the others are looked up by domain here.
-        if !self.persistent.add(e, weight) {
-            if let Some(domain) = domain_of(e.recipient) {
-                let key = lowercase_key(domain, &mut self.scratch);
-                match self.domains.get_mut(key) {
-                    Some(counts) => counts[c] += weight,
-                    None => {
-                        let mut counts = [0; 3];
-                        counts[c] = weight;
-                        self.domains.insert(key.into(), counts);
-                    }
-                }
-            }
+        self.persistent.add(e, weight);
+        if let Some(domain) = domain_of(e.recipient) {
+            let mut counts = [0; 3];
+            counts[c] = weight;
+            self.domains.add(domain, &counts);
         }
         if let Some(t) = e.time {
             let hour = t.hour_floor();
@@ -275,19 +429,9 @@ impl Stats {
         }
     }
 
-    /// Counts per recipient domain (lower-cased): those counted here and those the tracker
-    /// counted under their recipients.
-    pub fn domain_counts(&self) -> Map<&[u8], ClassCounts> {
-        let mut all: Map<&[u8], ClassCounts> = Map::default();
-        for (k, v) in &self.domains {
-            add_counts(all.entry(k).or_default(), v);
-        }
-        for (recipient, e) in &self.persistent.recipients {
-            if let (Some(domain), true) = (domain_of(recipient), e.counts != [0; 3]) {
-                add_counts(all.entry(domain).or_default(), &e.counts);
-            }
-        }
-        all
+    /// Counts per recipient domain (lower-cased), in no order.
+    pub fn domain_counts(&self) -> impl Iterator<Item = (&[u8], ClassCounts)> + '_ {
+        self.domains.iter()
     }
 
     /// Folds `other` into `self`. Commutative and associative: chunks merge in any order
@@ -300,6 +444,8 @@ impl Stats {
         self.bad_times += other.bad_times;
         self.events += other.events;
         self.outside_window += other.outside_window;
+        self.probes += other.probes;
+        self.failures.merge(std::mem::take(&mut other.failures));
         for i in 0..3 {
             self.classes[i] += other.classes[i];
         }
@@ -310,12 +456,7 @@ impl Stats {
         self.mtas[1] += other.mtas[1];
         self.codes.merge(&other.codes);
         self.enhanced.merge(other.enhanced);
-        for (k, v) in other.domains.drain() {
-            let t = self.domains.entry(k).or_default();
-            for i in 0..3 {
-                t[i] += v[i];
-            }
-        }
+        self.domains.merge(std::mem::take(&mut other.domains));
         for (k, v) in other.hourly.into_iter().chain(other.hour_now) {
             add_counts(self.hourly.entry(k).or_default(), &v);
         }
@@ -363,28 +504,6 @@ fn domain_of(address: &[u8]) -> Option<&[u8]> {
     let at = memchr::memrchr(b'@', address)?;
     let domain = &address[at + 1..];
     (!domain.is_empty()).then_some(domain)
-}
-
-/// `bytes` in ASCII lower case: itself when it has no upper-case letter (the common case,
-/// no copy), else a lower-cased copy in `scratch`.
-pub(crate) fn lowercase_key<'a>(bytes: &'a [u8], scratch: &'a mut Vec<u8>) -> &'a [u8] {
-    // A fold rather than `any`: it has no exit per byte, so it compiles to a few vector
-    // compares instead of a branch on every byte.
-    if !bytes
-        .iter()
-        .fold(false, |up, b| up | b.is_ascii_uppercase())
-    {
-        return bytes;
-    }
-    scratch.clear();
-    scratch.extend(bytes.iter().map(u8::to_ascii_lowercase));
-    scratch
-}
-
-fn add_counts(into: &mut ClassCounts, from: &ClassCounts) {
-    for (a, b) in into.iter_mut().zip(from) {
-        *a += b;
-    }
 }
 
 impl std::ops::AddAssign for Stats {

@@ -97,16 +97,35 @@ pub struct Explained {
 pub struct Diagnosis {
     /// The diagnosis name, e.g. `blocklisted`.
     pub name: String,
-    /// What to do about it, and who must act.
+    /// What it means, in a few words.
+    pub title: String,
+    /// Who must act: `us`, `recipient`, `remote_postmaster`, …
+    pub actor: String,
+    /// What to do about it.
     pub fix: String,
 }
 
-/// The diagnosis of a pasted reply's text (`550 5.7.1 ... blocked using zen.spamhaus.org`).
-///
-/// This is the seam for the diagnose module (issue 13), which fills it from its rule table;
-/// until then no diagnosis is known and the explanation shows only what the codes mean.
-pub fn diagnosis_of_reply(_reply_text: &str, _lang: Lang) -> Option<Diagnosis> {
-    None
+/// The diagnosis of a pasted reply (`550 5.7.1 ... blocked using zen.spamhaus.org`) by the
+/// built-in rules of [`crate::diagnose`], with who must act and what to do, in `lang`. The
+/// reply carries no relay host, so provider-specific rules that need one do not apply.
+pub fn diagnosis_of_reply(reply: &PastedReply, lang: Lang) -> Option<Diagnosis> {
+    let rules = crate::diagnose::Rules::builtin();
+    let d = rules.classify(
+        Some(reply.basic),
+        reply.enhanced,
+        reply.text.as_bytes(),
+        b"",
+    );
+    let (title, fix) = match lang {
+        Lang::En => (d.title(), d.fix()),
+        Lang::Vi => (d.title_vi(), d.fix_vi()),
+    };
+    Some(Diagnosis {
+        name: d.name().to_string(),
+        title: title.to_string(),
+        actor: d.actor().label().to_string(),
+        fix: fix.to_string(),
+    })
 }
 
 /// Everything one `explain` run shows.
@@ -127,7 +146,7 @@ impl Report {
         if let [Query::Reply(r)] = queries {
             return Report {
                 items: r.codes().into_iter().map(|c| explain(c, lang)).collect(),
-                diagnosis: diagnosis_of_reply(&r.text, lang),
+                diagnosis: diagnosis_of_reply(r, lang),
                 reply: Some(r.clone()),
                 pair: None,
             };
@@ -414,7 +433,9 @@ fn write_text<W: Write>(w: &mut W, r: &Report, wd: &Words) -> io::Result<()> {
         writeln!(w, "  {}: {}", wd.codes_in_reply, codes.join(", "))?;
         if let Some(d) = &r.diagnosis {
             writeln!(w, "{}", wd.diagnosis)?;
-            writeln!(w, "  {}: {}", d.name, d.fix)?;
+            writeln!(w, "  {}: {} ({})", d.name, d.title, d.actor)?;
+            let fix = crate::report::text::wrap("  ", &d.fix, 80);
+            writeln!(w, "{fix}")?;
         }
         writeln!(w)?;
     }

@@ -22,7 +22,9 @@ pub fn is_message_id(id: &[u8]) -> bool {
 /// Parses an Exim message. `None` when it records no SMTP outcome.
 pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
     let sp = memchr::memchr(b' ', msg).unwrap_or(msg.len());
-    if is_message_id(&msg[..sp]) {
+    let id = &msg[..sp];
+    let id = if is_message_id(id) { id } else { &[][..] };
+    if !id.is_empty() {
         let rest = msg.get(sp + 1..).unwrap_or(&[]);
         let outcome = match rest.get(..3) {
             Some(b"=> ") | Some(b"-> ") => Some(Outcome::Delivered),
@@ -31,13 +33,65 @@ pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
             _ => None,
         };
         if let Some(outcome) = outcome {
-            return Some(delivery(&rest[3..], outcome));
+            return Some(delivery(&rest[3..], outcome, id));
         }
     }
-    rejection(msg)
+    rejection(msg, id)
 }
 
-fn delivery(s: &[u8], outcome: Outcome) -> Body<'_> {
+/// The host of an Exim `H=` value or of `host …` in an error text: `name [address]…` gives
+/// the name; `(helo) [address]` and `[address]`, where the client gave no verified name,
+/// the address.
+fn host_of(v: &[u8]) -> &[u8] {
+    match v.first() {
+        Some(b'(') | Some(b'[') => {
+            let Some(open) = memchr::memchr(b'[', v) else {
+                return &[];
+            };
+            let inside = &v[open + 1..];
+            match memchr::memchr2(b']', b' ', inside) {
+                Some(end) if inside[end] == b']' => &inside[..end],
+                // An unclosed bracket (`[192.0.2.1: SMTP error …`): up to the space, no colon.
+                end => {
+                    let a = &inside[..end.unwrap_or(inside.len())];
+                    a.strip_suffix(b":").unwrap_or(a)
+                }
+            }
+        }
+        // Host names are short: a loop is done before memchr would have set up.
+        _ => &v[..v.iter().position(|b| *b == b' ').unwrap_or(v.len())],
+    }
+}
+
+/// The `H=` field in `fields`: at the start or after a space. (Led by the `H`, which is
+/// rare in these lines, where a search for ` H=` would stop at every space.)
+fn h_field(fields: &[u8]) -> Option<&[u8]> {
+    memchr::memchr_iter(b'H', fields)
+        .find(|&i| fields.get(i + 1) == Some(&b'=') && (i == 0 || fields[i - 1] == b' '))
+        .map(|i| &fields[i + 2..])
+}
+
+/// The remote host of a delivery: the `H=` field among the fields (which end at the first
+/// `: `, where Exim's or the remote server's text starts), else the older
+/// `…: host name [address]: …` in the error text.
+fn delivery_host(s: &[u8]) -> &[u8] {
+    // One pass over the fields finds the `H=` or the `: ` that ends them.
+    for i in memchr::memchr2_iter(b'H', b':', s) {
+        let next = s.get(i + 1);
+        if s[i] == b'H' && next == Some(&b'=') && (i == 0 || s[i - 1] == b' ') {
+            return host_of(&s[i + 2..]);
+        }
+        if s[i] == b':' && next == Some(&b' ') {
+            break;
+        }
+    }
+    match find::find_short(s, b": host ") {
+        Some(p) => host_of(&s[p + 7..]),
+        None => &[],
+    }
+}
+
+fn delivery<'a>(s: &'a [u8], outcome: Outcome, id: &'a [u8]) -> Body<'a> {
     let s = super::reply::trim_start(s);
     let end = memchr::memchr(b' ', s).unwrap_or(s.len());
     let mut recipient = &s[..end];
@@ -84,13 +138,15 @@ fn delivery(s: &[u8], outcome: Outcome) -> Body<'_> {
         class_hint: None,
         recipient,
         text,
+        relay: delivery_host(s),
+        queue_id: id,
     }
 }
 
 /// ACL rejections: `H=… F=<s> rejected RCPT <r>: text`, `rejected MAIL <s>`,
 /// `rejected after DATA`, `rejected EHLO`/`HELO`, `rejected connection`, each possibly
 /// `temporarily rejected`.
-fn rejection(msg: &[u8]) -> Option<Body<'_>> {
+fn rejection<'a>(msg: &'a [u8], id: &'a [u8]) -> Option<Body<'a>> {
     let mut from = 0;
     while let Some(p) = find(&find::REJECTED, &msg[from..]) {
         let at = from + p;
@@ -112,7 +168,7 @@ fn rejection(msg: &[u8]) -> Option<Body<'_>> {
             (b"during MIME ACL checks", true),
         ];
         let head = &msg[..at];
-        let from_smtp = || head.starts_with(b"H=") || find::find_short(head, b" H=").is_some();
+        let from_smtp = || h_field(head).is_some();
         let Some((kind, _)) = kinds
             .iter()
             .find(|(k, smtp_only)| after.starts_with(k) && (!smtp_only || from_smtp()))
@@ -148,6 +204,8 @@ fn rejection(msg: &[u8]) -> Option<Body<'_>> {
             }),
             recipient,
             text,
+            relay: h_field(head).map_or(&[][..], host_of),
+            queue_id: id,
         });
     }
     None
@@ -207,6 +265,31 @@ mod tests {
         assert!(parse(b"1jmKso-0009d4-Uf <= s@t H=x [1.2.3.4] S=100").is_none());
         assert!(parse(b"1jmKso-0009d4-Uf Completed").is_none());
         assert!(parse(b"Start queue run: pid=123").is_none());
+    }
+
+    #[test]
+    fn relays_and_message_ids() {
+        // (message, relay, message id); real lines from the corpus (gvengel/exim_exporter,
+        // perericr/ddgrey, mysociety/alaveteli, fail2ban) cut after the timestamp.
+        let cases: [(&[u8], &[u8], &[u8]); 8] = [
+            (b"1jmKso-0009d4-Uf ** molly@zee.corp R=dnslookup T=remote_smtp H=mail.zee.corp [3.3.3.3] X=TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256 CV=yes DN=\"C=US,ST=Fake,L=Lost,O=Zee Corp,CN=mail.zee.corp\": SMTP error from remote mail server after end of data: 554 5.2.0 x", b"mail.zee.corp", b"1jmKso-0009d4-Uf"),
+            (b"1raAV4-009jr4-9x == jack@test.corp R=dnslookup T=remote_smtp defer (-44) H=(relay.test.corp) [4.4.4.4: SMTP error from remote mail server after RCPT TO:<jack@test.corp>: 450 4.7.1 no", b"4.4.4.4", b"1raAV4-009jr4-9x"),
+            (b"1j5NyY-0004Xp-NZ ** ronnienorcross@yahoo.com R=dnslookup T=remote_smtp: SMTP error from remote mail server after end of data: host mta5.am0.yahoodns.net [67.195.204.72]: 554 delivery error: dd This user doesn't have a yahoo.com account", b"mta5.am0.yahoodns.net", b"1j5NyY-0004Xp-NZ"),
+            (b"1b8lwj-0003bo-6W == authority@example.com R=dnslookup T=remote_smtp defer (-44): SMTP error from remote mail server after RCPT TO:<authority@example.com>: host eu-smtp-inbound-1.mimecast.com [195.130.217.211]: 451 Internal resource temporarily unavailable", b"eu-smtp-inbound-1.mimecast.com", b"1b8lwj-0003bo-6W"),
+            (b"1jmFYj-00039V-QX == bob@null.corp R=dnslookup T=remote_smtp defer (110): Connection timed out", b"", b"1jmFYj-00039V-QX"),
+            (b"1jmKso-0009d4-Uf => bob@x.org R=dnslookup T=remote_smtp H=mx.x.org [1.2.3.4] C=\"250 OK\"", b"mx.x.org", b"1jmKso-0009d4-Uf"),
+            (b"H=93-143-146-237.adsl.net.t-com.hr (droolindog.com) [93.143.146.237] F=<a@b> rejected RCPT <r@u>: no", b"93-143-146-237.adsl.net.t-com.hr", b""),
+            (b"1PLKOW-00046U-EW F=a@b H=(droolindog.com) [93.143.146.237] I=[10.10.10.32]:25 P=esmtp temporarily rejected by local_scan(): Temporary local problem", b"93.143.146.237", b"1PLKOW-00046U-EW"),
+        ];
+        for (m, relay, id) in cases {
+            let b = parse(m).unwrap();
+            assert_eq!(
+                (b.relay, b.queue_id),
+                (relay, id),
+                "{}",
+                String::from_utf8_lossy(m)
+            );
+        }
     }
 
     #[test]

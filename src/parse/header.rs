@@ -30,6 +30,8 @@ pub enum Source<'a> {
 pub struct Header<'a> {
     pub time: RawTime,
     pub source: Source<'a>,
+    /// The syslog host field; empty for Exim's own mainlog.
+    pub host: &'a [u8],
     pub msg: &'a [u8],
 }
 
@@ -181,12 +183,13 @@ fn repeat(s: &[u8]) -> Option<u32> {
     std::str::from_utf8(&rest[..n]).ok()?.parse().ok()
 }
 
-/// After a syslog timestamp: `host tag[pid]: message`.
-fn syslog_rest(s: &[u8]) -> Option<(Source<'_>, &[u8])> {
-    let (_host, rest) = token(s)?;
+/// After a syslog timestamp: `host tag[pid]: message`. Returns the source, the host and
+/// the message.
+fn syslog_rest(s: &[u8]) -> Option<(Source<'_>, &[u8], &[u8])> {
+    let (host, rest) = token(s)?;
     if rest.first() == Some(&b'l') {
         if let Some(n) = repeat(rest) {
-            return Some((Source::Repeat(n), &[]));
+            return Some((Source::Repeat(n), host, &[]));
         }
     }
     // The tag runs to the first `:` (a space first means there is no tag); its name ends
@@ -206,7 +209,7 @@ fn syslog_rest(s: &[u8]) -> Option<(Source<'_>, &[u8])> {
             msg = msg.strip_prefix(b" ").unwrap_or(msg);
         }
     }
-    Some((Source::Tag(name), msg))
+    Some((Source::Tag(name), host, msg))
 }
 
 /// RFC 5424 after `<PRI>1 `: `TIMESTAMP HOST APP PROCID MSGID SD MSG`.
@@ -216,7 +219,7 @@ fn rfc5424(s: &[u8]) -> Option<Header<'_>> {
     if n != ts.len() {
         return None;
     }
-    let (_host, rest) = token(rest)?;
+    let (host, rest) = token(rest)?;
     let (app, rest) = token(rest)?;
     let (_procid, rest) = token(rest)?;
     let (_msgid, rest) = token(rest)?;
@@ -230,9 +233,12 @@ fn rfc5424(s: &[u8]) -> Option<Header<'_>> {
     };
     let msg = msg.strip_prefix(b" ").unwrap_or(msg);
     let msg = msg.strip_prefix("\u{feff}".as_bytes()).unwrap_or(msg);
+    // RFC 5424 writes `-` for a field it has no value for.
+    let host = if host == b"-" { &[][..] } else { host };
     Some(Header {
         time: RawTime::Full(st),
         source: Source::Tag(app),
+        host,
         msg,
     })
 }
@@ -277,10 +283,11 @@ pub fn parse_header(line: &[u8]) -> Option<Header<'_>> {
             if s.get(n) != Some(&b' ') {
                 return None;
             }
-            let (source, msg) = syslog_rest(&s[n + 1..])?;
+            let (source, host, msg) = syslog_rest(&s[n + 1..])?;
             Some(Header {
                 time: RawTime::Full(st),
                 source,
+                host,
                 msg,
             })
         }
@@ -289,6 +296,7 @@ pub fn parse_header(line: &[u8]) -> Option<Header<'_>> {
             Some(Header {
                 time: RawTime::Full(st),
                 source: Source::EximNative,
+                host: &[],
                 msg,
             })
         }
@@ -311,10 +319,11 @@ pub fn parse_header(line: &[u8]) -> Option<Header<'_>> {
             if s.get(at + 9) != Some(&b' ') {
                 return None;
             }
-            let (source, msg) = syslog_rest(&s[at + 10..])?;
+            let (source, host, msg) = syslog_rest(&s[at + 10..])?;
             Some(Header {
                 time: RawTime::NoYear { month, day, sod },
                 source,
+                host,
                 msg,
             })
         }
@@ -344,7 +353,7 @@ mod tests {
             }
         );
         assert_eq!(h.source, Source::Tag(b"postfix/smtp"));
-        assert_eq!(h.msg, b"ABC: to=<a@b>");
+        assert_eq!((h.host, h.msg), (&b"mx"[..], &b"ABC: to=<a@b>"[..]));
         let h = parse_header(b"Nov 01 06:25:13 mx postfix/smtp[1]: x").unwrap();
         assert_eq!(full(&h), "11/1 23113");
         let h = parse_header(b"Mar 7 02:09:33 mx postfix/smtpd[1]: x").unwrap();
@@ -355,17 +364,18 @@ mod tests {
     fn iso_forms() {
         let h = parse_header(b"2026-11-28T06:25:13.123456+01:00 mx postfix/smtpd[9]: hi").unwrap();
         assert_eq!(full(&h), "2026-11-28T06:25:13+01:00");
+        assert_eq!(h.host, b"mx");
         let h = parse_header(b"2026-11-28T06:25:13+0100 mx postfix/smtpd[9]: hi").unwrap();
         assert_eq!(full(&h), "2026-11-28T06:25:13+01:00");
         let h =
             parse_header(b"<22>1 2026-11-28T06:25:13Z mx postfix/smtp 123 - - hi there").unwrap();
         assert_eq!(full(&h), "2026-11-28T06:25:13+00:00");
         assert_eq!(h.source, Source::Tag(b"postfix/smtp"));
-        assert_eq!(h.msg, b"hi there");
+        assert_eq!((h.host, h.msg), (&b"mx"[..], &b"hi there"[..]));
         let h =
-            parse_header(b"<22>1 2026-11-28T06:25:13Z mx app 1 ID [a x=\"]\" y=\"\\\"\"][b] msg")
+            parse_header(b"<22>1 2026-11-28T06:25:13Z - app 1 ID [a x=\"]\" y=\"\\\"\"][b] msg")
                 .unwrap();
-        assert_eq!(h.msg, b"msg");
+        assert_eq!((h.host, h.msg), (&b""[..], &b"msg"[..]));
     }
 
     #[test]
@@ -373,7 +383,7 @@ mod tests {
         let h = parse_header(b"2026-11-28 06:25:13.123 +0100 [4242] 1abc => x@y").unwrap();
         assert_eq!(full(&h), "2026-11-28T06:25:13+01:00");
         assert_eq!(h.source, Source::EximNative);
-        assert_eq!(h.msg, b"1abc => x@y");
+        assert_eq!((h.host, h.msg), (&b""[..], &b"1abc => x@y"[..]));
     }
 
     #[test]

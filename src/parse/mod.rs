@@ -24,14 +24,17 @@ pub enum Mta {
 /// What happened to the message for this recipient, in pflogsumm's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
-    /// Postfix `status=sent` / `deliverable`, Exim `=>` / `->`.
+    /// Postfix `status=sent`, Exim `=>` / `->`.
     Delivered,
     /// Postfix `status=deferred` / `softbounce`, Exim `==`.
     Deferred,
-    /// Postfix `status=bounced` / `undeliverable` / `expired`, Exim `**`.
+    /// Postfix `status=bounced` / `expired`, Exim `**`.
     Bounced,
     /// Postfix `reject:` / `milter-reject:`, Exim `rejected …`.
     Rejected,
+    /// An address-verification probe, not a delivery: Postfix `status=deliverable` /
+    /// `undeliverable` (verify(8), `sendmail -bv`). Counted apart, as pflogsumm leaves them out.
+    Probe,
 }
 
 impl Outcome {
@@ -51,7 +54,7 @@ impl Outcome {
     /// The class an outcome implies when the line carries no code.
     pub fn default_class(self) -> Class {
         match self {
-            Outcome::Delivered => Class::Success,
+            Outcome::Delivered | Outcome::Probe => Class::Success,
             Outcome::Deferred => Class::Transient,
             Outcome::Bounced | Outcome::Rejected => Class::Permanent,
         }
@@ -64,6 +67,7 @@ impl Outcome {
             Outcome::Deferred => "deferred",
             Outcome::Bounced => "bounced",
             Outcome::Rejected => "rejected",
+            Outcome::Probe => "probe",
         }
     }
 }
@@ -81,6 +85,12 @@ pub struct Event<'a> {
     pub recipient: &'a [u8],
     /// The reply or status text (may be empty).
     pub text: &'a [u8],
+    /// The other end of the exchange, as [`Body::relay`].
+    pub relay: &'a [u8],
+    /// The Postfix queue id or Exim message id; empty when the line has none (`NOQUEUE`).
+    pub queue_id: &'a [u8],
+    /// The syslog host field (the server that wrote the line); empty when the line has none.
+    pub host: &'a [u8],
 }
 
 /// What the MTA parsers return before the timestamp and class are settled.
@@ -94,6 +104,15 @@ pub struct Body<'a> {
     pub class_hint: Option<Class>,
     pub recipient: &'a [u8],
     pub text: &'a [u8],
+    /// The other end of the exchange: for deliveries the remote host name (Postfix
+    /// `relay=mx.example.org[192.0.2.1]:25` and Exim `H=mx.example.org [192.0.2.1]` give
+    /// `mx.example.org`; Postfix's `local`, `none`, `dovecot` as written; a Unix socket
+    /// such as `private/dovecot-lmtp` when the delivery went to one); for rejections the
+    /// client host. A host without a name (`unknown[192.0.2.1]`, Exim's `(helo) [192.0.2.1]`)
+    /// gives its address. Empty when the line names none.
+    pub relay: &'a [u8],
+    /// The Postfix queue id or Exim message id; empty when the line has none.
+    pub queue_id: &'a [u8],
 }
 
 impl Body<'_> {
@@ -228,6 +247,7 @@ pub fn parse_line_at<'a>(line: &'a [u8], ctx: &Context, status_at: Option<usize>
     let Some(h) = parse_header(line) else {
         return Line::Other;
     };
+    let host = h.host;
     let (time, body, mta, weight) = match h.source {
         Source::Repeat(n) => return Line::Repeat(n),
         Source::EximNative => {
@@ -264,6 +284,9 @@ pub fn parse_line_at<'a>(line: &'a [u8], ctx: &Context, status_at: Option<usize>
         mta,
         recipient: body.recipient,
         text: body.text,
+        relay: body.relay,
+        queue_id: body.queue_id,
+        host,
     };
     Line::Event(ev, weight)
 }
@@ -361,6 +384,24 @@ mod tests {
         assert_eq!(offset_in(line, &line[..0]), Some(0));
         assert_eq!(offset_in(line, &[]), None);
         assert_eq!(offset_in(&line[..3], &line[2..6]), None);
+    }
+
+    #[test]
+    fn host_relay_and_queue_id_reach_the_event() {
+        let ctx = Context::new(2_000_000_000);
+        // (line, host, relay, queue id)
+        let cases: [(&[u8], &str, &str, &str); 3] = [
+            (b"Jan 10 08:35:01 mail postfix/smtp[2946]: 4F9D: to=<a@b>, relay=mx.example.org[192.0.2.1]:25, delay=1, dsn=4.2.2, status=deferred (host mx.example.org[192.0.2.1] said: 452 4.2.2 full)", "mail", "mx.example.org", "4F9D"),
+            (b"2020-06-19 04:54:02 1jmFYj-00039V-QX == bob@null.corp R=dnslookup T=remote_smtp defer (110): Connection timed out", "", "", "1jmFYj-00039V-QX"),
+            (b"Apr 28 10:00:00 server exim[123]: 2016-04-28 10:00:00 [1] 1b8lwj-0003bo-6W ** a@b R=dnslookup T=remote_smtp H=mx.b [1.2.3.4]: SMTP error from remote mail server after RCPT TO:<a@b>: 550 no", "server", "mx.b", "1b8lwj-0003bo-6W"),
+        ];
+        for (line, host, relay, qid) in cases {
+            let Line::Event(e, _) = parse_line(line, &ctx) else {
+                panic!("{}", String::from_utf8_lossy(line));
+            };
+            let want = (host.as_bytes(), relay.as_bytes(), qid.as_bytes());
+            assert_eq!((e.host, e.relay, e.queue_id), want);
+        }
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub fn parse(msg: &[u8]) -> Option<Body<'_>> {
 pub fn parse_at(msg: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
     if let Some(r) = msg.strip_prefix(b"proxy-reject: ") {
         // smtpd's before-queue content filter logs without a queue id.
-        return Some(reject(r));
+        return Some(reject(r, &[]));
     }
     let colon = find::find_short(msg, b": ")?;
     let qid = &msg[..colon];
@@ -74,11 +74,13 @@ pub fn parse_at(msg: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
     }
     let rest = &msg[colon + 2..];
     if let Some(r) = rest.strip_prefix(b"to=<") {
-        return delivery(r, status_at.and_then(|p| p.checked_sub(colon + 6)));
+        return delivery(r, qid, status_at.and_then(|p| p.checked_sub(colon + 6)));
     }
+    // `NOQUEUE` stands where the queue id would: the message never got one.
+    let qid = if qid == b"NOQUEUE" { &[][..] } else { qid };
     for prefix in [&b"reject: "[..], b"milter-reject: ", b"proxy-reject: "] {
         if let Some(r) = rest.strip_prefix(prefix) {
-            return Some(reject(r));
+            return Some(reject(r, qid));
         }
     }
     None
@@ -86,7 +88,7 @@ pub fn parse_at(msg: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
 
 /// `to=<` has been taken: `addr>, [orig_to=<…>, ]relay=…, dsn=…, status=WORD (text)`.
 /// `status_at`: where the first `status=` in `r` is, when already known.
-fn delivery(r: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
+fn delivery<'a>(r: &'a [u8], qid: &'a [u8], status_at: Option<usize>) -> Option<Body<'a>> {
     let addr_end = find::find_short(r, b">, ")?;
     let recipient = &r[..addr_end];
     let after = &r[addr_end..];
@@ -129,7 +131,75 @@ fn delivery(r: &[u8], status_at: Option<usize>) -> Option<Body<'_>> {
         class_hint: None,
         recipient,
         text: reply.map_or(text, |r| r.text),
+        relay: relay(&after[..st]),
+        queue_id: qid,
     })
+}
+
+/// The host in the `relay=` field of `fields` (`>, [orig_to=<…>, ]relay=…, delay=…`):
+/// see [`host_of`]. Empty when there is no such field.
+fn relay(fields: &[u8]) -> &[u8] {
+    // Usually the field right after the address: no search.
+    let at = match fields.get(3..) {
+        Some(f) if f.starts_with(b"relay=") => 3,
+        _ => match find::find_short(fields, b", relay=") {
+            Some(p) => p + 2,
+            None => return &[],
+        },
+    };
+    host_of(&fields[at + 6..])
+}
+
+/// The host of `name[address]:port` as Postfix writes a peer, at the start of `s` (which
+/// may go on after a `,`): the name; the address when the name is `unknown` or missing; the
+/// socket when the address is a Unix socket path (`private/dovecot-lmtp`). A value without
+/// brackets (`local`, `none`) as written.
+fn host_of(s: &[u8]) -> &[u8] {
+    // One search finds the bracket, or the end of a value without one.
+    let Some(open) = memchr::memchr2(b'[', b',', s) else {
+        return s;
+    };
+    if s[open] == b',' {
+        return &s[..open];
+    }
+    let name = &s[..open];
+    let inside = &s[open + 1..];
+    // The address matters only for a nameless peer or a socket path, which starts with a
+    // letter (`private/…`) where an address starts with a digit (or, for a few IPv6
+    // addresses, a letter): most lines need no search for its end.
+    let known = !name.is_empty() && name != b"unknown";
+    if known && !inside.first().is_some_and(u8::is_ascii_alphabetic) {
+        return name;
+    }
+    let address = &inside[..inside
+        .iter()
+        .position(|b| *b == b']')
+        .unwrap_or(inside.len())];
+    if !known || address.contains(&b'/') {
+        address
+    } else {
+        name
+    }
+}
+
+/// The client of a `reject:` line: `STAGE from name[address]: …` or, for a header or body
+/// check, `… from name[address]; from=<…`, whose text before may hold anything; `tail_at`
+/// is where `; from=<` (or `; to=<`) starts.
+fn client(r: &[u8], content_check: bool, tail_at: Option<usize>) -> &[u8] {
+    let peer = if content_check {
+        let head = &r[..tail_at.unwrap_or(r.len())];
+        match find::rfind_short(head, b" from ") {
+            Some(p) => &head[p + 6..],
+            None => return &[],
+        }
+    } else {
+        let stage_end = memchr::memchr(b' ', r).unwrap_or(r.len());
+        match r[stage_end..].strip_prefix(b" from ") {
+            Some(p) => &p[..find::find_short(p, b": ").unwrap_or(p.len())],
+            None => return &[],
+        }
+    };
+    host_of(peer)
 }
 
 /// The status word at the start of `s` (`sent`, `deferred`, …, in any case) and where it
@@ -139,8 +209,8 @@ fn status_word(s: &[u8]) -> Option<(Outcome, usize)> {
         (b"sent", Outcome::Delivered),
         (b"deferred", Outcome::Deferred),
         (b"bounced", Outcome::Bounced),
-        (b"deliverable", Outcome::Delivered),
-        (b"undeliverable", Outcome::Bounced),
+        (b"deliverable", Outcome::Probe),
+        (b"undeliverable", Outcome::Probe),
         (b"softbounce", Outcome::Deferred),
         (b"expired", Outcome::Bounced),
     ];
@@ -180,7 +250,7 @@ fn status_reply(text: &[u8]) -> Option<Reply<'_>> {
 
 /// After `reject: `: `RCPT from host[ip]: 450 4.2.0 …; from=<s> to=<r> proto=… helo=<h>`,
 /// or cleanup's `header Subject: … from host[ip]; from=<s> to=<r> proto=… helo=<h>: 5.7.1 text`.
-fn reject(r: &[u8]) -> Body<'_> {
+fn reject<'a>(r: &'a [u8], qid: &'a [u8]) -> Body<'a> {
     let tail_at = find::find_short(r, b"; from=<").or_else(|| find::find_short(r, b"; to=<"));
     let recipient = tail_at
         .and_then(|t| angle_value(&r[t..], b"to=<"))
@@ -208,6 +278,8 @@ fn reject(r: &[u8]) -> Body<'_> {
         class_hint: None,
         recipient,
         text,
+        relay: client(r, content_check, tail_at),
+        queue_id: qid,
     }
 }
 
@@ -293,6 +365,34 @@ mod tests {
         assert!(parse(b"ABC: to=<a@b>, relay=x, dsn=2.0.0, status=sentx (250 ok)").is_none());
         let b = parse(b"ABC: to=<a@b>, relay=x, dsn=2.0.0, status=sent (250 ok").unwrap();
         assert_eq!((b.code, b.text), (Some(250), &b"250 ok"[..]));
+    }
+
+    #[test]
+    fn relays_and_queue_ids() {
+        // (message, relay, queue id); real lines from the corpus (lightmeter, proxmox,
+        // postfix-logwatch) and the shapes Postfix writes.
+        let cases: [(&[u8], &[u8], &[u8]); 11] = [
+            (b"4F9D: to=<a@b>, relay=mx.example.org[192.0.2.1]:25, delay=1, dsn=2.0.0, status=sent (250 ok)", b"mx.example.org", b"4F9D"),
+            (b"4F9D: to=<a@b>, orig_to=<c@d>, relay=alt2.aspmx.l.google.com[3.155.237.60]:25, delay=1, dsn=4.2.2, status=deferred (x)", b"alt2.aspmx.l.google.com", b"4F9D"),
+            (b"ABC: to=<root@x>, orig_to=<root>, relay=local, delay=0, dsn=2.0.0, status=sent (delivered to mailbox)", b"local", b"ABC"),
+            (b"ABC: to=<a@b>, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to mx[1.2.3.4]:25: Connection refused)", b"none", b"ABC"),
+            (b"ABC: to=<a@b>, relay=dovecot, delay=0.1, dsn=2.0.0, status=sent (delivered via dovecot service)", b"dovecot", b"ABC"),
+            (b"2F8AB: to=<root@localhost>, relay=mail.localhost[private/dovecot-lmtp], delay=0.1, dsn=5.1.1, status=bounced (host mail.localhost[private/dovecot-lmtp] said: 550 5.1.1 no)", b"private/dovecot-lmtp", b"2F8AB"),
+            (b"ABC: to=<a@b>, relay=unknown[192.0.2.9]:25, dsn=4.0.0, status=deferred (x)", b"192.0.2.9", b"ABC"),
+            (b"NOQUEUE: reject: RCPT from unknown[1.2.3.4]: 450 4.2.0 <a@b>: Greylisted; from=<s@t> to=<a@b> proto=ESMTP helo=<x>", b"1.2.3.4", b""),
+            (b"NOQUEUE: reject: RCPT from mail.example.net[2001:db8::1]: 554 5.7.1 no; from=<s@t> to=<a@b> proto=ESMTP helo=<x>", b"mail.example.net", b""),
+            (b"8B7: reject: header Subject: from x[9.9.9.9] from h.example[1.2.3.4]; from=<s@t> to=<r@u> proto=ESMTP helo=<h>: 5.7.1 no", b"h.example", b"8B7"),
+            (b"proxy-reject: END-OF-MESSAGE: 554 5.7.1 Rejected", b"", b""),
+        ];
+        for (m, relay, qid) in cases {
+            let b = parse(m).unwrap();
+            assert_eq!(
+                (b.relay, b.queue_id),
+                (relay, qid),
+                "{}",
+                String::from_utf8_lossy(m)
+            );
+        }
     }
 
     #[test]

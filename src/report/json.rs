@@ -72,6 +72,8 @@ pub fn document(r: &Report) -> Value {
             "total": f.events,
             "outside_window": f.outside_window,
             "without_code": f.without_code,
+            "failures_without_reply": f.without_reply,
+            "probes": f.probes,
             "by_mta": counts(&f.mtas, true),
             "by_outcome": counts(&f.outcomes, false),
             "by_class": counts(&f.classes, false),

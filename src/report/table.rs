@@ -95,6 +95,10 @@ pub struct Facts {
     pub outside_window: u64,
     /// Events whose line carried no basic reply code (Exim `==` without one, timeouts…).
     pub without_code: u64,
+    /// Failures that carried no SMTP reply at all.
+    pub without_reply: u64,
+    /// Address-verification probes, not counted as events.
+    pub probes: u64,
     /// `(MTA name, events)`.
     pub mtas: Vec<(&'static str, u64)>,
     /// `(outcome label, events)`, in report order.
@@ -114,7 +118,8 @@ pub struct Facts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub facts: Facts,
-    /// In file order: classes, codes, enhanced, domains, hourly, persistent_450.
+    /// In file order: classes, codes, enhanced, domains, hourly, persistent_450, diagnoses,
+    /// providers.
     pub tables: Vec<Table>,
 }
 
@@ -131,6 +136,8 @@ impl Report {
                 domains(stats),
                 hourly(stats),
                 persistent,
+                diagnoses(stats),
+                providers(stats),
             ],
         }
     }
@@ -163,6 +170,8 @@ fn facts(
         events: s.events,
         outside_window: s.outside_window,
         without_code: s.events.saturating_sub(coded),
+        without_reply: s.failures.without_reply,
+        probes: s.probes,
         mtas: vec![("Postfix", s.mtas[0]), ("Exim", s.mtas[1])],
         outcomes: Outcome::ALL
             .iter()
@@ -344,6 +353,64 @@ fn persistent(s: &Stats, rule: &Rule) -> Table {
             "reason",
             "last_reply",
         ],
+        rows,
+    }
+}
+
+/// `diagnoses`: `diagnosis,class,count,recipients,top_provider,example,fix` — one row per
+/// diagnosis and class, count descending.
+fn diagnoses(s: &Stats) -> Table {
+    let rows = s
+        .failures
+        .diagnoses()
+        .into_iter()
+        .map(|(d, class, t)| {
+            vec![
+                text(d.name()),
+                text(class.label()),
+                Cell::Count(t.count),
+                Cell::Count(t.recipients()),
+                text(t.top_provider()),
+                text(t.example()),
+                text(format!(
+                    "{} ({}): {}",
+                    d.title(),
+                    d.actor().label(),
+                    d.fix()
+                )),
+            ]
+        })
+        .collect();
+    Table {
+        name: "diagnoses",
+        columns: &[
+            "diagnosis",
+            "class",
+            "count",
+            "recipients",
+            "top_provider",
+            "example",
+            "fix",
+        ],
+        rows,
+    }
+}
+
+/// `providers`: `provider,2xx,4xx,5xx,total,top_diagnosis` — total descending, then name.
+fn providers(s: &Stats) -> Table {
+    let rows = s
+        .failures
+        .providers()
+        .into_iter()
+        .map(|p| {
+            let mut row = class_row(text(p.provider), p.classes, true);
+            row.push(text(p.top_diagnosis));
+            row
+        })
+        .collect();
+    Table {
+        name: "providers",
+        columns: &["provider", "2xx", "4xx", "5xx", "total", "top_diagnosis"],
         rows,
     }
 }

@@ -78,6 +78,7 @@ pub fn write<W: Write>(mut w: W, r: &Report, opts: &Summary) -> io::Result<()> {
     let enhanced = by_count(r.table("enhanced"), 0, 2);
     top_codes(&mut w, "top enhanced", &enhanced, opts)?;
     failing_domains(&mut w, r.table("domains"), opts.top)?;
+    why_failed(&mut w, r, opts)?;
     advice(&mut w, &codes, opts.width)?;
     persistent(&mut w, r, opts.top, opts.width)?;
     Ok(())
@@ -113,6 +114,13 @@ fn header<W: Write>(w: &mut W, r: &Report) -> io::Result<()> {
     writeln!(w)?;
     let outcomes: Vec<String> = f.outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
     writeln!(w, "  outcomes  {}", outcomes.join(", "))?;
+    if f.probes > 0 {
+        writeln!(
+            w,
+            "  probes    {} address verification(s) (deliverable/undeliverable), not counted as mail",
+            f.probes
+        )?;
+    }
     writeln!(w)?;
     writeln!(w, "  class      count   share")?;
     for (c, n) in &f.classes {
@@ -252,5 +260,43 @@ fn persistent<W: Write>(w: &mut W, r: &Report, top: usize, columns: usize) -> io
         f.recovered, f.recovered_greylisted
     );
     writeln!(w, "{}", wrap("  recovered: ", &line, columns))?;
+    Ok(())
+}
+
+/// "Why mail failed": the top diagnoses (summed over classes) with their top provider and
+/// fix, and how many failures carried no SMTP reply at all.
+fn why_failed<W: Write>(w: &mut W, r: &Report, opts: &Summary) -> io::Result<()> {
+    let Some(t) = r.table("diagnoses") else {
+        return Ok(());
+    };
+    if t.rows.is_empty() {
+        return Ok(());
+    }
+    // Rows come by count; the first row of a diagnosis has its top provider and fix.
+    let mut order: Vec<(String, u64, String, String)> = Vec::new();
+    for row in &t.rows {
+        let name = row[0].plain();
+        let n = row[2].count().unwrap_or(0);
+        match order.iter_mut().find(|o| o.0 == name) {
+            Some(o) => o.1 += n,
+            None => order.push((name, n, row[4].plain(), row[6].plain())),
+        }
+    }
+    order.sort_by_key(|o| std::cmp::Reverse(o.1));
+    writeln!(w)?;
+    writeln!(w, "  why mail failed          count  mostly at")?;
+    for (name, n, provider, fix) in order.iter().take(opts.top) {
+        writeln!(w, "  {name:<20} {n:>10}  {provider}")?;
+        writeln!(w, "{}", wrap("      ", fix, opts.width))?;
+    }
+    more(w, opts.top.min(order.len()), order.len())?;
+    let none = r.facts.without_reply;
+    if none > 0 {
+        let line = format!(
+            "{none} failure(s) carried no SMTP reply at all: the remote server was never \
+             reached or our side stopped first (connection, DNS, local)"
+        );
+        writeln!(w, "{}", wrap("  ", &line, opts.width))?;
+    }
     Ok(())
 }

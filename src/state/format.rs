@@ -177,7 +177,6 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
                     first_deferral: st(first_def)?,
                     saw_greylisting: flags.contains('G'),
                     last_success: st(last_ok)?,
-                    ..Evidence::default()
                 };
                 let rcpt = unhex(r).ok_or_else(|| bad(n, "bad recipient"))?;
                 state.evidence.push((rcpt.into_boxed_slice(), e));

@@ -239,11 +239,9 @@ impl State {
 
     /// Adds the kept evidence to a tracker.
     pub fn restore_evidence(&self, tracker: &mut Tracker) {
-        let mut kept = Tracker::default();
         for (r, e) in &self.evidence {
-            kept.recipients.insert(r.clone(), e.clone());
+            tracker.insert(r, e);
         }
-        tracker.merge(kept);
     }
 
     /// Keeps the evidence that is still open: deferred recipients that have not recovered
@@ -253,8 +251,7 @@ impl State {
     pub fn keep_open_evidence(&mut self, tracker: &Tracker, newest: Option<Stamp>, now: i64) {
         let newest = newest.map(|n| n.instant().min(now));
         let mut open: Vec<(Box<[u8]>, Evidence)> = tracker
-            .recipients
-            .iter()
+            .evidence()
             .filter(|(_, e)| e.has_deferrals() && !e.recovered())
             .filter(|(_, e)| {
                 let latest = e.last_mailbox.max(e.first_deferral);
@@ -263,14 +260,7 @@ impl State {
                     _ => true,
                 }
             })
-            .map(|(k, e)| {
-                // This scan's counts belong to this scan's report, not to the next run.
-                let kept = Evidence {
-                    counts: [0; 3],
-                    ..e.clone()
-                };
-                (k.clone(), kept)
-            })
+            .map(|(k, e)| (k.into(), e))
             .collect();
         open.sort_by(|a, b| a.0.cmp(&b.0));
         self.evidence = open;
@@ -453,7 +443,6 @@ mod tests {
                 first_deferral: Some(Stamp::naive(t)),
                 saw_greylisting: true,
                 last_success: None,
-                counts: [0; 3],
             },
         ));
         let dir = tempfile::tempdir().unwrap();
@@ -494,11 +483,7 @@ mod tests {
             ..Evidence::default()
         };
         let mut tracker = Tracker::default();
-        let mut put = |k: &str, e: Evidence| {
-            tracker
-                .recipients
-                .insert(k.as_bytes().to_vec().into_boxed_slice(), e);
-        };
+        let mut put = |k: &str, e: Evidence| tracker.insert(k.as_bytes(), &e);
         put("stuck@x", deferred(t0 + 20 * day));
         put("old@x", deferred(t0));
         put(

@@ -152,10 +152,11 @@ fn a_pasted_reply_explains_its_basic_and_enhanced_codes() {
     assert!(out.contains("Codes in the reply: 550, 5.7.1"), "{out}");
     assert!(out.contains("\n550  Mailbox unavailable\n"), "{out}");
     assert!(out.contains("\n5.7.1  Delivery not authorized\n"), "{out}");
-    // The two codes belong to one reply: no comparison, and no diagnosis until the
-    // diagnose module provides one.
+    // The two codes belong to one reply: no comparison; the diagnose module names the
+    // block list, and who must act.
+    assert!(!out.contains("Key difference"), "{out}");
     assert!(
-        !out.contains("Key difference") && !out.contains("Diagnosis"),
+        out.contains("Diagnosis\n  blocklisted: ") && out.contains("(us)"),
         "{out}"
     );
 
@@ -206,7 +207,27 @@ fn pasted_reply_text_is_made_safe_and_json_is_escaped_by_serde() {
     assert_eq!(doc["reply"], nasty);
     assert_eq!(doc["codes"][0]["code"], "550");
     assert_eq!(doc["codes"][1]["code"], "5.7.1");
-    assert!(doc.get("diagnosis").is_none() && doc.get("key_difference").is_none());
+    assert!(doc.get("key_difference").is_none());
+    assert!(doc["diagnosis"]["name"].is_string(), "{doc}");
+}
+
+#[test]
+fn pasted_replies_are_diagnosed() {
+    for (reply, diagnosis) in [
+        (REPLY, "blocklisted"),
+        (
+            "452 4.2.2 The email account that you tried to reach is over quota.",
+            "mailbox_full",
+        ),
+        ("550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown", "user_unknown"),
+        ("450 4.2.0 <a@b.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/b.example.html", "greylisted"),
+    ] {
+        let (rc, out, _) = run(&["--format", "json", reply]);
+        assert_eq!(rc, 0);
+        let doc: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+        assert_eq!(doc["diagnosis"]["name"], diagnosis, "{reply}");
+        assert!(doc["diagnosis"]["fix"].as_str().is_some_and(|f| f.len() > 20));
+    }
 }
 
 #[test]

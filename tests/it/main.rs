@@ -10,6 +10,9 @@ pub fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
 }
 
 mod cron;
+mod diagnose;
+mod diagnoses_scan;
+mod events;
 mod explain_cli;
 mod faults;
 mod inputs;

@@ -36,7 +36,7 @@ fn serial_to_text(serial: f64) -> String {
 /// A workbook cell as the CSV file writes it, checking its type on the way.
 fn as_csv_text(cell: &Data, column: &str) -> String {
     match (column, cell) {
-        ("count" | "attempts" | "2xx" | "4xx" | "5xx" | "total", Data::Float(f)) => {
+        ("count" | "recipients" | "attempts" | "2xx" | "4xx" | "5xx" | "total", Data::Float(f)) => {
             assert_eq!(f.fract(), 0.0);
             format!("{f}")
         }

@@ -15,13 +15,15 @@ pub fn mailcodes() -> Command {
 }
 
 /// The CSV files of every scan, listed once.
-pub const CSVS: [&str; 6] = [
+pub const CSVS: [&str; 8] = [
     "classes.csv",
     "codes.csv",
     "enhanced.csv",
     "domains.csv",
     "hourly.csv",
     "persistent_450.csv",
+    "diagnoses.csv",
+    "providers.csv",
 ];
 
 /// One golden case: `fixtures/expected/NAME/case` names the input (relative to

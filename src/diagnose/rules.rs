@@ -1,0 +1,476 @@
+//! The rule table that turns a failed reply into a [`Diagnosis`], and its file format.
+//!
+//! One rule per line; `#` starts a comment line; blank lines are skipped. Fields are
+//! separated by tabs:
+//!
+//! ```text
+//! diagnosis<TAB>pattern[<TAB>conditions]
+//! ```
+//!
+//! - `diagnosis`: one of the snake_case names of [`Diagnosis`] (`mailbox_full`, …).
+//! - `pattern`: a regular expression (Rust `regex` syntax) searched for anywhere in the
+//!   reply text, ASCII letters in any case (write `(?-i)` to make it case-sensitive; other
+//!   letters match as written, and classes such as `\w` are ASCII); `*` alone
+//!   matches any text, for rules that look at codes only. The reply text is what the log
+//!   shows, code included: `452 4.2.2 The recipient's inbox is out of storage space…`, or
+//!   for a deferral without a reply, Postfix's or Exim's own words
+//!   (`connect to mx.example.org[192.0.2.1]:25: Connection timed out`).
+//! - `conditions` (optional), separated by spaces, all of which must hold:
+//!   `code=550` (the basic code), `code=4xx` / `code=5xx` (the class, from the basic code or
+//!   else the enhanced code), `enhanced=5.7.26` (the enhanced code; any part may be `x`:
+//!   `enhanced=x.2.2`, `enhanced=4.7.x`), `provider=google` (the [`provider`] of the relay).
+//!
+//! Rules are tried in order and the first that holds wins: the rules of a user file come
+//! before the built-in ones (`rules.tsv`), so a user rule overrides. A reply that no rule
+//! takes is [`Diagnosis::Other`]. A line that cannot be read is an error naming the file and
+//! line ([`RuleError`]).
+//!
+//! All patterns are compiled once into one `RegexSet`, which finds every matching pattern
+//! in a single pass over the text; the rules are then checked in order against that result.
+//!
+//! [`provider`]: super::provider()
+
+use super::{provider, Diagnosis};
+use crate::parse::Enhanced;
+use regex::bytes::{RegexSet, RegexSetBuilder};
+use std::borrow::Cow;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+/// The built-in rules, in the user-file format.
+pub const BUILTIN: &str = include_str!("rules.tsv");
+
+/// Where a rule was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The rule file; `None` for the built-in table.
+    pub file: Option<Arc<Path>>,
+    /// The line number, from 1.
+    pub line: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.file {
+            Some(p) => write!(f, "{}:{}", p.display(), self.line),
+            None => write!(f, "built-in rule {}", self.line),
+        }
+    }
+}
+
+/// What went wrong with one line of a rule file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Fewer than two or more than three fields.
+    Fields(usize),
+    UnknownDiagnosis(String),
+    BadCondition(String),
+    /// The regex error, as the `regex` crate words it.
+    BadPattern(String),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Fields(n) => write!(
+                f,
+                "expected 'diagnosis<TAB>pattern[<TAB>conditions]', found {n} tab-separated field(s)"
+            ),
+            Problem::UnknownDiagnosis(d) => {
+                let names: Vec<&str> = Diagnosis::ALL.iter().map(|d| d.name()).collect();
+                write!(f, "unknown diagnosis '{d}' (known: {})", names.join(", "))
+            }
+            Problem::BadCondition(c) => write!(
+                f,
+                "bad condition '{c}' (use code=550, code=4xx, enhanced=5.7.x or provider=name)"
+            ),
+            Problem::BadPattern(e) => write!(f, "bad regular expression: {e}"),
+        }
+    }
+}
+
+/// A rule file that cannot be used.
+#[derive(Debug)]
+pub enum RuleError {
+    /// The file could not be read.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// One line is broken.
+    Line {
+        path: PathBuf,
+        line: usize,
+        problem: Problem,
+    },
+    /// The patterns together are too large to compile.
+    TooLarge { path: PathBuf, message: String },
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleError::Io { path, source } => {
+                write!(f, "cannot read rule file {}: {source}", path.display())
+            }
+            RuleError::Line {
+                path,
+                line,
+                problem,
+            } => write!(f, "{}:{line}: {problem}", path.display()),
+            RuleError::TooLarge { path, message } => write!(
+                f,
+                "the rules of {} together are too large: {message}",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RuleError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RuleError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A condition on the basic code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CodeCond {
+    Exact(u16),
+    /// The first digit, from the basic code or else the enhanced code.
+    Class(u8),
+}
+
+/// An enhanced-code pattern; `None` parts match anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct EnhancedPattern {
+    class: Option<u8>,
+    subject: Option<u16>,
+    detail: Option<u16>,
+}
+
+#[derive(Debug, Clone)]
+struct Rule {
+    diagnosis: Diagnosis,
+    /// Index of the pattern in the set; `None` for `*`.
+    pattern: Option<usize>,
+    code: Option<CodeCond>,
+    enhanced: Option<EnhancedPattern>,
+    provider: Option<Box<str>>,
+    origin: Origin,
+}
+
+impl Rule {
+    /// Whether the code and enhanced-code conditions hold.
+    fn codes_hold(&self, code: Option<u16>, enhanced: Option<Enhanced>) -> bool {
+        let code_ok = match self.code {
+            None => true,
+            Some(CodeCond::Exact(c)) => code == Some(c),
+            Some(CodeCond::Class(d)) => match code {
+                Some(c) => c / 100 == u16::from(d),
+                None => enhanced.is_some_and(|e| e.class == d),
+            },
+        };
+        let enhanced_ok = match (self.enhanced, enhanced) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(p), Some(e)) => {
+                p.class.is_none_or(|c| c == e.class)
+                    && p.subject.is_none_or(|s| s == e.subject)
+                    && p.detail.is_none_or(|d| d == e.detail)
+            }
+        };
+        code_ok && enhanced_ok
+    }
+}
+
+/// The result of classifying one reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict<'r> {
+    pub diagnosis: Diagnosis,
+    /// The rule that decided; `None` when no rule held (the diagnosis is then `other`).
+    pub rule: Option<&'r Origin>,
+}
+
+/// The ordered rules and their compiled patterns. Build once, share between threads.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    rules: Vec<Rule>,
+    set: RegexSet,
+}
+
+static BUILTIN_RULES: LazyLock<Rules> = LazyLock::new(|| {
+    // The table is part of the program, and a test reads every line of it.
+    Rules::build(parse_lines(BUILTIN, None).expect("the built-in rules are valid"))
+        .expect("the built-in rules compile")
+});
+
+impl Rules {
+    /// The built-in rules (compiled on first use, then shared).
+    pub fn builtin() -> Rules {
+        BUILTIN_RULES.clone()
+    }
+
+    /// The rules of the file at `path`, followed by the built-in rules.
+    pub fn load(path: &Path) -> Result<Rules, RuleError> {
+        let text = std::fs::read_to_string(path).map_err(|source| RuleError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Rules::with_user_rules(&text, path)
+    }
+
+    /// The rules written in `text` (read from `path`, which errors name), followed by the
+    /// built-in rules.
+    pub fn with_user_rules(text: &str, path: &Path) -> Result<Rules, RuleError> {
+        let mut rules = parse_lines(text, Some(path))?;
+        rules.extend(parse_lines(BUILTIN, None).expect("the built-in rules are valid"));
+        Rules::build(rules).map_err(|e| RuleError::TooLarge {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Compiles the patterns of `parsed` into one set.
+    fn build(parsed: Vec<(Rule, Option<String>)>) -> Result<Rules, regex::Error> {
+        let mut patterns = Vec::new();
+        let mut rules = Vec::with_capacity(parsed.len());
+        for (mut rule, pattern) in parsed {
+            if let Some(p) = pattern {
+                rule.pattern = Some(patterns.len());
+                patterns.push(p);
+            }
+            rules.push(rule);
+        }
+        let set = RegexSetBuilder::new(&patterns)
+            .case_insensitive(true)
+            .unicode(false)
+            .size_limit(64 << 20)
+            .dfa_size_limit(16 << 20)
+            .build()?;
+        Ok(Rules { rules, set })
+    }
+
+    /// How many rules there are (user and built-in).
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules at all.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The diagnosis of a failed reply. Call it for failures only (4xx, 5xx, or a deferral
+    /// or bounce without a code): it runs the pattern set over `text`.
+    pub fn classify(
+        &self,
+        code: Option<u16>,
+        enhanced: Option<Enhanced>,
+        text: &[u8],
+        relay: &[u8],
+    ) -> Diagnosis {
+        self.verdict(code, enhanced, text, relay).diagnosis
+    }
+
+    /// [`Rules::classify`], also telling which rule decided.
+    pub fn verdict(
+        &self,
+        code: Option<u16>,
+        enhanced: Option<Enhanced>,
+        text: &[u8],
+        relay: &[u8],
+    ) -> Verdict<'_> {
+        let matched = self.set.matches(text);
+        let mut relay_provider: Option<Cow<'_, str>> = None;
+        for rule in &self.rules {
+            if rule.pattern.is_some_and(|i| !matched.matched(i)) {
+                continue;
+            }
+            if !rule.codes_hold(code, enhanced) {
+                continue;
+            }
+            if let Some(want) = &rule.provider {
+                let got = relay_provider.get_or_insert_with(|| provider(relay));
+                if **want != **got {
+                    continue;
+                }
+            }
+            return Verdict {
+                diagnosis: rule.diagnosis,
+                rule: Some(&rule.origin),
+            };
+        }
+        Verdict {
+            diagnosis: Diagnosis::Other,
+            rule: None,
+        }
+    }
+}
+
+/// Reads the rules of a file (`path`) or of the built-in table (`None`), with their
+/// patterns not yet compiled. User patterns are compiled one by one here, so that a bad one
+/// is reported with its line.
+fn parse_lines(text: &str, path: Option<&Path>) -> Result<Vec<(Rule, Option<String>)>, RuleError> {
+    let file: Option<Arc<Path>> = path.map(Arc::from);
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let origin = Origin {
+            file: file.clone(),
+            line: i + 1,
+        };
+        let fail = |problem| RuleError::Line {
+            path: path.map_or_else(|| PathBuf::from("built-in rules"), Path::to_path_buf),
+            line: i + 1,
+            problem,
+        };
+        let fields: Vec<&str> = line.split('\t').filter(|f| !f.is_empty()).collect();
+        let rule = parse_rule(&fields, origin, path.is_some()).map_err(fail)?;
+        out.push(rule);
+    }
+    Ok(out)
+}
+
+/// One rule from its fields. `check` compiles the pattern alone to report it with its line.
+fn parse_rule(
+    fields: &[&str],
+    origin: Origin,
+    check: bool,
+) -> Result<(Rule, Option<String>), Problem> {
+    let [name, pattern, rest @ ..] = fields else {
+        return Err(Problem::Fields(fields.len()));
+    };
+    if rest.len() > 1 {
+        return Err(Problem::Fields(fields.len()));
+    }
+    let diagnosis = Diagnosis::from_name(name.trim())
+        .ok_or_else(|| Problem::UnknownDiagnosis(name.trim().to_string()))?;
+    let mut rule = Rule {
+        diagnosis,
+        pattern: None,
+        code: None,
+        enhanced: None,
+        provider: None,
+        origin,
+    };
+    for cond in rest.iter().flat_map(|c| c.split_whitespace()) {
+        apply_condition(&mut rule, cond).ok_or_else(|| Problem::BadCondition(cond.to_string()))?;
+    }
+    let pattern = (*pattern != "*").then(|| pattern.to_string());
+    if let (Some(p), true) = (&pattern, check) {
+        regex::bytes::RegexBuilder::new(p)
+            .case_insensitive(true)
+            .unicode(false)
+            .build()
+            .map_err(|e| Problem::BadPattern(e.to_string()))?;
+    }
+    Ok((rule, pattern))
+}
+
+/// Applies `key=value` to `rule`; `None` when it is not a valid condition.
+fn apply_condition(rule: &mut Rule, cond: &str) -> Option<()> {
+    let (key, value) = cond.split_once('=')?;
+    match key {
+        "code" => rule.code = Some(code_condition(value)?),
+        "enhanced" => rule.enhanced = Some(enhanced_pattern(value)?),
+        "provider" if !value.is_empty() => rule.provider = Some(value.to_ascii_lowercase().into()),
+        _ => return None,
+    }
+    Some(())
+}
+
+/// `550` or `5xx`.
+fn code_condition(v: &str) -> Option<CodeCond> {
+    let b = v.as_bytes();
+    if b.len() != 3 || !(b'2'..=b'5').contains(&b[0]) {
+        return None;
+    }
+    if b[1..].eq_ignore_ascii_case(b"xx") {
+        return Some(CodeCond::Class(b[0] - b'0'));
+    }
+    let n: u16 = v.parse().ok()?;
+    Some(CodeCond::Exact(n))
+}
+
+/// `5.7.26`, `x.2.2`, `4.7.x`.
+fn enhanced_pattern(v: &str) -> Option<EnhancedPattern> {
+    let mut parts = v.split('.');
+    let (c, s, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    fn part<T: std::str::FromStr>(p: &str) -> Option<Option<T>> {
+        if p.eq_ignore_ascii_case("x") {
+            return Some(None);
+        }
+        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        p.parse().ok().map(Some)
+    }
+    let class = part::<u8>(c)?;
+    if class.is_some_and(|c| !matches!(c, 2 | 4 | 5)) {
+        return None;
+    }
+    Some(EnhancedPattern {
+        class,
+        subject: part(s)?,
+        detail: part(d)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_table_reads_and_compiles() {
+        let rules = Rules::builtin();
+        assert!(rules.len() > 100, "{}", rules.len());
+        // Each pattern also compiles alone (as a user file's would be checked).
+        parse_lines(BUILTIN, Some(Path::new("rules.tsv"))).unwrap();
+    }
+
+    #[test]
+    fn conditions() {
+        assert_eq!(code_condition("550"), Some(CodeCond::Exact(550)));
+        assert_eq!(code_condition("4xx"), Some(CodeCond::Class(4)));
+        assert_eq!(code_condition("4XX"), Some(CodeCond::Class(4)));
+        for bad in ["650", "55", "5500", "4x", "abc", ""] {
+            assert_eq!(code_condition(bad), None, "{bad}");
+        }
+        let p = enhanced_pattern("x.2.2").unwrap();
+        assert_eq!((p.class, p.subject, p.detail), (None, Some(2), Some(2)));
+        let p = enhanced_pattern("4.7.x").unwrap();
+        assert_eq!((p.class, p.subject, p.detail), (Some(4), Some(7), None));
+        for bad in ["3.1.1", "5.7", "5.7.1.1", "5..1", "5.7.1000", "a.b.c"] {
+            assert_eq!(enhanced_pattern(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn code_conditions_read_the_enhanced_class_without_a_basic_code() {
+        let (rule, _) = parse_rule(&["dns", "*", "code=4xx"], origin(), false).unwrap();
+        let e = |s: &str| crate::parse::reply::enhanced_at(s.as_bytes()).map(|x| x.0);
+        assert!(rule.codes_hold(Some(421), None));
+        assert!(rule.codes_hold(None, e("4.4.1")));
+        assert!(!rule.codes_hold(None, e("5.4.1")));
+        assert!(!rule.codes_hold(Some(550), e("4.4.1")));
+        assert!(!rule.codes_hold(None, None));
+    }
+
+    fn origin() -> Origin {
+        Origin {
+            file: None,
+            line: 1,
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! Why mail failed, counted: diagnoses per class, and outcomes per provider.
+//!
+//! Every 4xx/5xx outcome (and every deferral or bounce without a reply code) gets one
+//! [`Diagnosis`] from the active rules ([`crate::diagnose::active`]); the counts here are what
+//! `diagnoses.csv`, `providers.csv` and the summary's "why mail failed" section show.
+//!
+//! Like every other aggregate these merge in any order to the same result: counts add,
+//! recipient sets unite, and the example reply kept for a diagnosis is the earliest one
+//! (by time, then text), not the first one a thread happened to see. Providers are kept by
+//! relay host and named only at report time, so a delivery costs one lookup of a short key.
+
+use crate::diagnose::{provider, Diagnosis};
+use crate::parse::{Class, Event};
+use crate::time::Stamp;
+use crate::types::{ClassCounts, Map};
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hasher};
+
+/// Longest example reply kept, in bytes (cut on a character boundary).
+const EXAMPLE_MAX: usize = 300;
+
+/// One diagnosis in one class.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub count: u64,
+    /// Hashes of the recipients (lower-cased), for the count of distinct recipients.
+    recipients: HashSet<u64, foldhash::fast::FixedState>,
+    /// The earliest reply with this diagnosis: `(time, text)`.
+    example: Option<(Option<Stamp>, String)>,
+    /// Counts per relay host, for the top provider.
+    relays: Map<Box<[u8]>, u64>,
+}
+
+impl Tally {
+    /// Distinct recipients.
+    pub fn recipients(&self) -> u64 {
+        self.recipients.len() as u64
+    }
+
+    /// The example reply (cleaned), or an empty text.
+    pub fn example(&self) -> &str {
+        self.example.as_ref().map_or("", |(_, t)| t)
+    }
+
+    /// The provider with most outcomes; ties by name.
+    pub fn top_provider(&self) -> String {
+        let mut by: Map<String, u64> = Map::default();
+        for (relay, n) in &self.relays {
+            *by.entry(provider(relay).into_owned()).or_default() += n;
+        }
+        top(by)
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.count += other.count;
+        self.recipients.extend(other.recipients);
+        if let Some(e) = other.example {
+            self.offer_example(e);
+        }
+        for (k, v) in other.relays {
+            *self.relays.entry(k).or_default() += v;
+        }
+    }
+
+    fn offer_example(&mut self, e: (Option<Stamp>, String)) {
+        let better = match &self.example {
+            None => true,
+            Some(have) => (e.0, &e.1) < (have.0, &have.1),
+        };
+        if better {
+            self.example = Some(e);
+        }
+    }
+}
+
+/// The key with the highest count; ties go to the smaller key. Empty for no keys.
+fn top(counts: Map<String, u64>) -> String {
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(k, _)| k)
+        .unwrap_or_default()
+}
+
+/// Outcomes of one relay host.
+#[derive(Debug, Clone, Default)]
+struct Relay {
+    classes: ClassCounts,
+    diagnoses: Map<Diagnosis, u64>,
+}
+
+/// The failure statistics of a scan.
+#[derive(Debug, Clone, Default)]
+pub struct Failures {
+    /// `(diagnosis, class)` → tally.
+    tallies: Map<(Diagnosis, Class), Tally>,
+    relays: Map<Box<[u8]>, Relay>,
+    /// Failures that carried no reply code at all (timeouts, refused connections…).
+    pub without_reply: u64,
+}
+
+/// One row of `providers.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderRow {
+    pub provider: String,
+    pub classes: ClassCounts,
+    pub top_diagnosis: String,
+}
+
+impl Failures {
+    /// Counts one event `weight` times; `diagnosis` is `Some` for failures.
+    pub fn add(&mut self, e: &Event<'_>, diagnosis: Option<Diagnosis>, weight: u64) {
+        // Keyed by the relay as written: providers are named (case-insensitively) only
+        // when a report is made.
+        let entry = match self.relays.get_mut(e.relay) {
+            Some(r) => r,
+            None => self.relays.entry(e.relay.into()).or_default(),
+        };
+        entry.classes[e.class.index()] += weight;
+        let Some(d) = diagnosis else { return };
+        *entry.diagnoses.entry(d).or_default() += weight;
+        if e.code.is_none() {
+            self.without_reply += weight;
+        }
+        let tally = self.tallies.entry((d, e.class)).or_default();
+        tally.count += weight;
+        match tally.relays.get_mut(e.relay) {
+            Some(n) => *n += weight,
+            None => {
+                tally.relays.insert(e.relay.into(), weight);
+            }
+        }
+        if !e.recipient.is_empty() {
+            tally.recipients.insert(recipient_hash(e.recipient));
+        }
+        let better = match &tally.example {
+            None => true,
+            Some((t, _)) => e.time < *t,
+        };
+        if better && !e.text.is_empty() {
+            tally.offer_example((e.time, example_text(e.text)));
+        }
+    }
+
+    /// Folds `other` into `self`.
+    pub fn merge(&mut self, other: Failures) {
+        self.without_reply += other.without_reply;
+        for (k, v) in other.tallies {
+            self.tallies.entry(k).or_default().merge(v);
+        }
+        for (k, v) in other.relays {
+            let r = self.relays.entry(k).or_default();
+            for (a, b) in r.classes.iter_mut().zip(v.classes) {
+                *a += b;
+            }
+            for (d, n) in v.diagnoses {
+                *r.diagnoses.entry(d).or_default() += n;
+            }
+        }
+    }
+
+    /// The tallies, by count descending, then diagnosis and class.
+    pub fn diagnoses(&self) -> Vec<(Diagnosis, Class, &Tally)> {
+        let mut v: Vec<_> = self.tallies.iter().map(|((d, c), t)| (*d, *c, t)).collect();
+        v.sort_by(|a, b| {
+            b.2.count
+                .cmp(&a.2.count)
+                .then_with(|| a.0.cmp(&b.0))
+                .then_with(|| a.1.index().cmp(&b.1.index()))
+        });
+        v
+    }
+
+    /// Outcomes per provider, by total descending, then name.
+    pub fn providers(&self) -> Vec<ProviderRow> {
+        let mut by: Map<String, (ClassCounts, Map<Diagnosis, u64>)> = Map::default();
+        for (relay, r) in &self.relays {
+            let row = by.entry(provider(relay).into_owned()).or_default();
+            for (a, b) in row.0.iter_mut().zip(r.classes) {
+                *a += b;
+            }
+            for (d, n) in &r.diagnoses {
+                *row.1.entry(*d).or_default() += n;
+            }
+        }
+        let mut rows: Vec<ProviderRow> = by
+            .into_iter()
+            .map(|(provider, (classes, diagnoses))| ProviderRow {
+                provider,
+                classes,
+                top_diagnosis: top(diagnoses
+                    .into_iter()
+                    .map(|(d, n)| (d.name().to_string(), n))
+                    .collect()),
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            let total = |r: &ProviderRow| r.classes.iter().sum::<u64>();
+            total(b)
+                .cmp(&total(a))
+                .then_with(|| a.provider.cmp(&b.provider))
+        });
+        rows
+    }
+}
+
+/// A recipient's hash, case-insensitive; the same in every process (fixed seed), so sets
+/// merge across runs.
+fn recipient_hash(recipient: &[u8]) -> u64 {
+    let mut h = foldhash::fast::FixedState::with_seed(0x6d61_696c).build_hasher();
+    for b in recipient {
+        h.write_u8(b.to_ascii_lowercase());
+    }
+    h.finish()
+}
+
+/// The reply text as a short, clean example.
+fn example_text(text: &[u8]) -> String {
+    let mut t = crate::text::clean_text(&text[..text.len().min(EXAMPLE_MAX * 4)]);
+    if t.len() > EXAMPLE_MAX {
+        let mut cut = EXAMPLE_MAX;
+        while !t.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        t.truncate(cut);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Mta, Outcome};
+
+    fn ev<'a>(
+        min: i64,
+        code: Option<u16>,
+        rcpt: &'a str,
+        relay: &'a str,
+        text: &'a str,
+    ) -> Event<'a> {
+        let class = match code {
+            Some(c) => Class::from_digit((c / 100) as u8).unwrap(),
+            None => Class::Transient,
+        };
+        Event {
+            time: Some(Stamp::naive(1_800_000_000 + min * 60)),
+            code,
+            enhanced: None,
+            class,
+            outcome: Outcome::Deferred,
+            mta: Mta::Postfix,
+            recipient: rcpt.as_bytes(),
+            text: text.as_bytes(),
+            relay: relay.as_bytes(),
+            queue_id: b"",
+            host: b"",
+        }
+    }
+
+    #[test]
+    fn merging_in_any_order_gives_the_same_tallies() {
+        let events = [
+            ev(
+                3,
+                Some(452),
+                "A@x.org",
+                "alt1.gmail-smtp-in.l.google.com",
+                "later reply",
+            ),
+            ev(
+                1,
+                Some(452),
+                "a@x.org",
+                "alt2.gmail-smtp-in.l.google.com",
+                "first reply",
+            ),
+            ev(
+                2,
+                None,
+                "b@y.org",
+                "mx.y.org",
+                "connect to mx.y.org: Connection timed out",
+            ),
+            ev(4, Some(250), "c@y.org", "mx.y.org", "ok"),
+        ];
+        let d = |e: &Event| (e.class != Class::Success).then_some(Diagnosis::MailboxFull);
+        let mut one = Failures::default();
+        for e in &events {
+            one.add(e, d(e), 1);
+        }
+        let (mut a, mut b) = (Failures::default(), Failures::default());
+        for (i, e) in events.iter().enumerate() {
+            if i % 2 == 0 {
+                a.add(e, d(e), 1)
+            } else {
+                b.add(e, d(e), 1)
+            }
+        }
+        b.merge(a);
+        for f in [&one, &b] {
+            let rows = f.diagnoses();
+            assert_eq!(rows.len(), 1);
+            let (diag, class, t) = rows[0];
+            assert_eq!(
+                (diag, class, t.count, t.recipients()),
+                (Diagnosis::MailboxFull, Class::Transient, 3, 2)
+            );
+            assert_eq!(t.example(), "first reply");
+            assert_eq!(t.top_provider(), "google");
+            assert_eq!(f.without_reply, 1);
+            let providers = f.providers();
+            assert_eq!(providers[0].provider, "google");
+            assert_eq!(providers[1].provider, "y.org");
+            assert_eq!(providers[1].classes, [1, 1, 0]);
+        }
+    }
+
+    #[test]
+    fn examples_are_short_and_clean() {
+        let long = "x".repeat(5000);
+        assert_eq!(example_text(long.as_bytes()).len(), EXAMPLE_MAX);
+        assert_eq!(example_text(b"a\x1b[31m b"), "a [31m b");
+        let wide = "é".repeat(400);
+        assert!(example_text(wide.as_bytes()).len() <= EXAMPLE_MAX);
+    }
+}
