@@ -341,7 +341,8 @@ fn mid_rotation(path: &Path, p: &FileState) -> Option<Plan> {
 
 /// The rotated file that holds the old content of the log (prior state `p`): the one with
 /// the old inode, else one whose start has the old fingerprint. An empty old fingerprint
-/// matches anything, so then only a rotated file that appeared since the last run counts.
+/// matches anything, so then only a rotated file that appeared since the last run counts,
+/// or an empty one.
 fn find_old(cands: Vec<Candidate>, p: &FileState) -> Option<Candidate> {
     let by_inode = cands.iter().position(|c| {
         c.file
@@ -353,7 +354,15 @@ fn find_old(cands: Vec<Candidate>, p: &FileState) -> Option<Candidate> {
             .iter()
             .position(|c| (p.fingerprint.len > 0 || is_new(c, p)) && starts_like(c, p.fingerprint))
     };
-    let i = by_inode.or_else(by_fingerprint)?;
+    // The old file was empty and is still empty where it went: nothing to read, nothing
+    // lost (an empty rotated file has the same fingerprint every time, so it is never new).
+    let empty = || {
+        let was_empty = p.fingerprint.len == 0;
+        cands
+            .iter()
+            .position(|c| was_empty && c.fingerprint.len == 0)
+    };
+    let i = by_inode.or_else(by_fingerprint).or_else(empty)?;
     cands.into_iter().nth(i)
 }
 
