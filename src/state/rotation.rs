@@ -220,10 +220,10 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
             source,
         }
     };
-    let f = match (File::open(path), prior) {
+    let f = match (open_soon(path, prior.is_some()), prior) {
         (Ok(f), _) => f,
         (Err(e), Some(p)) if e.kind() == io::ErrorKind::NotFound => {
-            // Caught between logrotate's rename and its `create`: read the rest of the
+            // Still gone (logrotate's `nocreate`, or a slow `create`): read the rest of the
             // old file now, the new one next time.
             return mid_rotation(path, p).ok_or_else(|| io_err("open")(e));
         }
@@ -319,6 +319,22 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
     }
     plan.pieces.push(live(f, start));
     Ok(plan)
+}
+
+/// Opens the log. A log the state knows that is missing may be caught between logrotate's
+/// rename and its `create` (a few system calls apart): it is given a second to appear, so
+/// that the state learns the new file rather than only the old one.
+fn open_soon(path: &Path, known: bool) -> io::Result<File> {
+    let mut tries = 0;
+    loop {
+        match File::open(path) {
+            Err(e) if known && e.kind() == io::ErrorKind::NotFound && tries < 20 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// The plan for a log that is gone while its old content is next to it (a run between
