@@ -98,7 +98,10 @@ impl Relay {
     }
 
     fn get(&self, key: (Diagnosis, Class)) -> Option<u64> {
-        self.diagnoses.iter().find(|(k, _)| *k == key).map(|(_, n)| *n)
+        self.diagnoses
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, n)| *n)
     }
 }
 

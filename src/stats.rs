@@ -436,6 +436,8 @@ pub struct Stats {
     pub event_lines: u64,
     /// Lines longer than the line limit, skipped unread.
     pub overlong_lines: u64,
+    /// Events whose timestamp could not be trusted (an impossible or absurdly far date).
+    pub bad_times: u64,
     /// Events, counting repeats.
     pub events: u64,
     /// Events left out because they fall outside the date window.
@@ -505,7 +507,11 @@ impl Stats {
     /// Counts per host (empty name: lines without one).
     pub fn host_counts(&self) -> Map<&[u8], ClassCounts> {
         let mut all: Map<&[u8], ClassCounts> = Map::default();
-        for (k, v) in self.hosts.iter().chain(self.host_now.as_ref().map(|(k, v)| (k, v))) {
+        for (k, v) in self
+            .hosts
+            .iter()
+            .chain(self.host_now.as_ref().map(|(k, v)| (k, v)))
+        {
             add_counts(all.entry(&k[..]).or_default(), v);
         }
         all
@@ -582,6 +588,8 @@ impl Stats {
             }
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        } else {
+            self.bad_times += weight;
         }
     }
 
@@ -597,6 +605,7 @@ impl Stats {
         self.lines += other.lines;
         self.event_lines += other.event_lines;
         self.overlong_lines += other.overlong_lines;
+        self.bad_times += other.bad_times;
         self.events += other.events;
         self.outside_window += other.outside_window;
         self.probes += other.probes;
@@ -673,7 +682,6 @@ impl std::ops::AddAssign for Stats {
         self.merge(rhs);
     }
 }
-
 
 #[cfg(test)]
 mod tests {

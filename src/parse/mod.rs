@@ -234,7 +234,13 @@ impl Context {
 
     fn resolve(&self, t: RawTime) -> Option<Stamp> {
         match t {
-            RawTime::Full(s) => Some(s),
+            // A date absurdly far from the file's time is trusted for nothing.
+            RawTime::Full(s) => match self.year {
+                YearRule::NotAfter { reference, .. } => crate::input::plausible(s, reference),
+                // Nothing before 1970 is believed (year 0000).
+                YearRule::Fixed(_) => s.instant() >= 0,
+            }
+            .then_some(s),
             RawTime::NoYear { month, day, sod } => {
                 // `sod` comes from the header's clock, already checked.
                 let mk = |y: i64| day_start(y, month, day).map(|d| d + i64::from(sod));

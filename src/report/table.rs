@@ -89,6 +89,7 @@ pub struct Facts {
     pub lines: u64,
     pub skipped: u64,
     pub overlong: u64,
+    pub bad_times: u64,
     pub events: u64,
     /// Events left out because they fall outside the date window.
     pub outside_window: u64,
@@ -166,6 +167,7 @@ fn facts(
         lines: s.lines,
         skipped: s.skipped(),
         overlong: s.overlong_lines,
+        bad_times: s.bad_times,
         events: s.events,
         outside_window: s.outside_window,
         without_code: s.events.saturating_sub(coded),
