@@ -268,24 +268,33 @@ fn enhanced(s: &Stats) -> Table {
     }
 }
 
-/// The domains sorted by total descending, then name. Domains that read the same once
-/// cleaned (invalid UTF-8, control characters) share one row.
-pub fn sorted_domains(s: &Stats) -> Vec<(String, [u64; 3])> {
+/// Counts keyed by log bytes, as rows keyed by their cleaned text (keys that read the same
+/// once cleaned — invalid UTF-8, control characters — share a row; an empty name becomes
+/// `empty`), sorted by total descending, then name.
+fn by_clean_name<'k>(
+    counts: impl IntoIterator<Item = (&'k [u8], [u64; 3])>,
+    empty: &str,
+) -> Vec<(String, [u64; 3])> {
     let mut merged: std::collections::HashMap<String, [u64; 3]> = std::collections::HashMap::new();
-    for (k, v) in s.domain_counts() {
-        let row = merged.entry(clean_text(k)).or_default();
+    for (k, v) in counts {
+        let name = match clean_text(k) {
+            n if n.is_empty() => empty.to_string(),
+            n => n,
+        };
+        let row = merged.entry(name).or_default();
         for i in 0..3 {
             row[i] += v[i];
         }
     }
     let mut rows: Vec<(String, [u64; 3])> = merged.into_iter().collect();
-    rows.sort_by(|a, b| {
-        b.1.iter()
-            .sum::<u64>()
-            .cmp(&a.1.iter().sum::<u64>())
-            .then_with(|| a.0.cmp(&b.0))
-    });
+    let total = |c: &[u64; 3]| c.iter().sum::<u64>();
+    rows.sort_by(|a, b| total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0)));
     rows
+}
+
+/// The domains sorted by total descending, then name.
+pub fn sorted_domains(s: &Stats) -> Vec<(String, [u64; 3])> {
+    by_clean_name(s.domain_counts(), "")
 }
 
 fn class_row(first: Cell, c: [u64; 3], total: bool) -> Vec<Cell> {
@@ -422,28 +431,13 @@ fn providers(s: &Stats) -> Table {
 /// `hosts`: `host,2xx,4xx,5xx,total` — the server that logged each event (the syslog host
 /// field, or `--host`; `unknown` for lines with neither), total descending, then name.
 fn hosts(s: &Stats) -> Table {
-    let mut merged: std::collections::HashMap<String, [u64; 3]> = std::collections::HashMap::new();
-    for (k, v) in s.host_counts() {
-        let name = match clean_text(k) {
-            n if n.is_empty() => "unknown".to_string(),
-            n => n,
-        };
-        let row = merged.entry(name).or_default();
-        for i in 0..3 {
-            row[i] += v[i];
-        }
-    }
-    let mut rows: Vec<(String, [u64; 3])> = merged.into_iter().collect();
-    rows.sort_by(|a, b| {
-        let total = |c: &[u64; 3]| c.iter().sum::<u64>();
-        total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0))
-    });
+    let rows = by_clean_name(s.host_counts(), "unknown")
+        .into_iter()
+        .map(|(h, c)| class_row(text(h), c, true))
+        .collect();
     Table {
         name: "hosts",
         columns: &["host", "2xx", "4xx", "5xx", "total"],
-        rows: rows
-            .into_iter()
-            .map(|(h, c)| class_row(text(h), c, true))
-            .collect(),
+        rows,
     }
 }
