@@ -6,12 +6,25 @@
 
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 /// The process's hash seed: random per run, so that crafted addresses cannot be chosen to
-/// collide (nothing hashed here is written to disk).
-static SEED: LazyLock<u64> =
-    LazyLock::new(|| foldhash::fast::RandomState::default().hash_one(0x6d61_696c_u64) | 1);
+/// collide; or, for runs whose summaries are merged, derived from a secret key file shared
+/// by the fleet ([`install_seed`], see `crate::mergeable::key`).
+static SEED_CELL: OnceLock<u64> = OnceLock::new();
+
+#[inline]
+fn seed() -> u64 {
+    *SEED_CELL
+        .get_or_init(|| foldhash::fast::RandomState::default().hash_one(0x6d61_696c_u64) | 1)
+}
+
+/// Makes `seed` the process's hash seed. Must come before anything is hashed: returns
+/// false when another seed is already in use.
+pub fn install_seed(seed: u64) -> bool {
+    let seed = seed | 1;
+    *SEED_CELL.get_or_init(|| seed) == seed
+}
 
 const K1: u64 = 0x9e37_79b9_7f4a_7c15;
 const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
@@ -39,7 +52,8 @@ fn lower8(w: u64) -> u64 {
 /// `Bob@X.org` and `bob@x.org`. Seeded per process.
 #[inline]
 pub fn folded_hash(bytes: &[u8]) -> u64 {
-    let mut h = *SEED ^ (bytes.len() as u64).wrapping_mul(K1);
+    let s = seed();
+    let mut h = s ^ (bytes.len() as u64).wrapping_mul(K1);
     let mut words = bytes.chunks_exact(8);
     for w in &mut words {
         let mut b = [0u8; 8];
@@ -52,7 +66,7 @@ pub fn folded_hash(bytes: &[u8]) -> u64 {
         b[..rest.len()].copy_from_slice(rest);
         h = fold_mul(h ^ lower8(u64::from_le_bytes(b)), K2);
     }
-    fold_mul(h ^ *SEED, K1)
+    fold_mul(h ^ s, K1)
 }
 
 /// Where a key lives in an [`Arena`] (its length is kept by the owner, beside its flags).
@@ -133,7 +147,7 @@ pub struct Interner {
 }
 
 fn text_hash(text: &str) -> u64 {
-    foldhash::fast::FixedState::with_seed(*SEED).hash_one(text)
+    foldhash::fast::FixedState::with_seed(seed()).hash_one(text)
 }
 
 impl Interner {

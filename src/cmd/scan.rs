@@ -58,6 +58,13 @@ struct Scanned {
 fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     let mut status = Exit::Success;
     let plan = ScanPlan::from_args(args)?;
+    if let Some(dir) = &plan.out_dir {
+        // Before anything is hashed: merge.jsonl's recipient hashes use the fleet's key.
+        let path = crate::mergeable::key::explicit(args.hash_key.as_deref())
+            .unwrap_or_else(|| crate::mergeable::key::default_for(dir));
+        let key = crate::mergeable::key::Key::read_or_create(&path).map_err(Error::Merge)?;
+        key.install().map_err(Error::Merge)?;
+    }
     if let Some(path) = &plan.events {
         let writer = crate::events::EventsWriter::create(path).map_err(Error::Events)?;
         crate::events::sink::install(writer);
@@ -250,7 +257,7 @@ fn write_reports(plan: &ScanPlan, stats: &Stats) -> Result<(), Error> {
     let mut result = Ok(());
     if let Some(dir) = &plan.out_dir {
         let dir = out_dir(dir, &plan.window, stats);
-        if let Err(error) = write_files(plan, &dir, &report) {
+        if let Err(error) = write_files(&plan.reports, &dir, &report, stats) {
             result = Err(Error::Reports { dir, error });
         }
     }
@@ -309,9 +316,12 @@ fn out_dir(dir: &Path, window: &crate::window::Window, stats: &Stats) -> PathBuf
 }
 
 /// Renders the report set of the run in memory: summary.json and what `--report` asks for.
-fn render_files(plan: &ScanPlan, report: &Report) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn render_files(
+    kinds: &[ReportKind],
+    report: &Report,
+) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
-    for kind in &plan.reports {
+    for kind in kinds {
         match kind {
             ReportKind::Csv => files.extend(report::csv::render_all(report)?),
             ReportKind::Xlsx => {
@@ -333,6 +343,18 @@ fn render_files(plan: &ScanPlan, report: &Report) -> std::io::Result<Vec<(String
     Ok(files)
 }
 
-fn write_files(plan: &ScanPlan, dir: &Path, report: &Report) -> std::io::Result<()> {
-    report::write_atomically(dir, &render_files(plan, report)?)
+/// Writes the report set and the mergeable summary (see `crate::mergeable`) into `dir`.
+pub(crate) fn write_files(
+    kinds: &[ReportKind],
+    dir: &Path,
+    report: &Report,
+    stats: &Stats,
+) -> std::io::Result<()> {
+    let mut files = render_files(kinds, report)?;
+    let id = crate::mergeable::key::current_id();
+    files.push((
+        crate::mergeable::FILE_NAME.to_string(),
+        crate::mergeable::render(stats, &id),
+    ));
+    report::write_atomically(dir, &files)
 }
