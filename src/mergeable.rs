@@ -220,13 +220,15 @@ pub struct Loaded {
 /// Reads `dir`'s summary and checks its header, length and checksum.
 pub fn load(dir: &Path) -> Result<Loaded, MergeError> {
     let path = dir.join(FILE_NAME);
-    let mut data = match std::fs::read(&path) {
-        Ok(d) => d,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(MergeError::Missing(dir.to_path_buf()))
-        }
-        Err(e) => return Err(MergeError::Io(dir.to_path_buf(), e)),
-    };
+    match std::fs::read(&path) {
+        Ok(data) => from_bytes(dir, data),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(MergeError::Missing(dir.to_path_buf())),
+        Err(e) => Err(MergeError::Io(dir.to_path_buf(), e)),
+    }
+}
+
+/// Checks a summary's header, length and checksum (`dir` names it in errors).
+pub fn from_bytes(dir: &Path, mut data: Vec<u8>) -> Result<Loaded, MergeError> {
     let version = |m: String| MergeError::Version(dir.to_path_buf(), m);
     let damaged = |m: &str| MergeError::Damaged(dir.to_path_buf(), m.to_string());
     let split = memchr::memchr(b'\n', &data).unwrap_or(data.len());

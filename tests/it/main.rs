@@ -17,6 +17,7 @@ mod explain_cli;
 mod fleet;
 mod inputs;
 mod journal;
+mod merge;
 mod packaging;
 mod parser_real;
 mod reports;
