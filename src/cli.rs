@@ -328,6 +328,7 @@ pub enum ManPage {
     Explain,
     Man,
     Completions,
+    Merge,
 }
 
 #[derive(Debug, Args)]

@@ -43,9 +43,10 @@ fn merge(args: &MergeArgs) -> Result<(), Error> {
         }));
     }
     find_key(args, &want)?.install().map_err(Error::Merge)?;
+    // Each body is dropped once parsed.
     let stats = loaded
-        .par_iter()
-        .map(Loaded::stats)
+        .into_par_iter()
+        .map(|l| l.stats())
         .try_reduce(Stats::default, |mut a, b| {
             a.merge(b);
             Ok(a)
