@@ -58,7 +58,8 @@ fn merge(args: &MergeArgs) -> Result<(), Error> {
     };
     let names: Vec<String> = args.dirs.iter().map(|d| d.display().to_string()).collect();
     let report = Report::new(&stats, &rule, &names, None);
-    crate::cmd::scan::write_files(&args.report, &args.out_dir, &report, &stats).map_err(
+    let mergeable = mergeable::render(&stats, &key::current_id());
+    crate::cmd::scan::write_files(&args.report, &args.out_dir, &report, &mergeable).map_err(
         |error| Error::Reports {
             dir: args.out_dir.clone(),
             error,

@@ -98,10 +98,15 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     if (0..inputs).all(unopened) {
         return Err(Error::NothingRead);
     }
+    // The mergeable summary holds this run's lines only (before the evidence carried from
+    // earlier runs is added), so that merging days of one `--state` host counts each once.
+    let mergeable = plan.out_dir.is_some().then(|| {
+        crate::mergeable::render(&scanned.stats, &crate::mergeable::key::current_id())
+    });
     if let Some((_, _, st)) = &scanned.state {
         st.restore_evidence(&mut scanned.stats.persistent);
     }
-    let reports_ok = match write_reports(&plan, &scanned.stats) {
+    let reports_ok = match write_reports(&plan, &scanned.stats, mergeable.as_deref()) {
         Ok(()) => true,
         Err(e) => {
             e.print();
@@ -245,7 +250,7 @@ fn scan_incremental(
 }
 
 /// Writes the report files (with `--out-dir`) and the summary (unless `--quiet`).
-fn write_reports(plan: &ScanPlan, stats: &Stats) -> Result<(), Error> {
+fn write_reports(plan: &ScanPlan, stats: &Stats, mergeable: Option<&[u8]>) -> Result<(), Error> {
     let window = plan.window.is_set().then(|| {
         format!(
             "{}; {} event(s) outside it left out",
@@ -257,7 +262,8 @@ fn write_reports(plan: &ScanPlan, stats: &Stats) -> Result<(), Error> {
     let mut result = Ok(());
     if let Some(dir) = &plan.out_dir {
         let dir = out_dir(dir, &plan.window, stats);
-        if let Err(error) = write_files(&plan.reports, &dir, &report, stats) {
+        let mergeable = mergeable.unwrap_or_default();
+        if let Err(error) = write_files(&plan.reports, &dir, &report, mergeable) {
             result = Err(Error::Reports { dir, error });
         }
     }
@@ -343,18 +349,14 @@ pub(crate) fn render_files(
     Ok(files)
 }
 
-/// Writes the report set and the mergeable summary (see `crate::mergeable`) into `dir`.
+/// Writes the report set and the mergeable summary (`crate::mergeable::render`) into `dir`.
 pub(crate) fn write_files(
     kinds: &[ReportKind],
     dir: &Path,
     report: &Report,
-    stats: &Stats,
+    mergeable: &[u8],
 ) -> std::io::Result<()> {
     let mut files = render_files(kinds, report)?;
-    let id = crate::mergeable::key::current_id();
-    files.push((
-        crate::mergeable::FILE_NAME.to_string(),
-        crate::mergeable::render(stats, &id),
-    ));
+    files.push((crate::mergeable::FILE_NAME.to_string(), mergeable.to_vec()));
     report::write_atomically(dir, &files)
 }

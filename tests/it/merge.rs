@@ -246,3 +246,41 @@ fn folders_of_other_keys_do_not_merge() {
     let err = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
     assert!(err.contains("--hash-key"), "{err}");
 }
+
+#[test]
+fn runs_of_a_state_host_merge_to_one_pass_over_their_lines() {
+    // Each run's merge.jsonl holds only the lines it read, not the evidence carried over in
+    // the state: the runs' folders merge to one scan of the whole log.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let logs = three_hosts(d);
+    let log = d.join("mail.log");
+    let state = d.join("state");
+    let state_arg = ["--state", state.to_str().unwrap()];
+    let mut text = String::new();
+    // A mailbox full over three runs: persistent in one pass with three attempts; counted
+    // with the carried evidence again, it would show five.
+    let full = |t: &str| {
+        format!(
+            "Nov 28 {t} mx3 postfix/smtp[1]: C1: to=<full@example.org>, relay=mx[192.0.2.1]:25, delay=1, dsn=4.2.2, status=deferred (host mx[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))\n"
+        )
+    };
+    let extra = [full("05:00:00") + &full("06:30:00"), full("07:45:00"), String::new()];
+    for (i, part) in logs.iter().enumerate() {
+        text.push_str(&std::fs::read_to_string(part).unwrap());
+        text.push_str(&extra[i]);
+        std::fs::write(&log, &text).unwrap();
+        scan_into(&d.join(format!("out/run{i}")), &[&log], &state_arg);
+    }
+    scan_into(&d.join("out/one"), &[&log], &[]);
+    mailcodes()
+        .args(["merge", "-q"])
+        .args((0..3).map(|i| d.join(format!("out/run{i}"))))
+        .arg("-o")
+        .arg(d.join("out/all"))
+        .assert()
+        .success();
+    assert_same_csvs(&d.join("out/one"), &d.join("out/all"));
+    let persistent = std::fs::read_to_string(d.join("out/all/persistent_450.csv")).unwrap();
+    assert!(persistent.contains("full@example.org,3,"), "{persistent}");
+}
