@@ -15,8 +15,7 @@ static SEED_CELL: OnceLock<u64> = OnceLock::new();
 
 #[inline]
 fn seed() -> u64 {
-    *SEED_CELL
-        .get_or_init(|| foldhash::fast::RandomState::default().hash_one(0x6d61_696c_u64) | 1)
+    *SEED_CELL.get_or_init(|| foldhash::fast::RandomState::default().hash_one(0x6d61_696c_u64) | 1)
 }
 
 /// Makes `seed` the process's hash seed. Must come before anything is hashed: returns

@@ -113,7 +113,11 @@ pub enum MergeError {
     /// It is damaged or truncated.
     Damaged(PathBuf, String),
     /// Its delivered recipients were hashed with another key than the first input's.
-    KeyMismatch { dir: PathBuf, found: String, want: String },
+    KeyMismatch {
+        dir: PathBuf,
+        found: String,
+        want: String,
+    },
     /// The hash key could not be read, created or found.
     Key(String),
 }
@@ -222,7 +226,9 @@ pub fn load(dir: &Path) -> Result<Loaded, MergeError> {
     let path = dir.join(FILE_NAME);
     match std::fs::read(&path) {
         Ok(data) => from_bytes(dir, data),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(MergeError::Missing(dir.to_path_buf())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(MergeError::Missing(dir.to_path_buf()))
+        }
         Err(e) => Err(MergeError::Io(dir.to_path_buf(), e)),
     }
 }
@@ -235,7 +241,10 @@ pub fn from_bytes(dir: &Path, mut data: Vec<u8>) -> Result<Loaded, MergeError> {
     let header: Header = serde_json::from_slice(&data[..split])
         .map_err(|_| version("not a mailcodes mergeable summary".to_string()))?;
     if header.format != FORMAT {
-        return Err(version(format!("format {:?}, not {FORMAT:?}", header.format)));
+        return Err(version(format!(
+            "format {:?}, not {FORMAT:?}",
+            header.format
+        )));
     }
     if header.schema != SCHEMA {
         return Err(version(format!(
@@ -269,7 +278,8 @@ impl Loaded {
     /// The statistics it holds (hashes under the key this process has installed).
     pub fn stats(&self) -> Result<Stats, MergeError> {
         let damaged = |m: String| MergeError::Damaged(self.dir.clone(), m);
-        let doc: StatsDoc = serde_json::from_slice(&self.body).map_err(|e| damaged(e.to_string()))?;
+        let doc: StatsDoc =
+            serde_json::from_slice(&self.body).map_err(|e| damaged(e.to_string()))?;
         Stats::from_doc(doc).map_err(|m| damaged(m.to_string()))
     }
 }

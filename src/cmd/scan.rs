@@ -100,9 +100,10 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     }
     // The mergeable summary holds this run's lines only (before the evidence carried from
     // earlier runs is added), so that merging days of one `--state` host counts each once.
-    let mergeable = plan.out_dir.is_some().then(|| {
-        crate::mergeable::render(&scanned.stats, &crate::mergeable::key::current_id())
-    });
+    let mergeable = plan
+        .out_dir
+        .is_some()
+        .then(|| crate::mergeable::render(&scanned.stats, &crate::mergeable::key::current_id()));
     if let Some((_, _, st)) = &scanned.state {
         st.restore_evidence(&mut scanned.stats.persistent);
     }

@@ -137,7 +137,7 @@ pub fn current_id() -> String {
     PROCESS
         .get_or_init(|| {
             use std::hash::BuildHasher;
-            let r = foldhash::fast::RandomState::default().hash_one(0x6b65_79u64);
+            let r = foldhash::fast::RandomState::default().hash_one(0x006b_6579_u64);
             format!("process-{r:016x}")
         })
         .clone()
@@ -175,7 +175,10 @@ mod tests {
     #[test]
     fn default_key_sits_beside_the_out_folders() {
         for (out, key) in [
-            ("/var/lib/mailcodes/{date}", "/var/lib/mailcodes/mailcodes.key"),
+            (
+                "/var/lib/mailcodes/{date}",
+                "/var/lib/mailcodes/mailcodes.key",
+            ),
             ("/srv/{date}/mx1", "/srv/mailcodes.key"),
             ("reports/mx1", "reports/mailcodes.key"),
             ("out", "mailcodes.key"),

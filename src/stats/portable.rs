@@ -94,7 +94,8 @@ impl Stats {
             s.enhanced.add(e, n);
         }
         for (name, counts) in doc.domains {
-            s.domains.add(&decode_bytes(&name).ok_or("bad domain")?, &counts);
+            s.domains
+                .add(&decode_bytes(&name).ok_or("bad domain")?, &counts);
         }
         for (hour, counts) in doc.hourly {
             add_counts(s.hourly.entry(hour).or_default(), &counts);

@@ -180,18 +180,28 @@ fn bad_folders_are_clear_errors_naming_the_folder() {
     let good = std::fs::read(file("good")).unwrap();
     let text = String::from_utf8(good.clone()).unwrap();
     let variants: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("truncated", good[..good.len() - 40].to_vec(), "damaged or truncated"),
+        (
+            "truncated",
+            good[..good.len() - 40].to_vec(),
+            "damaged or truncated",
+        ),
         (
             "damaged",
-            text.replacen("\"lines\":2252", "\"lines\":2253", 1).into_bytes(),
+            text.replacen("\"lines\":2252", "\"lines\":2253", 1)
+                .into_bytes(),
             "checksum",
         ),
         (
             "schema",
-            text.replacen("\"schema\":1", "\"schema\":99", 1).into_bytes(),
+            text.replacen("\"schema\":1", "\"schema\":99", 1)
+                .into_bytes(),
             "schema 99",
         ),
-        ("garbage", b"PK\x03\x04 not json\n".to_vec(), "not a mailcodes mergeable summary"),
+        (
+            "garbage",
+            b"PK\x03\x04 not json\n".to_vec(),
+            "not a mailcodes mergeable summary",
+        ),
     ];
     assert!(text.contains("\"lines\":2252"), "fixture changed");
     for (name, bytes, want) in variants {
@@ -204,7 +214,10 @@ fn bad_folders_are_clear_errors_naming_the_folder() {
     let empty = d.join("out/empty");
     std::fs::create_dir_all(&empty).unwrap();
     let err = merge_fails(&[&empty], &d.join("out/m"));
-    assert!(err.contains("no merge.jsonl") && err.contains("empty"), "{err}");
+    assert!(
+        err.contains("no merge.jsonl") && err.contains("empty"),
+        "{err}"
+    );
     assert!(!d.join("out/m").exists());
 }
 
@@ -265,7 +278,11 @@ fn runs_of_a_state_host_merge_to_one_pass_over_their_lines() {
             "Nov 28 {t} mx3 postfix/smtp[1]: C1: to=<full@example.org>, relay=mx[192.0.2.1]:25, delay=1, dsn=4.2.2, status=deferred (host mx[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command))\n"
         )
     };
-    let extra = [full("05:00:00") + &full("06:30:00"), full("07:45:00"), String::new()];
+    let extra = [
+        full("05:00:00") + &full("06:30:00"),
+        full("07:45:00"),
+        String::new(),
+    ];
     for (i, part) in logs.iter().enumerate() {
         text.push_str(&std::fs::read_to_string(part).unwrap());
         text.push_str(&extra[i]);
