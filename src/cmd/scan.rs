@@ -59,11 +59,7 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     let mut status = Exit::Success;
     let plan = ScanPlan::from_args(args)?;
     if let Some(dir) = &plan.out_dir {
-        // Before anything is hashed: merge.jsonl's recipient hashes use the fleet's key.
-        let path = crate::mergeable::key::explicit(args.hash_key.as_deref())
-            .unwrap_or_else(|| crate::mergeable::key::default_for(dir));
-        let key = crate::mergeable::key::Key::read_or_create(&path).map_err(Error::Merge)?;
-        key.install().map_err(Error::Merge)?;
+        install_key(args, dir)?;
     }
     if let Some(path) = &plan.events {
         let writer = crate::events::EventsWriter::create(path).map_err(Error::Events)?;
@@ -117,6 +113,24 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     };
     commit(args, scanned, reports_ok)?;
     Ok(status)
+}
+
+/// Installs the fleet's hash key before anything is hashed, so that merge.jsonl's recipient
+/// hashes merge with other hosts'. A key given explicitly must work; the default one (beside
+/// the out folder) may fail with a warning: the run then hashes with a key of its own.
+fn install_key(args: &ScanArgs, dir: &Path) -> Result<(), Error> {
+    use crate::mergeable::key::{default_for, explicit, Key};
+    let given = explicit(args.hash_key.as_deref());
+    let path = given.clone().unwrap_or_else(|| default_for(dir));
+    match Key::read_or_create(&path).and_then(|k| k.install()) {
+        Err(e) if given.is_none() => {
+            crate::error::warn(format_args!(
+                "{e}; merge.jsonl is written with a key of this run alone (give --hash-key to merge it)"
+            ));
+            Ok(())
+        }
+        other => other.map_err(Error::Merge),
+    }
 }
 
 /// Scans every input: with `--state` under its lock and only what is new.

@@ -301,3 +301,31 @@ fn runs_of_a_state_host_merge_to_one_pass_over_their_lines() {
     let persistent = std::fs::read_to_string(d.join("out/all/persistent_450.csv")).unwrap();
     assert!(persistent.contains("full@example.org,3,"), "{persistent}");
 }
+
+#[test]
+fn an_unreadable_default_key_is_a_warning_a_given_one_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let log = fixture("sample/postfix-mail.log");
+    std::fs::create_dir_all(d.join("out/mailcodes.key")).unwrap(); // a folder, not a key
+    let o = mailcodes()
+        .args(["scan", "-q", "--year", "2021", "-o"])
+        .arg(d.join("out/mx1"))
+        .arg(&log)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+    assert!(
+        err.contains("warning") && err.contains("mailcodes.key"),
+        "{err}"
+    );
+    assert!(d.join("out/mx1/classes.csv").is_file());
+    mailcodes()
+        .args(["scan", "-q", "--year", "2021", "--hash-key"])
+        .arg(d.join("out/mailcodes.key"))
+        .arg("-o")
+        .arg(d.join("out/mx2"))
+        .arg(&log)
+        .assert()
+        .code(2);
+}
