@@ -226,7 +226,7 @@ pub fn load(dir: &Path) -> Result<Loaded, MergeError> {
     let path = dir.join(FILE_NAME);
     match std::fs::read(&path) {
         Ok(data) => from_bytes(dir, data),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+        Err(e) if e.kind() == io::ErrorKind::NotFound && dir.is_dir() => {
             Err(MergeError::Missing(dir.to_path_buf()))
         }
         Err(e) => Err(MergeError::Io(dir.to_path_buf(), e)),

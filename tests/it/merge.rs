@@ -218,6 +218,8 @@ fn bad_folders_are_clear_errors_naming_the_folder() {
         err.contains("no merge.jsonl") && err.contains("empty"),
         "{err}"
     );
+    let err = merge_fails(&[&d.join("out/nowhere")], &d.join("out/m"));
+    assert!(err.contains("nowhere") && err.contains("no such"), "{err}");
     assert!(!d.join("out/m").exists());
 }
 
