@@ -201,8 +201,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
-    /// Read files with read() instead of memory-mapping them: for setups that truncate a
-    /// log in place (copytruncate) while it may be being scanned.
+    /// Read every file with read() instead of memory-mapping the settled ones (rotated files,
+    /// files not modified for 10 minutes; a live log is always read with read()).
     #[arg(long)]
     pub no_mmap: bool,
 
@@ -216,6 +216,12 @@ pub struct ScanArgs {
     /// so each run reads only new entries. Example: --journal --since yesterday
     #[arg(long, conflicts_with = "paths")]
     pub journal: bool,
+
+    /// With --state: how long to wait for another run that holds the state's lock before
+    /// giving up with status 2 (after 3 s of waiting, stderr says which run holds it); 0
+    /// gives up at once. Example: --lock-timeout 30m
+    #[arg(long, value_name = "SPAN", default_value = "10m", value_parser = lock_timeout_arg)]
+    pub lock_timeout: u32,
 
     /// The fleet's hash key for merge.jsonl (see `mailcodes merge`): created when missing.
     /// Default: $MAILCODES_HASH_KEY, else mailcodes.key beside the --out-dir folder.
@@ -277,6 +283,12 @@ fn chunk_size_arg(s: &str) -> Result<usize, String> {
             "'{s}' is not a chunk size: give a number of bytes, at least 64"
         )),
     }
+}
+
+/// A lock timeout in seconds (a span, up to 136 years).
+fn lock_timeout_arg(s: &str) -> Result<u32, String> {
+    let secs = crate::time::parse_span(s).map_err(|e| e.to_string())?;
+    u32::try_from(secs).map_err(|_| format!("'{s}' is not a timeout: give 0 or more, like 10m"))
 }
 
 fn parse_span_arg(s: &str) -> Result<i64, String> {

@@ -18,8 +18,10 @@ use std::hash::{BuildHasher, Hasher};
 
 mod portable;
 
-/// Longest example reply kept, in bytes (cut on a character boundary).
+/// Longest example reply shown, in bytes (cut on a character boundary).
 const EXAMPLE_MAX: usize = 300;
+/// Raw bytes of an example kept: enough for [`EXAMPLE_MAX`] once cleaned.
+const EXAMPLE_RAW: usize = 4 * EXAMPLE_MAX;
 
 /// One diagnosis in one class.
 #[derive(Debug, Clone, Default)]
@@ -27,10 +29,9 @@ pub struct Tally {
     pub count: u64,
     /// Hashes of the recipients (lower-cased), for the count of distinct recipients.
     recipients: HashSet<u64, foldhash::fast::FixedState>,
-    /// The earliest reply with this diagnosis: `(time, text)`.
-    example: Option<(Option<Stamp>, String)>,
-    /// Counts per relay host, for the top provider.
-    relays: Map<Box<[u8]>, u64>,
+    /// The earliest reply with this diagnosis: `(time, raw text)`, the text cut at
+    /// [`EXAMPLE_RAW`] bytes; cleaned only when a report shows it.
+    example: Option<(Option<Stamp>, Box<[u8]>)>,
 }
 
 impl Tally {
@@ -39,38 +40,35 @@ impl Tally {
         self.recipients.len() as u64
     }
 
-    /// The example reply (cleaned), or an empty text.
-    pub fn example(&self) -> &str {
-        self.example.as_ref().map_or("", |(_, t)| t)
+    /// The example reply (cleaned and cut), or an empty text.
+    pub fn example(&self) -> String {
+        self.example
+            .as_ref()
+            .map_or_else(String::new, |(_, t)| example_text(t))
     }
 
-    /// The provider with most outcomes; ties by name.
-    pub fn top_provider(&self) -> String {
-        let mut by: Map<String, u64> = Map::default();
-        for (relay, n) in &self.relays {
-            *by.entry(provider(relay).into_owned()).or_default() += n;
-        }
-        top(by)
-    }
-
-    fn merge(&mut self, other: Tally) {
+    fn merge(&mut self, mut other: Tally) {
         self.count += other.count;
-        self.recipients.extend(other.recipients);
-        if let Some(e) = other.example {
-            self.offer_example(e);
+        // Move the smaller set into the larger one.
+        if other.recipients.len() > self.recipients.len() {
+            std::mem::swap(&mut self.recipients, &mut other.recipients);
         }
-        for (k, v) in other.relays {
-            *self.relays.entry(k).or_default() += v;
+        self.recipients.extend(other.recipients);
+        if let Some((time, text)) = other.example {
+            self.offer_example(time, &text);
         }
     }
 
-    fn offer_example(&mut self, e: (Option<Stamp>, String)) {
+    /// Keeps `(time, text)` when it is earlier than the example held (ties: the smaller
+    /// text), so the example does not depend on the order events or merges came in.
+    fn offer_example(&mut self, time: Option<Stamp>, text: &[u8]) {
+        let text = &text[..text.len().min(EXAMPLE_RAW)];
         let better = match &self.example {
             None => true,
-            Some(have) => (e.0, &e.1) < (have.0, &have.1),
+            Some((t, have)) => (time, text) < (*t, &have[..]),
         };
         if better {
-            self.example = Some(e);
+            self.example = Some((time, text.into()));
         }
     }
 }
@@ -84,11 +82,29 @@ fn top(counts: Map<String, u64>) -> String {
         .unwrap_or_default()
 }
 
-/// Outcomes of one relay host.
+/// Outcomes of one relay host: its classes, and its failures by diagnosis and class in a
+/// short list (most relays see one or two kinds of failure; a map each would cost more
+/// than the counts).
 #[derive(Debug, Clone, Default)]
 struct Relay {
     classes: ClassCounts,
-    diagnoses: Map<Diagnosis, u64>,
+    diagnoses: Vec<((Diagnosis, Class), u64)>,
+}
+
+impl Relay {
+    fn add(&mut self, key: (Diagnosis, Class), n: u64) {
+        match self.diagnoses.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, c)) => *c += n,
+            None => self.diagnoses.push((key, n)),
+        }
+    }
+
+    fn get(&self, key: (Diagnosis, Class)) -> Option<u64> {
+        self.diagnoses
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, n)| *n)
+    }
 }
 
 /// The failure statistics of a scan.
@@ -120,33 +136,40 @@ impl Failures {
         };
         entry.classes[e.class.index()] += weight;
         let Some(d) = diagnosis else { return };
-        *entry.diagnoses.entry(d).or_default() += weight;
+        entry.add((d, e.class), weight);
         if e.code.is_none() {
             self.without_reply += weight;
         }
         let tally = self.tallies.entry((d, e.class)).or_default();
         tally.count += weight;
-        match tally.relays.get_mut(e.relay) {
-            Some(n) => *n += weight,
-            None => {
-                tally.relays.insert(e.relay.into(), weight);
-            }
-        }
         if !e.recipient.is_empty() {
             tally.recipients.insert(recipient_hash(e.recipient));
         }
-        // Earliest by (time, text): ties of time go to the smaller text, as in a merge.
-        let better = match &tally.example {
+        let earlier = match &tally.example {
             None => true,
             Some((t, _)) => e.time <= *t,
         };
-        if better && !e.text.is_empty() {
-            tally.offer_example((e.time, example_text(e.text)));
+        if earlier && !e.text.is_empty() {
+            tally.offer_example(e.time, e.text);
         }
     }
 
+    /// The provider with most outcomes of diagnosis `d` in `class`; ties by name.
+    pub fn top_provider(&self, d: Diagnosis, class: Class) -> String {
+        let mut by: Map<String, u64> = Map::default();
+        for (relay, r) in &self.relays {
+            if let Some(n) = r.get((d, class)) {
+                *by.entry(provider(relay).into_owned()).or_default() += n;
+            }
+        }
+        top(by)
+    }
+
     /// Folds `other` into `self`.
-    pub fn merge(&mut self, other: Failures) {
+    pub fn merge(&mut self, mut other: Failures) {
+        if other.relays.len() > self.relays.len() {
+            std::mem::swap(self, &mut other);
+        }
         self.without_reply += other.without_reply;
         for (k, v) in other.tallies {
             self.tallies.entry(k).or_default().merge(v);
@@ -156,8 +179,8 @@ impl Failures {
             for (a, b) in r.classes.iter_mut().zip(v.classes) {
                 *a += b;
             }
-            for (d, n) in v.diagnoses {
-                *r.diagnoses.entry(d).or_default() += n;
+            for (k, n) in v.diagnoses {
+                r.add(k, n);
             }
         }
     }
@@ -182,7 +205,7 @@ impl Failures {
             for (a, b) in row.0.iter_mut().zip(r.classes) {
                 *a += b;
             }
-            for (d, n) in &r.diagnoses {
+            for ((d, _), n) in &r.diagnoses {
                 *row.1.entry(*d).or_default() += n;
             }
         }
@@ -310,7 +333,7 @@ mod tests {
                 (Diagnosis::MailboxFull, Class::Transient, 3, 2)
             );
             assert_eq!(t.example(), "first reply");
-            assert_eq!(t.top_provider(), "google");
+            assert_eq!(f.top_provider(diag, class), "google");
             assert_eq!(f.without_reply, 1);
             let providers = f.providers();
             assert_eq!(providers[0].provider, "google");

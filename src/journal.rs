@@ -179,10 +179,11 @@ impl Cursor {
 /// Runs journalctl for `query` and scans its output with the pipeline (its progress bar
 /// counts the bytes read). Errors name the input [`NAME`].
 pub fn scan(pipeline: &Pipeline<'_>, query: &Query) -> (Stats, Vec<InputError>) {
-    let input_error = |line, error| InputError {
+    let input_error = |line, error: io::Error| InputError {
         name: NAME.to_string(),
         line,
-        error,
+        from: 0,
+        error: crate::input::Error::Other(error),
     };
     if let Some(Err(e)) = query.cursor.as_ref().map(Cursor::prepare) {
         return (Stats::default(), vec![input_error(None, e.into())]);
@@ -202,7 +203,7 @@ pub fn scan(pipeline: &Pipeline<'_>, query: &Query) -> (Stats, Vec<InputError>) 
     let reader = Box::new(pipeline.progress.wrap_read(stdout));
     // The reader (and so the pipe) is dropped when scanning ends, early or not, so journalctl
     // never blocks on a full pipe.
-    let (stats, error) = pipeline.scan_reader(reader, &scanner);
+    let (stats, _, error) = pipeline.scan_reader(reader, &scanner, false);
     let mut errors: Vec<InputError> = error
         .map(|e| input_error(Some(stats.lines + 1), e))
         .into_iter()

@@ -51,6 +51,8 @@ pub(crate) struct StatsDoc {
     pub lines: u64,
     pub event_lines: u64,
     pub overlong_lines: u64,
+    /// Lines whose timestamp could not be read.
+    pub bad_times: u64,
     pub events: u64,
     pub outside_window: u64,
     pub probes: u64,
@@ -89,8 +91,8 @@ pub(crate) struct TallyDoc {
     pub count: u64,
     /// Recipient hashes (fixed seed: the same in every process).
     pub recipients: Vec<u64>,
+    /// The earliest reply: its time and raw text (encoded bytes).
     pub example: Option<(Option<StampDoc>, String)>,
-    pub relays: Vec<(String, u64)>,
 }
 
 /// Outcomes of one relay host.
@@ -98,7 +100,8 @@ pub(crate) struct TallyDoc {
 pub(crate) struct RelayDoc {
     pub relay: String,
     pub classes: [u64; 3],
-    pub diagnoses: Vec<(String, u64)>,
+    /// `[diagnosis, class digit, count]`.
+    pub diagnoses: Vec<(String, u8, u64)>,
 }
 
 /// Why a mergeable summary could not be read (each names its folder).

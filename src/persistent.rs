@@ -5,7 +5,7 @@
 //! last times, the latest 2xx), and the verdict is taken only at the end, so the result does
 //! not depend on how the input was split between threads or runs.
 
-use crate::intern::{folded_hash, Arena, Interner, KeyRef};
+use crate::intern::{folded_hash, same_key, Arena, Interner, KeyRef};
 use crate::parse::{Class, Event};
 use crate::text::clean_text_capped_into;
 use crate::time::Stamp;
@@ -327,7 +327,7 @@ pub struct Tracker {
 
 /// Whether the open entry `o` is the (lower-cased) recipient `rcpt`.
 fn is_key(keys: &Arena, o: &Open, hash: u64, rcpt: &[u8]) -> bool {
-    o.hash == hash as u32 && o.text(keys).eq_ignore_ascii_case(rcpt)
+    o.hash == hash as u32 && same_key(o.text(keys), rcpt)
 }
 
 /// The open entry of `rcpt`, created when missing (taking over its delivered entry).
@@ -379,6 +379,11 @@ impl Tracker {
     /// Records one event (`weight` times). The events the tracker has no use for (no time,
     /// no recipient, a class or code that says nothing about the mailbox) are ignored.
     pub fn add(&mut self, ev: &Event<'_>, weight: u64) {
+        self.add_hashed(ev, weight, folded_hash(ev.recipient));
+    }
+
+    /// [`Tracker::add`], given the [`folded_hash`] of the event's recipient.
+    pub fn add_hashed(&mut self, ev: &Event<'_>, weight: u64, hash: u64) {
         let Some(time) = ev.time else { return };
         if ev.recipient.is_empty() || ev.recipient.len() > LEN_MASK as usize {
             return;
@@ -395,7 +400,6 @@ impl Tracker {
         if self.shards.is_empty() {
             self.shards.resize_with(SHARDS, Shard::default);
         }
-        let hash = folded_hash(ev.recipient);
         if success {
             let shard = &mut self.shards[shard_of(hash)];
             let keys = &shard.keys;

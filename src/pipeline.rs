@@ -1,17 +1,18 @@
-//! Reading inputs in parallel. A regular file is memory-mapped and cut at newlines into
-//! chunks; a stream (stdin, gzip) is cut into chunks by a reader thread (which also
-//! decompresses, so parsing overlaps it). The rayon pool scans chunks as they come, each
+//! Reading inputs in parallel. A settled regular file is memory-mapped and cut at newlines
+//! into chunks; a stream (a live file, stdin, a pipe, compressed data) is cut into chunks by a
+//! reader thread (which also decompresses, so parsing overlaps it). The rayon pool scans chunks as they come, each
 //! worker folds its [`Stats`], and the only order-dependent part — `last message repeated`
 //! at a chunk's start — is set aside per chunk and resolved in input order at the end.
 //!
 //! `--threads 1` runs the very same code with a pool of one.
 
-use crate::input::{self, Chunker, Content, Source, Span};
+use crate::input::{self, Chunker, Content, MmapChoice, Source, Span};
 use crate::parse::Context;
 use crate::scan::{resolve_edges, Edge, Scanner, MAX_LINE};
 use crate::stats::Stats;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
+use std::fs::File;
 use std::io::{self, Read};
 use std::sync::{mpsc, Mutex};
 
@@ -41,18 +42,40 @@ fn map_chunk_size(len: u64, threads: usize) -> u64 {
 #[derive(Debug)]
 pub struct InputError {
     pub name: String,
-    /// The line at which reading stopped, when some of the input was read.
+    /// The line at which reading stopped, when some of the input was read: counted from the
+    /// byte `from` where this run started reading the input.
     pub line: Option<u64>,
-    pub error: io::Error,
+    pub from: u64,
+    pub error: input::Error,
 }
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "{}: line {l}: {}", self.name, self.error),
-            None => write!(f, "{}: {}", self.name, self.error),
+        match (self.line, self.from) {
+            (Some(l), 0) => write!(f, "{}: line {l}: {}", self.name, self.error),
+            (Some(l), from) => write!(
+                f,
+                "{}: line {l} after byte {from} (where the last run stopped): {}",
+                self.name, self.error
+            ),
+            (None, _) => write!(f, "{}: {}", self.name, self.error),
         }
     }
+}
+
+impl std::error::Error for InputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// What one scan of an input gave: its statistics, how many bytes of it were read in whole
+/// lines (from the start of the span), and the error that stopped it, if any.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    pub stats: Stats,
+    pub consumed: u64,
+    pub error: Option<InputError>,
 }
 
 /// How to scan: the parsing context (its year rule is replaced per input), the pool, and
@@ -64,8 +87,8 @@ pub struct Pipeline<'a> {
     /// Bytes per chunk, when set (tests); otherwise [`CHUNK_SIZE`] for streams and
     /// [`map_chunk_size`] for mapped files.
     pub chunk_size: Option<usize>,
-    /// Memory-map regular files (`--no-mmap` turns it off).
-    pub mmap: bool,
+    /// Which files may be memory-mapped (`--no-mmap`: none).
+    pub mmap: MmapChoice,
 }
 
 impl Pipeline<'_> {
@@ -84,63 +107,101 @@ impl Pipeline<'_> {
     /// Scans one source, or the part of it given by `span`.
     pub fn scan_source(&self, source: &Source, span: Span) -> (Stats, Option<InputError>) {
         let bar = self.progress.clone();
-        let opened = match input::open(source, span, self.mmap, move |n| bar.inc(n as u64)) {
-            Ok(o) => o,
-            Err(error) => {
-                return (
-                    Stats::default(),
-                    Some(InputError {
-                        name: source.name(),
-                        line: None,
-                        error,
-                    }),
-                )
-            }
+        let name = source.name();
+        let s = match input::open(source, span, self.mmap, move |n| bar.inc(n as u64)) {
+            Ok(opened) => self.scan_opened(&name, opened, span),
+            Err(error) => Scanned {
+                error: Some(InputError {
+                    name,
+                    line: None,
+                    from: span.start,
+                    error,
+                }),
+                ..Scanned::default()
+            },
         };
+        (s.stats, s.error)
+    }
+
+    /// Scans `span` of an already opened file named `name`; `rotated` says it was rotated
+    /// away (settled: it may be mapped).
+    pub fn scan_file(&self, name: &str, file: File, span: Span, rotated: bool) -> Scanned {
+        let bar = self.progress.clone();
+        match input::open_file(file, name, span, self.mmap, rotated, move |n| {
+            bar.inc(n as u64)
+        }) {
+            Ok(opened) => self.scan_opened(name, opened, span),
+            Err(error) => Scanned {
+                error: Some(InputError {
+                    name: name.to_string(),
+                    line: None,
+                    from: span.start,
+                    error,
+                }),
+                ..Scanned::default()
+            },
+        }
+    }
+
+    fn scan_opened(&self, name: &str, opened: input::Opened, span: Span) -> Scanned {
         let mut ctx = self.context.clone();
         if let crate::parse::YearRule::NotAfter { .. } = ctx.year {
             ctx.year = crate::parse::YearRule::not_after(opened.reference_time);
         }
         let scanner = Scanner::new(ctx);
-        let (stats, error) = match opened.content {
-            Content::Mapped(file, range) => self.scan_mapped(&file, range, &scanner),
-            Content::Stream(reader) => self.scan_reader(reader, &scanner),
-        };
-        let error = error.map(|e| {
-            let message = if opened.gzip {
-                format!("corrupt gzip stream: {e}")
-            } else {
-                e.to_string()
-            };
-            InputError {
-                name: source.name(),
-                line: Some(stats.lines + 1),
-                error: io::Error::new(e.kind(), message),
+        let complete_only = span.end.is_some();
+        let (stats, consumed, error) = match opened.content {
+            Content::Mapped(map, range) => {
+                let len = range.end - range.start;
+                let (stats, error) = self.scan_mapped(&map, range, &scanner);
+                (
+                    stats,
+                    if error.is_none() { len } else { 0 },
+                    error.map(input::Error::Read),
+                )
             }
+            Content::Stream(reader) => {
+                let (stats, consumed, error) = self.scan_reader(reader, &scanner, complete_only);
+                let error = error.map(|e| input::classify(opened.compression, e));
+                (stats, consumed, error)
+            }
+        };
+        let error = error.map(|error| InputError {
+            name: name.to_string(),
+            line: Some(stats.lines + 1),
+            from: span.start,
+            error,
         });
-        (stats, error)
+        Scanned {
+            stats,
+            consumed,
+            error,
+        }
     }
 
-    /// Scans a regular file: cut at newlines into chunks, each memory-mapped, scanned in
-    /// place and unmapped by one worker.
+    /// Scans a settled regular file: cut at newlines into chunks, each memory-mapped,
+    /// scanned in place and unmapped by one worker.
     ///
     /// A chunk ends after a newline, so a line far longer than a chunk (a file of binary junk,
     /// a log that lost its newlines) would be mapped whole, and resident memory would grow
     /// with it. When a chunk would exceed [`MAX_MAPPED`], the file is read through the
     /// stream path instead, which skips over-long lines in bounded buffers; the results are
     /// the same either way (only slower).
-    pub fn scan_mapped(
+    pub(crate) fn scan_mapped(
         &self,
-        file: &std::fs::File,
+        map: &input::Mappable,
         range: std::ops::Range<u64>,
         scanner: &Scanner,
     ) -> (Stats, Option<io::Error>) {
-        match self.map_and_scan(file, range.clone(), scanner) {
+        match self.map_and_scan(map, range.clone(), scanner) {
             Ok(Some(stats)) => (stats, None),
             Ok(None) => {
                 let bar = self.progress.clone();
-                match input::range_reader(file, range, move |n| bar.inc(n as u64)) {
-                    Ok(reader) => self.scan_reader(reader, scanner),
+                match input::range_reader(map.file(), range, move |n| bar.inc(n as u64)) {
+                    Ok(reader) => {
+                        let (stats, _, error) = self.scan_reader(reader, scanner, false);
+                        (stats, error)
+                    }
                     Err(e) => (Stats::default(), Some(e)),
                 }
             }
@@ -151,7 +212,7 @@ impl Pipeline<'_> {
     /// The mapped scan of [`Pipeline::scan_mapped`]; `None` when a chunk would be too big.
     fn map_and_scan(
         &self,
-        file: &std::fs::File,
+        map: &input::Mappable,
         range: std::ops::Range<u64>,
         scanner: &Scanner,
     ) -> io::Result<Option<Stats>> {
@@ -159,7 +220,7 @@ impl Pipeline<'_> {
             || map_chunk_size(range.end - range.start, self.pool.current_num_threads()),
             |n| n as u64,
         );
-        let ranges = input::line_chunks(file, range, size)?;
+        let ranges = input::line_chunks(map.file(), range, size)?;
         if ranges.iter().any(|r| r.end - r.start > MAX_MAPPED) {
             return Ok(None);
         }
@@ -171,9 +232,9 @@ impl Pipeline<'_> {
                 .enumerate()
                 .fold(Stats::default, |mut acc, (index, r)| {
                     let len = r.end - r.start;
-                    match input::map_range(file, r) {
-                        Ok(map) => {
-                            let edge = scan_chunk(scanner, &mut acc, index, &map, 0);
+                    match map.map(r) {
+                        Ok(bytes) => {
+                            let edge = scan_chunk(scanner, &mut acc, index, &bytes, 0);
                             lock(&edges).push(edge);
                         }
                         Err(e) => *lock(&error) = Some(e),
@@ -194,21 +255,27 @@ impl Pipeline<'_> {
     }
 
     /// Scans a stream: a reader thread fills chunks, the pool scans them in whatever order
-    /// workers pick them up.
-    pub fn scan_reader(
+    /// workers pick them up. Returns the statistics, the bytes read in whole lines, and the
+    /// error that ended the stream early (the complete lines before it are counted). With
+    /// `complete_only`, a last line without a newline is left unread.
+    pub(crate) fn scan_reader(
         &self,
         reader: Box<dyn Read + Send>,
         scanner: &Scanner,
-    ) -> (Stats, Option<io::Error>) {
+        complete_only: bool,
+    ) -> (Stats, u64, Option<io::Error>) {
         let threads = self.pool.current_num_threads().max(1);
         let (tx, rx) = mpsc::sync_channel::<io::Result<(usize, input::Chunk)>>(threads * 2);
         let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<u8>>();
         let chunk_size = self.chunk_size.unwrap_or(CHUNK_SIZE);
         let error = Mutex::new(None);
         let edges = Mutex::new(Vec::new());
-        let mut total = std::thread::scope(|s| {
-            s.spawn(move || {
+        let (mut total, consumed) = std::thread::scope(|s| {
+            let reading = s.spawn(move || {
                 let mut chunker = Chunker::new(reader, chunk_size, MAX_LINE);
+                if complete_only {
+                    chunker = chunker.complete_lines_only();
+                }
                 for index in 0.. {
                     let buf = recycle_rx.try_recv().unwrap_or_default();
                     let item = match chunker.next_chunk(buf) {
@@ -221,9 +288,10 @@ impl Pipeline<'_> {
                         break;
                     }
                 }
+                chunker.consumed()
             });
             let recycle = Mutex::new(recycle_tx);
-            self.pool.install(|| {
+            let stats = self.pool.install(|| {
                 rx.into_iter()
                     .par_bridge()
                     .fold(Stats::default, |mut acc, item| {
@@ -244,14 +312,16 @@ impl Pipeline<'_> {
                         acc
                     })
                     .reduce(Stats::default, merged)
-            })
+            });
+            let consumed = reading.join().unwrap_or(0);
+            (stats, consumed)
         });
         resolve_edges(
             &mut total,
             edges.into_inner().unwrap_or_else(|p| p.into_inner()),
         );
         let error = error.into_inner().unwrap_or_else(|p| p.into_inner());
-        (total, error)
+        (total, consumed, error)
     }
 }
 

@@ -28,6 +28,8 @@ pub struct ScanPlan {
     pub threads: usize,
     pub chunk_size: Option<usize>,
     pub mmap: bool,
+    /// How long to wait for the state's lock (`--lock-timeout`).
+    pub lock_timeout: std::time::Duration,
     pub state: Option<PathBuf>,
     pub out_dir: Option<PathBuf>,
     pub quiet: bool,
@@ -62,6 +64,7 @@ impl ScanPlan {
             threads: args.threads.map_or(0, usize::from),
             chunk_size: args.chunk_size,
             mmap: !args.no_mmap,
+            lock_timeout: std::time::Duration::from_secs(args.lock_timeout.into()),
             state: args.state.clone(),
             out_dir: args.out_dir.clone(),
             quiet: args.quiet,

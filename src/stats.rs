@@ -5,7 +5,7 @@
 //! number of distinct codes, domains, hours and tracked recipients (see BENCHMARKS.md for
 //! the bytes each costs), not with the number of lines.
 
-use crate::intern::{folded_hash, Arena, KeyRef};
+use crate::intern::{folded16, folded_hash, same_key, Arena, KeyRef};
 use crate::parse::{Class, Enhanced, Event, Mta, Outcome};
 use crate::persistent::Tracker;
 use crate::time::Stamp;
@@ -200,9 +200,33 @@ impl OwnedEvent {
 pub struct DomainCounts {
     /// Empty until the first domain, then [`DOMAIN_SHARDS`] long.
     shards: Vec<DomainShard>,
+    /// Empty until the first recipient, then [`MEMO_SLOTS`] long: see [`Memo`].
+    memo: Vec<Memo>,
+    /// Lookups in the memo and hits, over the last [`MEMO_SLOTS`] lookups; when few hit (a
+    /// log with millions of recipients), the memo is left alone for a while, as its lookup
+    /// would only add a cache miss.
+    memo_tries: u32,
+    memo_hits: u32,
+    memo_rest: u32,
 }
 
 const DOMAIN_SHARDS: usize = 64;
+const MEMO_SLOTS: usize = 4096;
+
+/// Where the domain of a recently seen recipient is counted, by the recipient's hash: most
+/// events of a busy log name a recipient seen shortly before, and for them the domain is
+/// neither searched for, nor hashed, nor looked up (this is the lookup per delivery that
+/// the tracker used to save by counting domains itself). A slot is used only while its
+/// shard's table has not grown since (growing moves the entries). Two recipients with the
+/// same 64-bit hash would share a slot: the chance is that of the tracker's (see
+/// [`crate::persistent`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Memo {
+    recipient: u64,
+    shard: u32,
+    bucket: u32,
+    buckets: usize,
+}
 
 #[derive(Debug, Clone, Default)]
 struct DomainShard {
@@ -251,6 +275,68 @@ impl DomainCounts {
         shard.add(hash as u32, domain, counts);
     }
 
+    /// Adds `counts` to the domain of `recipient`, whose [`folded_hash`] is `hash`.
+    pub fn add_for(&mut self, recipient: &[u8], hash: u64, counts: &ClassCounts) {
+        if self.memo.is_empty() {
+            self.memo.resize(MEMO_SLOTS, Memo::default());
+        }
+        let slot = hash as usize % MEMO_SLOTS;
+        let use_memo = self.memo_rest == 0;
+        if use_memo {
+            if self.memo_hit(slot, hash, recipient, counts) {
+                return;
+            }
+        } else {
+            self.memo_rest -= 1;
+        }
+        let Some(domain) = domain_of(recipient) else {
+            return;
+        };
+        if self.shards.is_empty() {
+            self.shards.resize_with(DOMAIN_SHARDS, DomainShard::default);
+        }
+        let domain_hash = folded_hash(domain);
+        let i = (domain_hash >> 40) as usize % DOMAIN_SHARDS;
+        let shard = &mut self.shards[i];
+        let bucket = shard.add(domain_hash as u32, domain, counts);
+        if let (Some(bucket), true) = (bucket, use_memo) {
+            self.memo[slot] = Memo {
+                recipient: hash,
+                shard: i as u32,
+                bucket: bucket as u32,
+                buckets: shard.table.num_buckets(),
+            };
+        }
+    }
+
+    /// Adds `counts` where the memo says the domain of `recipient` is counted, if it knows;
+    /// keeps the hit rate.
+    fn memo_hit(&mut self, slot: usize, hash: u64, recipient: &[u8], counts: &ClassCounts) -> bool {
+        self.memo_tries += 1;
+        if self.memo_tries == MEMO_SLOTS as u32 {
+            if self.memo_hits < MEMO_SLOTS as u32 / 8 {
+                self.memo_rest = 16 * MEMO_SLOTS as u32;
+            }
+            (self.memo_tries, self.memo_hits) = (0, 0);
+        }
+        let m = self.memo[slot];
+        if m.recipient != hash || recipient.is_empty() {
+            return false;
+        }
+        let Some(shard) = self.shards.get_mut(m.shard as usize) else {
+            return false;
+        };
+        if shard.table.num_buckets() != m.buckets {
+            return false;
+        }
+        let Some(d) = shard.table.get_bucket_mut(m.bucket as usize) else {
+            return false;
+        };
+        add_counts(&mut d.counts, counts);
+        self.memo_hits += 1;
+        true
+    }
+
     /// Every domain (lower case) with its counts, in no order.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts)> + '_ {
         self.shards.iter().flat_map(|s| {
@@ -296,39 +382,45 @@ impl DomainCounts {
 }
 
 impl DomainShard {
-    /// Adds `counts` to `domain`, whose hash has `hash` as its low half.
-    fn add(&mut self, hash: u32, domain: &[u8], counts: &ClassCounts) {
+    /// Adds `counts` to `domain`, whose hash has `hash` as its low half; returns the bucket
+    /// its counts are in.
+    fn add(&mut self, hash: u32, domain: &[u8], counts: &ClassCounts) -> Option<usize> {
         let Ok(len) = u32::try_from(domain.len()) else {
-            return;
+            return None;
         };
         let long_names = &mut self.long_names;
+        let short = folded16(domain);
         let entry = self.table.entry(
             domain_hash(hash),
-            |d| d.hash == hash && d.name(long_names).eq_ignore_ascii_case(domain),
+            |d| {
+                d.hash == hash
+                    && d.len == len
+                    && match short {
+                        Some(name) => d.name == name,
+                        None => same_key(d.name(long_names), domain),
+                    }
+            },
             |d| domain_hash(d.hash),
         );
         match entry {
             hashbrown::hash_table::Entry::Occupied(mut d) => {
-                add_counts(&mut d.get_mut().counts, counts)
+                add_counts(&mut d.get_mut().counts, counts);
+                Some(d.bucket_index())
             }
             hashbrown::hash_table::Entry::Vacant(v) => {
-                let mut name = [0; 16];
-                match name.get_mut(..domain.len()) {
-                    Some(inline) => {
-                        inline.copy_from_slice(domain);
-                        inline.make_ascii_lowercase();
-                    }
-                    None => {
-                        let at = long_names.push_lowercase(domain).bits();
-                        name[..8].copy_from_slice(&at.to_le_bytes());
-                    }
-                }
-                v.insert(Domain {
+                let name = short.unwrap_or_else(|| {
+                    let mut name = [0; 16];
+                    let at = long_names.push_lowercase(domain).bits();
+                    name[..8].copy_from_slice(&at.to_le_bytes());
+                    name
+                });
+                let d = v.insert(Domain {
                     name,
                     len,
                     hash,
                     counts: *counts,
                 });
+                Some(d.bucket_index())
             }
         }
     }
@@ -346,13 +438,15 @@ pub struct Stats {
     pub event_lines: u64,
     /// Lines longer than the line limit, skipped unread.
     pub overlong_lines: u64,
+    /// Events whose timestamp could not be trusted (an impossible or absurdly far date).
+    pub bad_times: u64,
     /// Events, counting repeats.
     pub events: u64,
     /// Events left out because they fall outside the date window.
     pub outside_window: u64,
     pub classes: ClassCounts,
     pub outcomes: [u64; 4],
-    pub mtas: [u64; 2],
+    pub mtas: [u64; Mta::COUNT],
     pub codes: CodeCounts,
     pub enhanced: EnhancedCounts,
     /// Counts per recipient domain.
@@ -371,8 +465,11 @@ pub struct Stats {
     pub probes: u64,
     /// Diagnoses of replies this worker has seen (a cache, not part of the result).
     memo: crate::diagnose::Memo,
-    /// Counts per syslog host (or `--host`); the empty name for lines without one.
-    pub hosts: Map<Box<[u8]>, ClassCounts>,
+    /// Counts per syslog host (or `--host`); the empty name for lines without one. See
+    /// [`Stats::host_counts`].
+    hosts: Map<Box<[u8]>, ClassCounts>,
+    /// The host being counted (consecutive events mostly come from the same one).
+    host_now: Option<(Box<[u8]>, ClassCounts)>,
     /// Rows of the events table not yet written (`--events`).
     event_rows: Option<crate::events::EventBatch>,
 }
@@ -409,6 +506,19 @@ impl Stats {
         }
     }
 
+    /// Counts per host (empty name: lines without one).
+    pub fn host_counts(&self) -> Map<&[u8], ClassCounts> {
+        let mut all: Map<&[u8], ClassCounts> = Map::default();
+        for (k, v) in self
+            .hosts
+            .iter()
+            .chain(self.host_now.as_ref().map(|(k, v)| (k, v)))
+        {
+            add_counts(all.entry(&k[..]).or_default(), v);
+        }
+        all
+    }
+
     /// Writes the rows of the events table this statistics still holds.
     pub fn flush_events(&mut self) {
         if let Some(batch) = self.event_rows.as_mut() {
@@ -435,26 +545,36 @@ impl Stats {
                 .classify(rules, e.code, e.enhanced, e.text, e.relay)
         });
         self.failures.add(e, diagnosis, weight);
-        add_to(&mut self.hosts, e.host, c, weight);
+        // Most logs name one host or a few in runs: count the current one apart, as hours.
+        match &mut self.host_now {
+            Some((h, counts)) if **h == *e.host => counts[c] += weight,
+            slot => {
+                if let Some((h, counts)) = slot.take() {
+                    add_counts(self.hosts.entry(h).or_default(), &counts);
+                }
+                let mut counts = [0; 3];
+                counts[c] = weight;
+                *slot = Some((e.host.into(), counts));
+            }
+        }
         if crate::events::sink::enabled() {
             self.push_event(e, diagnosis, weight);
         }
         self.events += weight;
         self.classes[c] += weight;
         self.outcomes[e.outcome.index()] += weight;
-        self.mtas[usize::from(e.mta == Mta::Exim)] += weight;
+        self.mtas[e.mta.index()] += weight;
         if let Some(code) = e.code {
             self.codes.add(code, weight);
         }
         if let Some(enh) = e.enhanced {
             self.enhanced.add(enh, weight);
         }
-        self.persistent.add(e, weight);
-        if let Some(domain) = domain_of(e.recipient) {
-            let mut counts = [0; 3];
-            counts[c] = weight;
-            self.domains.add(domain, &counts);
-        }
+        let hash = folded_hash(e.recipient);
+        self.persistent.add_hashed(e, weight, hash);
+        let mut counts = [0; 3];
+        counts[c] = weight;
+        self.domains.add_for(e.recipient, hash, &counts);
         if let Some(t) = e.time {
             let hour = t.hour_floor();
             match &mut self.hour_now {
@@ -470,6 +590,8 @@ impl Stats {
             }
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        } else {
+            self.bad_times += weight;
         }
     }
 
@@ -485,13 +607,14 @@ impl Stats {
         self.lines += other.lines;
         self.event_lines += other.event_lines;
         self.overlong_lines += other.overlong_lines;
+        self.bad_times += other.bad_times;
         self.events += other.events;
         self.outside_window += other.outside_window;
         self.probes += other.probes;
         if let Some(mut batch) = other.event_rows.take() {
             crate::events::sink::flush(&mut batch);
         }
-        for (k, v) in other.hosts.drain() {
+        for (k, v) in other.hosts.drain().chain(other.host_now.take()) {
             add_counts(self.hosts.entry(k).or_default(), &v);
         }
         self.failures.merge(std::mem::take(&mut other.failures));
@@ -501,8 +624,9 @@ impl Stats {
         for i in 0..4 {
             self.outcomes[i] += other.outcomes[i];
         }
-        self.mtas[0] += other.mtas[0];
-        self.mtas[1] += other.mtas[1];
+        for (a, b) in self.mtas.iter_mut().zip(other.mtas) {
+            *a += b;
+        }
         self.codes.merge(&other.codes);
         self.enhanced.merge(other.enhanced);
         self.domains.merge(std::mem::take(&mut other.domains));
@@ -561,18 +685,6 @@ impl std::ops::AddAssign for Stats {
     }
 }
 
-/// Adds `weight` to class `c` of `key` in `map`, allocating the key only when it is new.
-fn add_to(map: &mut Map<Box<[u8]>, ClassCounts>, key: &[u8], c: usize, weight: u64) {
-    match map.get_mut(key) {
-        Some(counts) => counts[c] += weight,
-        None => {
-            let mut counts = [0; 3];
-            counts[c] = weight;
-            map.insert(key.into(), counts);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -615,5 +727,35 @@ mod tests {
         assert_eq!(a.get(e(4, 8, 0)), 3);
         assert_eq!(a.get(e(4, 7, 1)), 0);
         assert_eq!(EnhancedCounts::default().get(e(2, 0, 0)), 0);
+    }
+
+    #[test]
+    fn domain_counts_survive_the_memo_and_table_growth() {
+        // Recipients seen again (memo hits) while the tables grow (memo slots go stale);
+        // domains in any case and longer than 16 bytes; addresses with no domain.
+        let mut d = DomainCounts::default();
+        let mut want: std::collections::BTreeMap<Vec<u8>, ClassCounts> = Default::default();
+        for round in 0..3u64 {
+            for i in 0..3000u64 {
+                let domain = if i % 3 == 0 {
+                    format!("a-rather-long-domain-{i}.example")
+                } else {
+                    format!("D{i}.Org")
+                };
+                let rcpt = format!("user{}@{domain}", i % 7);
+                let counts = [round + 1, i % 2, 1];
+                d.add_for(rcpt.as_bytes(), folded_hash(rcpt.as_bytes()), &counts);
+                add_counts(
+                    want.entry(domain.to_ascii_lowercase().into_bytes())
+                        .or_default(),
+                    &counts,
+                );
+            }
+            d.add_for(b"nobody", folded_hash(b"nobody"), &[1, 0, 0]);
+            d.add_for(b"nobody@", folded_hash(b"nobody@"), &[1, 0, 0]);
+        }
+        let got: std::collections::BTreeMap<Vec<u8>, ClassCounts> =
+            d.iter().map(|(k, v)| (k.to_vec(), v)).collect();
+        assert_eq!(got, want);
     }
 }

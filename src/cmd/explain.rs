@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::io::{self, Write};
 
 /// Headings and fixed phrases in one language.
-struct Words {
+struct Labels {
     description: &'static str,
     when: &'static str,
     fix: &'static str,
@@ -30,7 +30,7 @@ struct Words {
     any_class_text: &'static str,
 }
 
-const EN: Words = Words {
+const EN: Labels = Labels {
     description: "Description",
     when: "When you see it",
     fix: "How to fix it",
@@ -48,7 +48,7 @@ const EN: Words = Words {
     any_class_text: "The registry lists the code without its class: with 2 it reports success, with 4 a temporary failure, with 5 a permanent one (RFC 3463 section 2).",
 };
 
-const VI: Words = Words {
+const VI: Labels = Labels {
     description: "Mô tả",
     when: "Khi bạn thấy mã này",
     fix: "Cách khắc phục",
@@ -66,7 +66,7 @@ const VI: Words = Words {
     any_class_text: "Sổ đăng ký ghi mã này không kèm lớp: đi với 2 là thành công, với 4 là lỗi tạm thời, với 5 là lỗi vĩnh viễn (RFC 3463 mục 2).",
 };
 
-fn words(lang: Lang) -> &'static Words {
+fn words(lang: Lang) -> &'static Labels {
     match lang {
         Lang::En => &EN,
         Lang::Vi => &VI,
@@ -426,7 +426,7 @@ pub fn show<W: Write>(
     }
 }
 
-fn write_text<W: Write>(w: &mut W, r: &Report, wd: &Words) -> io::Result<()> {
+fn write_text<W: Write>(w: &mut W, r: &Report, wd: &Labels) -> io::Result<()> {
     if let Some(reply) = &r.reply {
         writeln!(w, "{}  {}", wd.reply, clean_text(reply.text.as_bytes()))?;
         let codes: Vec<String> = reply.codes().iter().map(Code::to_string).collect();
@@ -455,7 +455,7 @@ fn write_text<W: Write>(w: &mut W, r: &Report, wd: &Words) -> io::Result<()> {
     Ok(())
 }
 
-fn write_entry_text<W: Write>(w: &mut W, e: &Explained, wd: &Words) -> io::Result<()> {
+fn write_entry_text<W: Write>(w: &mut W, e: &Explained, wd: &Labels) -> io::Result<()> {
     writeln!(w, "{}  {}", e.code, e.title)?;
     writeln!(w, "  {:<11} {} {}", wd.class, e.class_label, e.class_title)?;
     writeln!(w, "  {:<11} {}", wd.reference, e.reference)?;

@@ -94,6 +94,11 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     if (0..inputs).all(unopened) {
         return Err(Error::NothingRead);
     }
+    // An input failed and nothing at all was read: a report of nothing would replace the
+    // last good one, so there is none.
+    if !scanned.errors.is_empty() && scanned.stats.lines == 0 {
+        return Err(Error::NothingRead);
+    }
     // The mergeable summary holds this run's lines only (before the evidence carried from
     // earlier runs is added), so that merging days of one `--state` host counts each once.
     let mergeable = plan
@@ -147,15 +152,17 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
         pool: &pool,
         progress: &bar,
         chunk_size: plan.chunk_size,
-        mmap: plan.mmap,
+        mmap: mmap_choice(plan.mmap),
     };
     let scanned = match &plan.state {
         Some(path) => {
-            let lock = state::lock(path).map_err(Error::State)?;
-            let mut st = State::load(path).map_err(Error::State)?;
+            let say = |m: &str| eprintln!("mailcodes: {m}");
+            let lock = state::lock_with_timeout(path, plan.lock_timeout, say)
+                .map_err(|e| Error::State(e.into()))?;
+            let mut st = State::load(path).map_err(|e| Error::State(e.into()))?;
             let (stats, errors) = match &plan.journal {
                 Some(query) => journal(&pipeline, query),
-                None => scan_incremental(&pipeline, &plan.sources, &mut st),
+                None => scan_incremental(&pipeline, &plan.sources, &mut st)?,
             };
             Scanned {
                 stats,
@@ -207,61 +214,34 @@ fn scan_all(pipeline: &Pipeline<'_>, sources: &[Source]) -> (Stats, Vec<(usize, 
     (total, errors)
 }
 
-/// Reads what is new in each file since the state was written, and records where it stopped.
+/// Reads what is new in each file since the state was written (see [`state::scan_new`]),
+/// showing each piece in the progress bar and warning about inputs without mail events.
 fn scan_incremental(
     pipeline: &Pipeline<'_>,
     sources: &[Source],
     st: &mut State,
-) -> (Stats, Vec<(usize, InputError)>) {
-    let mut total = Stats::default();
-    let mut errors = Vec::new();
-    for (i, source) in sources.iter().enumerate() {
-        let Source::Path(path) = source else { continue };
-        let key = std::path::absolute(path)
-            .unwrap_or_else(|_| path.clone())
-            .display()
-            .to_string();
-        let plan = match state::plan(path, st.files.get(&key)) {
-            Ok(p) => p,
-            Err(error) => {
-                let name = source.name();
-                errors.push((
-                    i,
-                    InputError {
-                        name,
-                        line: None,
-                        error,
-                    },
-                ));
-                continue;
-            }
-        };
-        if let Some(w) = &plan.warning {
-            crate::error::warn(w);
-        }
-        let mut failed = false;
+) -> Result<(Stats, Vec<(usize, InputError)>), Error> {
+    let show = |path: &Path, span: Span| {
+        show_input(pipeline.progress, &Source::Path(path.to_path_buf()), span);
+    };
+    let done = |i: usize, stats: &Stats| {
         let mut read = Read::default();
-        for piece in &plan.pieces {
-            let span = Span {
-                start: piece.start,
-                end: piece.end,
-            };
-            let piece_source = Source::Path(piece.path.clone());
-            show_input(pipeline.progress, &piece_source, span);
-            let (stats, err) = pipeline.scan_source(&piece_source, span);
-            read.add(&stats);
-            total.merge(stats);
-            if let Some(e) = err {
-                failed = true;
-                errors.push((i, e));
-            }
-        }
-        if !failed {
-            warn_if_no_events(source, read, true);
-            st.files.insert(key, plan.after);
-        }
+        read.add(stats);
+        warn_if_no_events(&sources[i], read, true);
+    };
+    state::scan_new(pipeline, sources, st, show, done).map_err(|e| Error::State(e.into()))
+}
+
+/// Which files may be memory-mapped: none with `--no-mmap`, else settled ones.
+#[allow(unsafe_code)]
+fn mmap_choice(allowed: bool) -> crate::input::MmapChoice {
+    if !allowed {
+        return crate::input::MmapChoice::never();
     }
-    (total, errors)
+    // SAFETY: only settled files are mapped (rotated files found by --state, files not
+    // modified for 10 minutes), and logrotate and syslog daemons neither rewrite nor truncate
+    // those; the live log is read with read(). See `MmapChoice::settled_files`.
+    unsafe { crate::input::MmapChoice::settled_files() }
 }
 
 /// Writes the report files (with `--out-dir`) and the summary (unless `--quiet`).
@@ -310,14 +290,9 @@ fn commit(args: &ScanArgs, scanned: Scanned, reports_ok: bool) -> Result<(), Err
         );
         return Ok(());
     }
-    st.keep_open_evidence(&scanned.stats.persistent, scanned.stats.last);
-    st.save(&path).map_err(|e| {
-        let words = crate::error::io_words(&e);
-        Error::State(format!(
-            "{}: cannot write the state: {words}",
-            path.display()
-        ))
-    })?;
+    let now = crate::input::now();
+    st.keep_open_evidence(&scanned.stats.persistent, scanned.stats.last, now);
+    st.save(&path).map_err(|e| Error::State(e.into()))?;
     commit_journal_cursor(args, &path).map_err(|e| Error::State(e.to_string()))
 }
 

@@ -44,10 +44,7 @@ impl CleanRow {
         self.micros = row.time.map(|t| t.instant().saturating_mul(1_000_000));
         self.offset_min = row.time.and_then(|t| t.offset()).map(i32::from);
         clean_capped(&mut self.host, row.host);
-        self.mta = match row.mta {
-            crate::parse::Mta::Postfix => "postfix",
-            crate::parse::Mta::Exim => "exim",
-        };
+        self.mta = row.mta.id();
         clean_capped(&mut self.queue_id, row.queue_id);
         clean_capped(&mut self.recipient, row.recipient);
         domain_into(&mut self.domain, &self.recipient);

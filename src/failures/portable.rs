@@ -9,14 +9,12 @@ use crate::stats::portable::{doc_stamp, stamp_doc};
 
 const DIGITS: [u8; 3] = [2, 4, 5];
 
-fn sorted_relays<'a>(relays: impl Iterator<Item = (&'a Box<[u8]>, u64)>) -> Vec<(String, u64)> {
-    let mut v: Vec<(String, u64)> = relays.map(|(k, n)| (encode_bytes(k), n)).collect();
-    v.sort_unstable();
-    v
-}
-
 fn diagnosis(name: &str) -> Result<Diagnosis, &'static str> {
     Diagnosis::from_name(name).ok_or("unknown diagnosis")
+}
+
+fn class(digit: u8) -> Result<Class, &'static str> {
+    Class::from_digit(digit).ok_or("bad class")
 }
 
 impl Failures {
@@ -36,8 +34,7 @@ impl Failures {
                     example: t
                         .example
                         .as_ref()
-                        .map(|(s, text)| (s.map(stamp_doc), text.clone())),
-                    relays: sorted_relays(t.relays.iter().map(|(k, n)| (k, *n))),
+                        .map(|(s, text)| (s.map(stamp_doc), encode_bytes(text))),
                 }
             })
             .collect();
@@ -46,10 +43,10 @@ impl Failures {
             .relays
             .iter()
             .map(|(k, r)| {
-                let mut diagnoses: Vec<(String, u64)> = r
+                let mut diagnoses: Vec<(String, u8, u64)> = r
                     .diagnoses
                     .iter()
-                    .map(|(d, n)| (d.name().to_string(), *n))
+                    .map(|((d, c), n)| (d.name().to_string(), DIGITS[c.index()], *n))
                     .collect();
                 diagnoses.sort_unstable();
                 RelayDoc {
@@ -74,19 +71,20 @@ impl Failures {
             ..Failures::default()
         };
         for t in doc.tallies {
-            let class = Class::from_digit(t.class).ok_or("bad class")?;
-            let mut tally = Tally {
+            let example = match t.example {
+                Some((s, text)) => Some((
+                    s.map(doc_stamp),
+                    decode_bytes(&text).ok_or("bad example")?.into(),
+                )),
+                None => None,
+            };
+            let tally = Tally {
                 count: t.count,
                 recipients: t.recipients.into_iter().collect(),
-                example: t.example.map(|(s, text)| (s.map(doc_stamp), text)),
-                ..Tally::default()
+                example,
             };
-            for (relay, n) in t.relays {
-                let relay = decode_bytes(&relay).ok_or("bad relay")?;
-                *tally.relays.entry(relay.into()).or_default() += n;
-            }
             f.tallies
-                .entry((diagnosis(&t.diagnosis)?, class))
+                .entry((diagnosis(&t.diagnosis)?, class(t.class)?))
                 .or_default()
                 .merge(tally);
         }
@@ -96,15 +94,15 @@ impl Failures {
                 classes: r.classes,
                 ..Relay::default()
             };
-            for (d, n) in r.diagnoses {
-                *mine.diagnoses.entry(diagnosis(&d)?).or_default() += n;
+            for (d, c, n) in r.diagnoses {
+                mine.add((diagnosis(&d)?, class(c)?), n);
             }
             let entry = f.relays.entry(relay.into()).or_default();
             for (a, b) in entry.classes.iter_mut().zip(mine.classes) {
                 *a += b;
             }
-            for (d, n) in mine.diagnoses {
-                *entry.diagnoses.entry(d).or_default() += n;
+            for (k, n) in mine.diagnoses {
+                entry.add(k, n);
             }
         }
         Ok(f)

@@ -18,6 +18,7 @@ needles! {
     EXIM_LMTP_ERROR = b"LMTP error after";
     EXIM_PRDR_ERROR = b"PRDR error after";
     REJECTED = b"rejected ";
+    TO = b"to=<";
 }
 
 /// ASCII letters and digits.

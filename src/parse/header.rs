@@ -16,7 +16,7 @@ pub enum RawTime {
 
 /// Who wrote the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source<'a> {
+pub enum Program<'a> {
     /// A syslog program tag without its `[pid]`: `postfix/smtp`, `exim4`.
     Tag(&'a [u8]),
     /// Exim writing its own mainlog.
@@ -29,7 +29,7 @@ pub enum Source<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header<'a> {
     pub time: RawTime,
-    pub source: Source<'a>,
+    pub program: Program<'a>,
     /// The syslog host field; empty for Exim's own mainlog.
     pub host: &'a [u8],
     pub msg: &'a [u8],
@@ -183,13 +183,13 @@ fn repeat(s: &[u8]) -> Option<u32> {
     std::str::from_utf8(&rest[..n]).ok()?.parse().ok()
 }
 
-/// After a syslog timestamp: `host tag[pid]: message`. Returns the source, the host and
+/// After a syslog timestamp: `host tag[pid]: message`. Returns the program, the host and
 /// the message.
-fn syslog_rest(s: &[u8]) -> Option<(Source<'_>, &[u8], &[u8])> {
+fn syslog_rest(s: &[u8]) -> Option<(Program<'_>, &[u8], &[u8])> {
     let (host, rest) = token(s)?;
     if rest.first() == Some(&b'l') {
         if let Some(n) = repeat(rest) {
-            return Some((Source::Repeat(n), host, &[]));
+            return Some((Program::Repeat(n), host, &[]));
         }
     }
     // The tag runs to the first `:` (a space first means there is no tag); its name ends
@@ -209,7 +209,7 @@ fn syslog_rest(s: &[u8]) -> Option<(Source<'_>, &[u8], &[u8])> {
             msg = msg.strip_prefix(b" ").unwrap_or(msg);
         }
     }
-    Some((Source::Tag(name), host, msg))
+    Some((Program::Tag(name), host, msg))
 }
 
 /// RFC 5424 after `<PRI>1 `: `TIMESTAMP HOST APP PROCID MSGID SD MSG`.
@@ -237,7 +237,7 @@ fn rfc5424(s: &[u8]) -> Option<Header<'_>> {
     let host = if host == b"-" { &[][..] } else { host };
     Some(Header {
         time: RawTime::Full(st),
-        source: Source::Tag(app),
+        program: Program::Tag(app),
         host,
         msg,
     })
@@ -286,7 +286,7 @@ pub fn parse_header(line: &[u8]) -> Option<Header<'_>> {
             let (source, host, msg) = syslog_rest(&s[n + 1..])?;
             Some(Header {
                 time: RawTime::Full(st),
-                source,
+                program: source,
                 host,
                 msg,
             })
@@ -295,7 +295,7 @@ pub fn parse_header(line: &[u8]) -> Option<Header<'_>> {
             let (st, msg) = exim_stamp(s)?;
             Some(Header {
                 time: RawTime::Full(st),
-                source: Source::EximNative,
+                program: Program::EximNative,
                 host: &[],
                 msg,
             })
@@ -322,7 +322,7 @@ pub fn parse_header(line: &[u8]) -> Option<Header<'_>> {
             let (source, host, msg) = syslog_rest(&s[at + 10..])?;
             Some(Header {
                 time: RawTime::NoYear { month, day, sod },
-                source,
+                program: source,
                 host,
                 msg,
             })
@@ -352,7 +352,7 @@ mod tests {
                 sod: 6 * 3600 + 25 * 60 + 13
             }
         );
-        assert_eq!(h.source, Source::Tag(b"postfix/smtp"));
+        assert_eq!(h.program, Program::Tag(b"postfix/smtp"));
         assert_eq!((h.host, h.msg), (&b"mx"[..], &b"ABC: to=<a@b>"[..]));
         let h = parse_header(b"Nov 01 06:25:13 mx postfix/smtp[1]: x").unwrap();
         assert_eq!(full(&h), "11/1 23113");
@@ -370,7 +370,7 @@ mod tests {
         let h =
             parse_header(b"<22>1 2026-11-28T06:25:13Z mx postfix/smtp 123 - - hi there").unwrap();
         assert_eq!(full(&h), "2026-11-28T06:25:13+00:00");
-        assert_eq!(h.source, Source::Tag(b"postfix/smtp"));
+        assert_eq!(h.program, Program::Tag(b"postfix/smtp"));
         assert_eq!((h.host, h.msg), (&b"mx"[..], &b"hi there"[..]));
         let h =
             parse_header(b"<22>1 2026-11-28T06:25:13Z - app 1 ID [a x=\"]\" y=\"\\\"\"][b] msg")
@@ -382,7 +382,7 @@ mod tests {
     fn exim_native() {
         let h = parse_header(b"2026-11-28 06:25:13.123 +0100 [4242] 1abc => x@y").unwrap();
         assert_eq!(full(&h), "2026-11-28T06:25:13+01:00");
-        assert_eq!(h.source, Source::EximNative);
+        assert_eq!(h.program, Program::EximNative);
         assert_eq!((h.host, h.msg), (&b""[..], &b"1abc => x@y"[..]));
     }
 
@@ -393,7 +393,7 @@ mod tests {
                 .unwrap();
         assert_eq!(h.msg, b"Q: to=<a@b>");
         let h = parse_header(b"Nov 28 06:25:13 mx last message repeated 4 times").unwrap();
-        assert_eq!(h.source, Source::Repeat(4));
+        assert_eq!(h.program, Program::Repeat(4));
     }
 
     #[test]

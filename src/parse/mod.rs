@@ -11,15 +11,66 @@ pub mod postfix;
 pub mod reply;
 
 use crate::time::{day_start, Stamp};
-use header::{parse_header, RawTime, Source};
+use header::{parse_header, Program, RawTime};
 pub use reply::{Class, Enhanced};
 
-/// Which MTA wrote an event.
+/// Which MTA wrote an event. Adding one means a variant here, its row in [`Mta::ALL`] and
+/// its name, and its parser and prefilter literals in [`DIALECTS`]; every per-MTA counter is
+/// an array indexed by [`Mta::index`], sized by [`Mta::COUNT`], so none can be forgotten.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mta {
     Postfix,
     Exim,
 }
+
+impl Mta {
+    /// How many MTAs there are.
+    pub const COUNT: usize = 2;
+    /// Every MTA, in report order.
+    pub const ALL: [Mta; Mta::COUNT] = [Mta::Postfix, Mta::Exim];
+
+    /// Index into per-MTA counters, in the order of [`Mta::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name as reports show it: `Postfix`, `Exim`.
+    pub fn name(self) -> &'static str {
+        DIALECTS[self.index()].name
+    }
+
+    /// The name in lower case, for machine-read outputs: `postfix`, `exim`.
+    pub fn id(self) -> &'static str {
+        DIALECTS[self.index()].id
+    }
+}
+
+/// What the scanner needs to know of one MTA's log dialect.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect {
+    pub mta: Mta,
+    pub name: &'static str,
+    pub id: &'static str,
+    /// Literals that every outcome line of this MTA contains (the prefilter's patterns).
+    pub literals: &'static [&'static str],
+}
+
+/// The dialects, indexed by [`Mta::index`]. The prefilter searches all their literals (in
+/// this order: `status=` must stay the first, see `scan::candidates`).
+pub const DIALECTS: [Dialect; Mta::COUNT] = [
+    Dialect {
+        mta: Mta::Postfix,
+        name: "Postfix",
+        id: "postfix",
+        literals: &["status=", "reject:"],
+    },
+    Dialect {
+        mta: Mta::Exim,
+        name: "Exim",
+        id: "exim",
+        literals: &[" =>", " -> ", " == ", " ** ", "rejected "],
+    },
+];
 
 /// What happened to the message for this recipient, in pflogsumm's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,7 +234,13 @@ impl Context {
 
     fn resolve(&self, t: RawTime) -> Option<Stamp> {
         match t {
-            RawTime::Full(s) => Some(s),
+            // A date absurdly far from the file's time is trusted for nothing.
+            RawTime::Full(s) => match self.year {
+                YearRule::NotAfter { reference, .. } => crate::input::plausible(s, reference),
+                // Nothing before 1970 is believed (year 0000).
+                YearRule::Fixed(_) => s.instant() >= 0,
+            }
+            .then_some(s),
             RawTime::NoYear { month, day, sod } => {
                 // `sod` comes from the header's clock, already checked.
                 let mk = |y: i64| day_start(y, month, day).map(|d| d + i64::from(sod));
@@ -249,29 +306,29 @@ pub fn parse_line_at<'a>(line: &'a [u8], ctx: &'a Context, status_at: Option<usi
         (Some(name), b"") => name.as_slice(),
         _ => h.host,
     };
-    let (time, body, mta, weight) = match h.source {
-        Source::Repeat(n) => return Line::Repeat(n),
-        Source::EximNative => {
+    let (time, body, mta, weight) = match h.program {
+        Program::Repeat(n) => return Line::Repeat(n),
+        Program::EximNative => {
             if ctx.format == Format::Postfix {
                 return Line::Other;
             }
             (h.time, exim::parse(h.msg), Mta::Exim, 1)
         }
-        Source::Tag(name) if is_exim_tag(name) && ctx.format != Format::Postfix => {
+        Program::Tag(name) if is_exim_tag(name) && ctx.format != Format::Postfix => {
             // Exim through syslog, usually with its own (more precise) timestamp inside.
             match header::exim_stamp(h.msg) {
                 Some((st, rest)) => (RawTime::Full(st), exim::parse(rest), Mta::Exim, 1),
                 None => (h.time, exim::parse(h.msg), Mta::Exim, 1),
             }
         }
-        Source::Tag(name)
+        Program::Tag(name)
             if ctx.format != Format::Exim && is_postfix_tag(name, ctx.syslog_name.as_deref()) =>
         {
             let (msg, weight) = rsyslog_repeat(h.msg);
             let hint = status_at.and_then(|p| p.checked_sub(offset_in(line, msg)?));
             (h.time, postfix::parse_at(msg, hint), Mta::Postfix, weight)
         }
-        Source::Tag(_) => return Line::Other,
+        Program::Tag(_) => return Line::Other,
     };
     let Some(body) = body else {
         return Line::Other;
@@ -319,10 +376,11 @@ fn rsyslog_repeat(msg: &[u8]) -> (&[u8], u32) {
 
 /// The first `<…>` address after `key` (such as `to=<`) in `s`; empty for `<>`.
 pub(crate) fn angle_value<'a>(s: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    let at = if key.len() == 1 {
-        memchr::memchr(key[0], s)?
-    } else {
-        memchr::memmem::find(s, key)?
+    // The searchers are built once (find.rs): `memmem::find` would build one per call.
+    let at = match key {
+        [one] => memchr::memchr(*one, s)?,
+        b"to=<" => find::find(&find::TO, s)?,
+        _ => memchr::memmem::find(s, key)?,
     } + key.len();
     let end = memchr::memchr(b'>', &s[at..])?;
     Some(&s[at..at + end])

@@ -2,8 +2,9 @@
 //!
 //! Log text is attacker-controlled, so every text cell goes through [`safe_cell`], and the
 //! CSV files of a run are written to temporary files in the target folder and renamed into
-//! place only once all of them were written whole ([`write_atomically`]).
+//! place only once all of them were written whole, as one set ([`atomic`]).
 
+pub mod atomic;
 pub mod csv;
 pub mod json;
 pub mod prom;
@@ -11,9 +12,9 @@ pub mod table;
 pub mod text;
 pub mod xlsx;
 
+pub use atomic::write_atomically;
+
 use std::borrow::Cow;
-use std::io::{self, Write};
-use std::path::Path;
 
 pub use crate::text::{clean_text, clean_text_into};
 
@@ -38,28 +39,6 @@ pub fn safe_cell(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Writes every `(file name, contents)` into `dir` (created if missing): each to a
-/// temporary file in `dir`, flushed to disk, then all renamed into place. On any error no
-/// target file has been replaced by a partial one.
-pub fn write_atomically<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let mut staged = Vec::with_capacity(files.len());
-    for (name, contents) in files {
-        let name = name.as_ref();
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
-        tmp.write_all(contents)?;
-        tmp.as_file().sync_all()?;
-        staged.push((tmp, dir.join(name)));
-    }
-    for (tmp, target) in staged {
-        tmp.persist(&target).map_err(|e| e.error)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,22 +60,5 @@ mod tests {
         ] {
             assert_eq!(safe_cell(i), o, "{i:?}");
         }
-    }
-
-    #[test]
-    fn atomic_write_replaces_whole_files() {
-        let dir = tempfile::tempdir().unwrap();
-        write_atomically(
-            dir.path(),
-            &[("a.csv", b"1\n".to_vec()), ("b.csv", b"2\n".to_vec())],
-        )
-        .unwrap();
-        assert_eq!(std::fs::read(dir.path().join("a.csv")).unwrap(), b"1\n");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-            .collect();
-        assert!(leftovers.is_empty());
     }
 }

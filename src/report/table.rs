@@ -89,6 +89,7 @@ pub struct Facts {
     pub lines: u64,
     pub skipped: u64,
     pub overlong: u64,
+    pub bad_times: u64,
     pub events: u64,
     /// Events left out because they fall outside the date window.
     pub outside_window: u64,
@@ -166,12 +167,16 @@ fn facts(
         lines: s.lines,
         skipped: s.skipped(),
         overlong: s.overlong_lines,
+        bad_times: s.bad_times,
         events: s.events,
         outside_window: s.outside_window,
         without_code: s.events.saturating_sub(coded),
         without_reply: s.failures.without_reply,
         probes: s.probes,
-        mtas: vec![("Postfix", s.mtas[0]), ("Exim", s.mtas[1])],
+        mtas: crate::parse::Mta::ALL
+            .iter()
+            .map(|m| (m.name(), s.mtas[m.index()]))
+            .collect(),
         outcomes: Outcome::ALL
             .iter()
             .map(|o| (o.label(), s.outcome(*o)))
@@ -369,7 +374,7 @@ fn diagnoses(s: &Stats) -> Table {
                 text(class.label()),
                 Cell::Count(t.count),
                 Cell::Count(t.recipients()),
-                text(t.top_provider()),
+                text(s.failures.top_provider(d, class)),
                 text(t.example()),
                 text(format!(
                     "{} ({}): {}",
@@ -418,7 +423,7 @@ fn providers(s: &Stats) -> Table {
 /// field, or `--host`; `unknown` for lines with neither), total descending, then name.
 fn hosts(s: &Stats) -> Table {
     let mut merged: std::collections::HashMap<String, [u64; 3]> = std::collections::HashMap::new();
-    for (k, v) in &s.hosts {
+    for (k, v) in s.host_counts() {
         let name = match clean_text(k) {
             n if n.is_empty() => "unknown".to_string(),
             n => n,

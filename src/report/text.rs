@@ -102,6 +102,9 @@ fn header<W: Write>(w: &mut W, r: &Report) -> io::Result<()> {
     if f.overlong > 0 {
         write!(w, ", {} over-long", f.overlong)?;
     }
+    if f.bad_times > 0 {
+        write!(w, ", {} event(s) with a bad timestamp", f.bad_times)?;
+    }
     writeln!(w)?;
     let mtas: Vec<String> = f.mtas.iter().map(|(m, n)| format!("{m} {n}")).collect();
     write!(w, "  events    {} ({})", f.events, mtas.join(", "))?;

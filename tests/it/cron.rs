@@ -332,7 +332,7 @@ fn concurrent_runs_on_one_state_do_not_count_twice() {
     assert!(a == [0, 0, 0] || b == [0, 0, 0]);
     assert!(std::fs::read_to_string(&state)
         .unwrap()
-        .starts_with("mailcodes-state\t1\n"));
+        .starts_with("mailcodes-state\t2\n"));
 }
 
 #[test]
@@ -373,4 +373,521 @@ fn windows_over_new_year_with_inferred_years() {
     );
     assert_eq!(run(&["-d", "2027-01-01"]), [0, 1, 1]);
     assert_eq!(run(&["--since", "2027-01-01T00:00:01"]), [0, 1, 0]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 11: unattended nightly runs. One test per reproduced failure of 0.1.0.
+
+/// `n` delivery lines (one event each) tagged `tag`, on 2026-11-28.
+pub fn sent(n: usize, tag: &str) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "Nov 28 06:{:02}:{:02} mx postfix/smtp[11]: {tag}{i}: to=<u{i}@example.org>, relay=mx.example.org[192.0.2.1]:25, delay=0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok)\n",
+                (i / 60) % 60,
+                i % 60
+            )
+        })
+        .collect()
+}
+
+/// Runs `scan --state STATE -o OUT ARGS…` and returns its output.
+pub fn scan_state(state: &Path, out: &Path, args: &[&Path]) -> std::process::Output {
+    mailcodes()
+        .args(["scan", "-q", "--year", "2026", "--state"])
+        .arg(state)
+        .arg("-o")
+        .arg(out)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Events in a report folder (the sum of classes.csv).
+pub fn events(out: &Path) -> u64 {
+    classes(out).iter().sum()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// The bytes compressed as `.gz`, `.bz2`, `.xz` or `.zst`.
+pub fn compress(ext: &str, bytes: &[u8]) -> Vec<u8> {
+    match ext {
+        "gz" => gzip(bytes),
+        "bz2" => {
+            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+            e.write_all(bytes).unwrap();
+            e.finish().unwrap()
+        }
+        "xz" => {
+            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 6);
+            e.write_all(bytes).unwrap();
+            e.finish().unwrap()
+        }
+        "zst" => zstd::encode_all(bytes, 3).unwrap(),
+        other => panic!("no compressor for {other}"),
+    }
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn copytruncate_after_a_run_that_saw_an_empty_log() {
+    // Issue 11.1: an empty fingerprint matched anything, so 3 of 13 lines were counted.
+    for rotated in ["mail.log.1", "mail.log.1.gz"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (log, state) = (dir.path().join("mail.log"), dir.path().join("st"));
+        std::fs::write(&log, "").unwrap();
+        let o = scan_state(&state, &dir.path().join("o1"), &[&log]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        append(&log, &sent(10, "A"));
+        let copy = std::fs::read(&log).unwrap();
+        let copy = if rotated.ends_with(".gz") {
+            gzip(&copy)
+        } else {
+            copy
+        };
+        std::fs::write(dir.path().join(rotated), copy).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&log)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        append(&log, &sent(3, "B"));
+        let o = scan_state(&state, &dir.path().join("o2"), &[&log]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(events(&dir.path().join("o2")), 13, "{rotated}");
+    }
+}
+
+#[test]
+fn listing_the_rotated_file_too_is_refused() {
+    // Issue 11.4: `--state st mail.log.1 mail.log` after a rename counted 18 where 8 were new.
+    let dir = tempfile::tempdir().unwrap();
+    let (log, state) = (dir.path().join("mail.log"), dir.path().join("st"));
+    let old = dir.path().join("mail.log.1");
+    append(&log, &sent(10, "A"));
+    assert!(scan_state(&state, &dir.path().join("o1"), &[&log])
+        .status
+        .success());
+    let before = std::fs::read(&state).unwrap();
+    append(&log, &sent(5, "B"));
+    std::fs::rename(&log, &old).unwrap();
+    append(&log, &sent(3, "C"));
+    for args in [
+        [old.as_path(), log.as_path()],
+        [log.as_path(), old.as_path()],
+    ] {
+        let o = scan_state(&state, &dir.path().join("o2"), &args);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("list only the live log"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read(&state).unwrap(), before);
+    }
+    let o = scan_state(&state, &dir.path().join("o3"), &[&log]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(events(&dir.path().join("o3")), 8);
+}
+
+#[test]
+fn bzip2_xz_and_zstd_are_read_as_inputs_and_as_rotated_files() {
+    // Issue 11.5: they gave exit 0 and 0 events.
+    for ext in ["bz2", "xz", "zst", "gz"] {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join(format!("mail.log.3.{ext}"));
+        std::fs::write(&input, compress(ext, sent(7, "Z").as_bytes())).unwrap();
+        let out = dir.path().join("whole");
+        mailcodes()
+            .args(["scan", "-q", "--year", "2026", "-o"])
+            .arg(&out)
+            .arg(&input)
+            .assert()
+            .success();
+        assert_eq!(events(&out), 7, "{ext} as an input");
+        // As the rotated file a --state run finds: NAME.1.EXT.
+        let (log, state) = (dir.path().join("mail.log"), dir.path().join("st"));
+        append(&log, &sent(4, "A"));
+        assert!(scan_state(&state, &dir.path().join("o1"), &[&log])
+            .status
+            .success());
+        append(&log, &sent(6, "B"));
+        let old = std::fs::read(&log).unwrap();
+        std::fs::write(
+            dir.path().join(format!("mail.log.1.{ext}")),
+            compress(ext, &old),
+        )
+        .unwrap();
+        std::fs::remove_file(&log).unwrap();
+        append(&log, &sent(2, "C"));
+        let o = scan_state(&state, &dir.path().join("o2"), &[&log]);
+        assert!(o.status.success(), "{ext}: {}", stderr(&o));
+        assert_eq!(events(&dir.path().join("o2")), 8, "{ext} rotated");
+    }
+}
+
+#[test]
+fn gzip_padding_and_trailing_garbage_keep_every_line_with_a_warning() {
+    // Issue 11.6: exit 2, 0 events, and yesterday's CSV files replaced by zeros.
+    for (tail, warning) in [
+        (vec![0u8; 4096], "trailing zero bytes ignored"),
+        (b"not gzip at all\n".to_vec(), "trailing garbage ignored"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("mail.log.2.gz");
+        let mut bytes = gzip(sent(20, "P").as_bytes());
+        bytes.extend(&tail);
+        std::fs::write(&input, bytes).unwrap();
+        let out = dir.path().join("out");
+        let o = mailcodes()
+            .args(["scan", "-q", "--year", "2026", "-o"])
+            .arg(&out)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+        assert_eq!(events(&out), 20);
+    }
+}
+
+#[test]
+fn a_truncated_gzip_keeps_the_lines_before_the_damage_and_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = gzip(sent(3000, "T").as_bytes());
+    let cut = &whole[..whole.len() * 2 / 3];
+    // What a decoder can get out of the cut stream, and its complete lines.
+    let mut decoded = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(cut), &mut decoded);
+    let complete = decoded.iter().filter(|b| **b == b'\n').count() as u64;
+    assert!(complete > 100);
+    let input = dir.path().join("mail.log.2.gz");
+    std::fs::write(&input, cut).unwrap();
+    let out = dir.path().join("out");
+    let o = mailcodes()
+        .args(["scan", "-q", "--year", "2026", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("line {}:", complete + 1)),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(events(&out), complete);
+    // A damaged file that yields no line at all: no report of nothing replaces the last one.
+    std::fs::write(&input, &whole[..20]).unwrap();
+    let o = mailcodes()
+        .args(["scan", "-q", "--year", "2026", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(events(&out), complete, "the good reports stay");
+}
+
+#[test]
+fn fifos_and_dev_stdin_are_streams() {
+    // Issue 11.7: `scan <(zcat x.gz)` and `scan /dev/stdin` failed with "Illegal seek".
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for content in [sent(9, "F").into_bytes(), gzip(sent(9, "G").as_bytes())] {
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::write(fifo, content).unwrap())
+        };
+        let out = dir.path().join("out");
+        let o = mailcodes()
+            .args(["scan", "-q", "--year", "2026", "-o"])
+            .arg(&out)
+            .arg(&fifo)
+            .output()
+            .unwrap();
+        writer.join().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(events(&out), 9);
+    }
+    let out = dir.path().join("stdin");
+    mailcodes()
+        .args(["scan", "-q", "--year", "2026", "-o"])
+        .arg(&out)
+        .arg("/dev/stdin")
+        .write_stdin(sent(4, "S"))
+        .assert()
+        .success();
+    assert_eq!(events(&out), 4);
+}
+
+#[test]
+fn a_report_set_is_replaced_whole_or_not_at_all() {
+    // Issue 11.8: when one CSV could not be replaced, the others already were.
+    let dir = tempfile::tempdir().unwrap();
+    let (log, out) = (dir.path().join("mail.log"), dir.path().join("out"));
+    append(&log, &sent(5, "A"));
+    let run = || {
+        mailcodes()
+            .args(["scan", "-q", "--year", "2026", "-o"])
+            .arg(&out)
+            .arg(&log)
+            .output()
+            .unwrap()
+    };
+    assert!(run().status.success());
+    let before = std::fs::read(out.join("classes.csv")).unwrap();
+    std::fs::remove_file(out.join("hourly.csv")).unwrap();
+    std::fs::create_dir(out.join("hourly.csv")).unwrap();
+    append(&log, &sent(5, "B"));
+    let o = run();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("hourly.csv"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(out.join("classes.csv")).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_state_cut_short_is_a_clear_error() {
+    // Issue 11.9: a state cut back to its first line was accepted and every log re-read.
+    let dir = tempfile::tempdir().unwrap();
+    let (log, state) = (dir.path().join("mail.log"), dir.path().join("st"));
+    append(&log, &sent(5, "A"));
+    assert!(scan_state(&state, &dir.path().join("o1"), &[&log])
+        .status
+        .success());
+    let text = std::fs::read_to_string(&state).unwrap();
+    let first_line = text.split_inclusive('\n').next().unwrap();
+    for damaged in [first_line.to_string(), text[..text.len() - 5].to_string()] {
+        std::fs::write(&state, &damaged).unwrap();
+        let o = scan_state(&state, &dir.path().join("o2"), &[&log]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("damaged"), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&state).unwrap(), damaged);
+    }
+}
+
+#[test]
+fn absurd_dates_expire_nothing_and_name_no_folder() {
+    // Issue 11.10: one line dated 9999-12-31 expired all kept 450 evidence; a year-0000
+    // first event sent `{date}` to 0000-01-01.
+    let dir = tempfile::tempdir().unwrap();
+    let (log, state) = (dir.path().join("mail.log"), dir.path().join("st"));
+    append(&log, &night(1, "N1"));
+    run_night(&state, &log, &dir.path().join("o1"));
+    let full = hex("full.box@example.net");
+    assert!(std::fs::read_to_string(&state).unwrap().contains(&full));
+    append(&log, "9999-12-31T23:00:00+00:00 mx postfix/smtp[11]: X1: to=<a@example.org>, relay=x[192.0.2.1]:25, delay=1, dsn=2.0.0, status=sent (250 ok)\n");
+    // (Without --year: the years of syslog lines are inferred from the file's time, and
+    // full timestamps are checked against it.)
+    let o = mailcodes()
+        .args(["scan", "--state"])
+        .arg(&state)
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 event(s) with a bad timestamp"));
+    assert!(std::fs::read_to_string(&state).unwrap().contains(&full));
+
+    let zero = dir.path().join("zero.log");
+    std::fs::write(&zero, format!("0000-01-01T00:00:00+00:00 mx postfix/smtp[11]: X0: to=<a@example.org>, relay=x[192.0.2.1]:25, delay=1, dsn=2.0.0, status=sent (250 ok)\n{}", sent(1, "Y"))).unwrap();
+    mailcodes()
+        .args(["scan", "-q", "--year", "2026", "-o"])
+        .arg(dir.path().join("{date}"))
+        .arg(&zero)
+        .assert()
+        .success();
+    assert!(dir.path().join("2026-11-28").is_dir());
+    assert!(!dir.path().join("0000-01-01").exists());
+}
+
+#[test]
+fn a_held_lock_is_reported_and_given_up_on() {
+    // Issue 11.11: a run waiting for the lock said nothing, forever.
+    let dir = tempfile::tempdir().unwrap();
+    let (log, state) = (dir.path().join("mail.log"), dir.path().join("st"));
+    append(&log, &sent(2, "L"));
+    let lock = std::fs::File::create(dir.path().join("st.lock")).unwrap();
+    lock.lock().unwrap();
+    (&lock)
+        .write_all(b"pid 4242 since 2026-12-06T00:10:00Z\n")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let o = mailcodes()
+        .args(["scan", "-q", "--lock-timeout", "4s", "--state"])
+        .arg(&state)
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("waiting for the run with pid 4242"), "{err}");
+    assert!(
+        err.contains("gave up waiting for the lock after 4s"),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    drop(lock);
+    assert!(scan_state(&state, &dir.path().join("o"), &[&log])
+        .status
+        .success());
+}
+
+#[test]
+fn temporary_files_of_killed_runs_are_cleaned_when_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, state, out) = (
+        dir.path().join("mail.log"),
+        dir.path().join("st"),
+        dir.path().join("out"),
+    );
+    append(&log, &sent(2, "K"));
+    std::fs::create_dir(&out).unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 3600);
+    for (folder, name, stale) in [
+        (dir.path(), ".mailcodes-state.aB3xYz", true),
+        (dir.path(), ".mailcodes-state.fresh1", false),
+        (out.as_path(), ".codes.csv.Qw12eR.tmp", true),
+        (out.as_path(), ".notes.txt.tmp", false),
+    ] {
+        let f = std::fs::File::create(folder.join(name)).unwrap();
+        if stale || name.starts_with(".notes") {
+            f.set_modified(old).unwrap();
+        }
+    }
+    assert!(scan_state(&state, &out, &[&log]).status.success());
+    assert!(!dir.path().join(".mailcodes-state.aB3xYz").exists());
+    assert!(dir.path().join(".mailcodes-state.fresh1").exists());
+    assert!(!out.join(".codes.csv.Qw12eR.tmp").exists());
+    assert!(out.join(".notes.txt.tmp").exists(), "not ours: left alone");
+}
+
+#[test]
+fn the_state_folder_is_created_private() {
+    // Issue 11.12: `--state /var/lib/mailcodes/state` on a fresh machine failed on the lock.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("mail.log");
+    append(&log, &sent(2, "S"));
+    let state = dir.path().join("var/lib/mailcodes/state");
+    let o = scan_state(&state, &dir.path().join("out"), &[&log]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mode = std::fs::metadata(state.parent().unwrap())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
+    assert!(state.is_file());
+}
+
+#[test]
+fn out_dir_symlinks_modes_and_umask() {
+    // Issue 11.13: a dangling symlink said "File exists"; new files were always 0600, and a
+    // file the admin made 0644 was reset.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("mail.log");
+    append(&log, &sent(2, "U"));
+    let link = dir.path().join("reports");
+    std::os::unix::fs::symlink(dir.path().join("gone"), &link).unwrap();
+    let o = mailcodes()
+        .args(["scan", "-q", "-o"])
+        .arg(&link)
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+
+    let out = dir.path().join("out");
+    let bin = assert_cmd::cargo::cargo_bin("mailcodes");
+    let run = |umask: &str| {
+        let script = format!("umask {umask}; exec \"$0\" scan -q -o \"$1\" \"$2\"");
+        let status = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .arg(&bin)
+            .arg(&out)
+            .arg(&log)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let mode = |n: &str| std::fs::metadata(out.join(n)).unwrap().permissions().mode() & 0o777;
+    run("022");
+    assert_eq!(mode("classes.csv"), 0o644);
+    run("077");
+    assert_eq!(
+        mode("classes.csv"),
+        0o644,
+        "an existing file keeps its mode"
+    );
+    std::fs::set_permissions(
+        out.join("codes.csv"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    run("022");
+    assert_eq!(mode("codes.csv"), 0o640);
+}
+
+#[test]
+fn the_readme_cron_line_works_on_a_fresh_machine() {
+    // The cron line of the README, as written, with the machine's folders moved under a
+    // temporary root (nothing else changed).
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("10 0 * * * root mailcodes scan --state"))
+        .expect("the cron line");
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path().display().to_string();
+    let args: Vec<String> = line
+        .split_whitespace()
+        .skip_while(|w| *w != "mailcodes")
+        .skip(1)
+        .map(|w| w.replace("/var/", &format!("{r}/var/")))
+        .collect();
+    let log = root.path().join("var/log/mail.log");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    append(&log, &sent(6, "R"));
+    for night in 0..2 {
+        let o = mailcodes().args(&args).output().unwrap();
+        assert!(o.status.success(), "night {night}: {}", stderr(&o));
+        assert!(o.stderr.is_empty(), "{}", stderr(&o));
+    }
+    assert_eq!(events(&root.path().join("var/lib/mailcodes/2026-11-28")), 6);
+}
+
+#[test]
+fn a_compressed_file_under_state_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gz, state) = (dir.path().join("mail.log.2.gz"), dir.path().join("st"));
+    std::fs::write(&gz, gzip(sent(12, "G").as_bytes())).unwrap();
+    for (night, want) in [(1, 12), (2, 0)] {
+        let out = dir.path().join(format!("o{night}"));
+        let o = scan_state(&state, &out, &[&gz]);
+        assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
+        assert_eq!(events(&out), want, "night {night}");
+    }
 }

@@ -81,10 +81,10 @@ fn without_a_readable_stdin_the_default_log_is_read_and_its_absence_explained() 
 #[test]
 fn inputs_without_mail_events_are_named_in_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    let files: [(&str, &[u8], &str); 4] = [
+    // (bzip2, xz and zstd are read since issue 11; lz4 is not.)
+    let files: [(&str, &[u8], &str); 3] = [
         ("notes.txt", b"hello\nworld\n", "holds no Postfix or Exim mail event in 2 line(s); is it a mail log?"),
-        ("mail.log.xz", b"\xfd7zXZ\x00\x00\x04junk\n", "in 1 line(s); it looks xz-compressed, which mailcodes does not read: try `xzcat PATH | mailcodes scan -`"),
-        ("mail.log.zst", b"\x28\xb5\x2f\xfd\x00junk", "in 1 line(s); it looks zstd-compressed"),
+        ("mail.log.lz4", b"\x04\x22\x4d\x18junk\n", "in 1 line(s); it looks lz4-compressed, which mailcodes does not read: try `lz4cat PATH | mailcodes scan -`"),
         ("empty.log", b"", "is empty"),
     ];
     for (name, content, want) in files {

@@ -14,6 +14,7 @@ mod diagnose;
 mod diagnoses_scan;
 mod events;
 mod explain_cli;
+mod faults;
 mod fleet;
 mod inputs;
 mod journal;
