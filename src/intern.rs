@@ -6,23 +6,43 @@
 
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The process's hash seed: random per run, so that crafted addresses cannot be chosen to
 /// collide; or, for runs whose summaries are merged, derived from a secret key file shared
 /// by the fleet ([`install_seed`], see `crate::mergeable::key`).
-static SEED_CELL: OnceLock<u64> = OnceLock::new();
+///
+/// Zero until set; seeds are odd, so never zero. A relaxed load is a plain read: this is
+/// read for every hash.
+static SEED: AtomicU64 = AtomicU64::new(0);
 
 #[inline]
 fn seed() -> u64 {
-    *SEED_CELL.get_or_init(|| foldhash::fast::RandomState::default().hash_one(0x6d61_696c_u64) | 1)
+    match SEED.load(Ordering::Relaxed) {
+        0 => first_seed(),
+        s => s,
+    }
+}
+
+/// The seed on first use: a random one, unless another thread set one first.
+#[cold]
+#[inline(never)]
+fn first_seed() -> u64 {
+    let random = foldhash::fast::RandomState::default().hash_one(0x6d61_696c_u64) | 1;
+    match SEED.compare_exchange(0, random, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => random,
+        Err(set) => set,
+    }
 }
 
 /// Makes `seed` the process's hash seed. Must come before anything is hashed: returns
 /// false when another seed is already in use.
 pub fn install_seed(seed: u64) -> bool {
     let seed = seed | 1;
-    *SEED_CELL.get_or_init(|| seed) == seed
+    match SEED.compare_exchange(0, seed, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => true,
+        Err(set) => set == seed,
+    }
 }
 
 const K1: u64 = 0x9e37_79b9_7f4a_7c15;
