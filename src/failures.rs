@@ -199,25 +199,33 @@ impl Failures {
 
     /// Outcomes per provider, by total descending, then name.
     pub fn providers(&self) -> Vec<ProviderRow> {
-        let mut by: Map<String, (ClassCounts, Map<Diagnosis, u64>)> = Map::default();
+        // Provider names mostly borrow from the relay names: no allocation per relay.
+        type Row = (ClassCounts, Vec<((Diagnosis, Class), u64)>);
+        let mut by: Map<std::borrow::Cow<'_, str>, Row> = Map::default();
         for (relay, r) in &self.relays {
-            let row = by.entry(provider(relay).into_owned()).or_default();
+            let row = by.entry(provider(relay)).or_default();
             for (a, b) in row.0.iter_mut().zip(r.classes) {
                 *a += b;
             }
-            for ((d, _), n) in &r.diagnoses {
-                *row.1.entry(*d).or_default() += n;
+            for (k, n) in &r.diagnoses {
+                match row.1.iter_mut().find(|(have, _)| have == k) {
+                    Some((_, c)) => *c += n,
+                    None => row.1.push((*k, *n)),
+                }
             }
         }
         let mut rows: Vec<ProviderRow> = by
             .into_iter()
-            .map(|(provider, (classes, diagnoses))| ProviderRow {
-                provider,
-                classes,
-                top_diagnosis: top(diagnoses
-                    .into_iter()
-                    .map(|(d, n)| (d.name().to_string(), n))
-                    .collect()),
+            .map(|(provider, (classes, diagnoses))| {
+                let mut per: Map<String, u64> = Map::default();
+                for ((d, _), n) in diagnoses {
+                    *per.entry(d.name().to_string()).or_default() += n;
+                }
+                ProviderRow {
+                    provider: provider.into_owned(),
+                    classes,
+                    top_diagnosis: top(per),
+                }
             })
             .collect();
         rows.sort_by(|a, b| {

@@ -253,6 +253,9 @@ fn write_reports(plan: &ScanPlan, stats: &Stats, mergeable: Option<&[u8]>) -> Re
             stats.outside_window
         )
     });
+    if plan.quiet && plan.out_dir.is_none() {
+        return Ok(()); // nothing to show or write (a timing run, or a readability check)
+    }
     let report = Report::new(stats, &plan.rule, &plan.names, window);
     let mut result = Ok(());
     if let Some(dir) = &plan.out_dir {

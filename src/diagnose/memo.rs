@@ -5,7 +5,8 @@
 //! alike. On the benchmark logs one Postfix failure text in five is new, and one Exim failure
 //! text in six hundred. A scan keeps one memo per worker thread and asks it instead of the
 //! rules; the answer is always the one [`Rules::classify`] gives, because the memo keys on
-//! everything the rules read (code, enhanced code, text, relay) and compares keys in full.
+//! everything the rules read (code, enhanced code, text, and the relay's provider when a rule
+//! that names a provider was looked at) and compares keys in full.
 //! It forgets everything when it holds [`Memo::CAPACITY`] replies, so its memory is bounded.
 
 use super::{provider, Diagnosis, Rules};
@@ -17,7 +18,8 @@ struct Entry {
     code: Option<u16>,
     enhanced: Option<Enhanced>,
     text: Box<[u8]>,
-    provider: Box<str>,
+    /// The provider the diagnosis depends on; `None` when it depends on none.
+    provider: Option<Box<str>>,
     diagnosis: Diagnosis,
 }
 
@@ -58,28 +60,47 @@ impl Memo {
         text: &[u8],
         relay: &[u8],
     ) -> Diagnosis {
-        let prov = provider(relay);
-        let hash = self.state.hash_one((code, enhanced, text, &*prov));
-        let same = |e: &Entry| {
-            e.code == code && e.enhanced == enhanced && *e.text == *text && *e.provider == *prov
+        // First keyed without the relay: most diagnoses do not depend on it (only rules that
+        // name a provider look at it, and the verdict says whether one did). Those that do
+        // are kept under a key that includes the provider.
+        let plain = self.state.hash_one((code, enhanced, text));
+        let same = |e: &Entry, p: Option<&str>| {
+            e.code == code
+                && e.enhanced == enhanced
+                && *e.text == *text
+                && e.provider.as_deref() == p
         };
         if let Some(e) = self
             .buckets
-            .get(&hash)
-            .and_then(|b| b.iter().find(|e| same(e)))
+            .get(&plain)
+            .and_then(|b| b.iter().find(|e| same(e, None)))
         {
             return e.diagnosis;
         }
-        let diagnosis = rules.classify(code, enhanced, text, relay);
+        let prov = provider(relay);
+        let keyed = self.state.hash_one((code, enhanced, text, &*prov));
+        if let Some(e) = self
+            .buckets
+            .get(&keyed)
+            .and_then(|b| b.iter().find(|e| same(e, Some(&prov))))
+        {
+            return e.diagnosis;
+        }
+        let verdict = rules.verdict(code, enhanced, text, relay);
+        let diagnosis = verdict.diagnosis;
         if self.len >= Memo::CAPACITY {
             self.buckets.clear();
             self.len = 0;
         }
+        let (hash, provider) = match verdict.used_provider {
+            true => (keyed, Some(prov.as_ref().into())),
+            false => (plain, None),
+        };
         self.buckets.entry(hash).or_default().push(Entry {
             code,
             enhanced,
             text: text.into(),
-            provider: prov.as_ref().into(),
+            provider,
             diagnosis,
         });
         self.len += 1;

@@ -194,6 +194,9 @@ pub struct Verdict<'r> {
     pub diagnosis: Diagnosis,
     /// The rule that decided; `None` when no rule held (the diagnosis is then `other`).
     pub rule: Option<&'r Origin>,
+    /// Whether the relay's provider was looked at: when not, the same reply gets the same
+    /// diagnosis from any relay (the memo uses this).
+    pub used_provider: bool,
 }
 
 /// The ordered rules and their compiled patterns. Build once, share between threads.
@@ -303,11 +306,13 @@ impl Rules {
             return Verdict {
                 diagnosis: rule.diagnosis,
                 rule: Some(&rule.origin),
+                used_provider: relay_provider.is_some(),
             };
         }
         Verdict {
             diagnosis: Diagnosis::Other,
             rule: None,
+            used_provider: relay_provider.is_some(),
         }
     }
 }

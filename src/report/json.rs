@@ -7,6 +7,7 @@
 //! and `0123` a recipient. serde_json escapes every control character.
 
 use crate::report::table::{Cell, Report, Table};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
 
@@ -14,27 +15,69 @@ use std::io::{self, Write};
 /// (new fields do not raise it).
 pub const SCHEMA: u32 = 1;
 
-fn cell(c: &Cell) -> Value {
-    match c {
-        Cell::Text(t) => Value::from(t.as_str()),
-        Cell::Count(n) => Value::from(*n),
-        Cell::Share(f) => json!((f * 10_000.0).round() / 10_000.0),
-        Cell::Hour(_) => Value::from(c.plain()),
-        Cell::Time(t) => t.map_or(Value::Null, |t| Value::from(t.to_string())),
+/// A cell as JSON: counts and shares are numbers, everything else a string (or null).
+struct CellRef<'a>(&'a Cell);
+
+impl Serialize for CellRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Count(n) => s.serialize_u64(*n),
+            Cell::Share(f) => s.serialize_f64((f * 10_000.0).round() / 10_000.0),
+            Cell::Hour(_) => s.serialize_str(&self.0.plain()),
+            Cell::Time(Some(t)) => s.serialize_str(&t.to_string()),
+            Cell::Time(None) => s.serialize_none(),
+        }
     }
 }
 
-fn table(t: &Table) -> Value {
-    let rows = t.rows.iter().map(|row| {
-        let obj: Map<String, Value> = t
-            .columns
-            .iter()
-            .zip(row)
-            .map(|(k, v)| (k.to_string(), cell(v)))
-            .collect();
-        Value::Object(obj)
-    });
-    Value::Array(rows.collect())
+/// A row as an object keyed by the table's columns.
+struct RowRef<'a>(&'a [&'static str], &'a [Cell]);
+
+impl Serialize for RowRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0.iter().zip(self.1) {
+            m.serialize_entry(k, &CellRef(v))?;
+        }
+        m.end()
+    }
+}
+
+/// A table as an array of rows, written row by row (a table of a million domains never
+/// becomes a tree of values in memory).
+struct TableRef<'a>(&'a Table);
+
+impl Serialize for TableRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        s.collect_seq(t.rows.iter().map(|r| RowRef(t.columns, r)))
+    }
+}
+
+struct Tables<'a>(&'a [Table]);
+
+impl Serialize for Tables<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|t| (t.name, TableRef(t))))
+    }
+}
+
+/// The whole document: the facts as small values, then the tables streamed.
+struct Doc<'a>(&'a Report);
+
+impl Serialize for Doc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Value::Object(head) = facts(self.0) else {
+            unreachable!("facts are an object")
+        };
+        let mut m = s.serialize_map(Some(head.len() + 1))?;
+        for (k, v) in &head {
+            m.serialize_entry(k, v)?;
+        }
+        m.serialize_entry("tables", &Tables(&self.0.tables))?;
+        m.end()
+    }
 }
 
 fn counts(pairs: &[(&'static str, u64)], lower: bool) -> Value {
@@ -52,15 +95,15 @@ fn counts(pairs: &[(&'static str, u64)], lower: bool) -> Value {
     Value::Object(obj)
 }
 
-/// The document.
+/// The document as a value (for tests and small reports; [`write`] streams it).
 pub fn document(r: &Report) -> Value {
+    serde_json::to_value(Doc(r)).unwrap_or(Value::Null)
+}
+
+/// Everything but the tables.
+fn facts(r: &Report) -> Value {
     let f = &r.facts;
     let stamp = |s: Option<crate::time::Stamp>| s.map_or(Value::Null, |s| s.to_string().into());
-    let tables: Map<String, Value> = r
-        .tables
-        .iter()
-        .map(|t| (t.name.to_string(), table(t)))
-        .collect();
     json!({
         "schema": SCHEMA,
         "generator": concat!("mailcodes ", env!("CARGO_PKG_VERSION")),
@@ -84,12 +127,11 @@ pub fn document(r: &Report) -> Value {
             "recovered": f.recovered,
             "recovered_greylisted": f.recovered_greylisted,
         },
-        "tables": tables,
     })
 }
 
 /// Writes the document, pretty-printed, with a final newline.
 pub fn write<W: Write>(mut w: W, r: &Report) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut w, &document(r)).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut w, &Doc(r)).map_err(io::Error::other)?;
     writeln!(w)
 }

@@ -284,7 +284,7 @@ fn why_failed<W: Write>(w: &mut W, r: &Report, opts: &Summary) -> io::Result<()>
     }
     order.sort_by_key(|o| std::cmp::Reverse(o.1));
     writeln!(w)?;
-    writeln!(w, "  why mail failed          count  mostly at")?;
+    writeln!(w, "  {:<20} {:>10}  mostly at", "why mail failed", "count")?;
     for (name, n, provider, fix) in order.iter().take(opts.top) {
         writeln!(w, "  {name:<20} {n:>10}  {provider}")?;
         writeln!(w, "{}", wrap("      ", fix, opts.width))?;
