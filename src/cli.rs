@@ -64,6 +64,16 @@ pub enum Command {
         "  mailcodes completions fish > ~/.config/fish/completions/mailcodes.fish"
     ))]
     Completions(CompletionsArgs),
+    /// Merge out folders of several hosts (or days) into one report set, exactly as one scan
+    /// over all their logs would have written it.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  mailcodes merge /srv/mailcodes/mx1 /srv/mailcodes/mx2 -o /srv/mailcodes/all\n",
+        "  mailcodes merge --report csv,xlsx -q 2026-11-*/ -o 2026-11\n\n",
+        "Exit status: 0 success; 2 a folder without merge.jsonl, a damaged one, one of another\n",
+        "schema or hash key, or the reports could not be written."
+    ))]
+    Merge(MergeArgs),
 }
 
 /// Log formats `--log-format` accepts.
@@ -212,6 +222,58 @@ pub struct ScanArgs {
     /// gives up at once. Example: --lock-timeout 30m
     #[arg(long, value_name = "SPAN", default_value = "10m", value_parser = lock_timeout_arg)]
     pub lock_timeout: u32,
+
+    /// The fleet's hash key for merge.jsonl (see `mailcodes merge`): created when missing.
+    /// Default: $MAILCODES_HASH_KEY, else mailcodes.key beside the --out-dir folder.
+    /// Example: --hash-key /etc/mailcodes/hash.key
+    #[arg(long, value_name = "FILE")]
+    pub hash_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Out folders of `mailcodes scan` or `mailcodes merge` (each holds merge.jsonl).
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    /// Write the merged report set (and its own merge.jsonl) into DIR.
+    #[arg(short = 'o', long, value_name = "DIR", required = true)]
+    pub out_dir: PathBuf,
+
+    /// What to write into --out-dir, as for scan: csv, xlsx, prom. Example: --report csv,xlsx
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "csv",
+        value_name = "LIST"
+    )]
+    pub report: Vec<ReportKind>,
+
+    /// Print the report as one JSON document on stdout instead of the text summary.
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
+
+    /// No summary on stdout.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Rows in each top list of the summary.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+
+    /// The persistent-450 rule, as for scan: at least N mailbox 450 replies…
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_attempts: u64,
+
+    /// …whose first and last are at least this far apart. Example: --min-span 6h
+    #[arg(long, value_name = "SPAN", default_value = "1h", value_parser = parse_span_arg)]
+    pub min_span: i64,
+
+    /// The hash key the folders were written with. Default: $MAILCODES_HASH_KEY, else
+    /// mailcodes.key beside the -o folder or beside one of the DIRs.
+    #[arg(long, value_name = "FILE")]
+    pub hash_key: Option<PathBuf>,
 }
 
 fn chunk_size_arg(s: &str) -> Result<usize, String> {
@@ -278,6 +340,7 @@ pub enum ManPage {
     Explain,
     Man,
     Completions,
+    Merge,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,8 @@ pub enum Error {
     Events(crate::events::EventsError),
     /// The worker threads could not be started.
     Threads(String),
+    /// A mergeable summary or the hash key could not be read.
+    Merge(crate::mergeable::MergeError),
 }
 
 impl Error {
@@ -56,7 +58,8 @@ impl Error {
             | Error::Summary(_)
             | Error::Rules(_)
             | Error::Events(_)
-            | Error::Threads(_) => Exit::Error,
+            | Error::Threads(_)
+            | Error::Merge(_) => Exit::Error,
         }
     }
 
@@ -74,6 +77,7 @@ impl fmt::Display for Error {
             Error::Usage(m) | Error::Rules(m) => f.write_str(m),
             Error::Time(e) => write!(f, "{e}"),
             Error::Events(e) => write!(f, "{e}"),
+            Error::Merge(e) => write!(f, "{e}"),
             Error::Input(e) => write!(f, "{e}"),
             Error::NothingRead => f.write_str("no input could be read; no report written"),
             Error::State(m) => f.write_str(m),

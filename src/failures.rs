@@ -16,6 +16,8 @@ use crate::types::{ClassCounts, Map};
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
 
+mod portable;
+
 /// Longest example reply shown, in bytes (cut on a character boundary).
 const EXAMPLE_MAX: usize = 300;
 /// Raw bytes of an example kept: enough for [`EXAMPLE_MAX`] once cleaned.

@@ -6,12 +6,44 @@
 
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The process's hash seed: random per run, so that crafted addresses cannot be chosen to
-/// collide (nothing hashed here is written to disk).
-static SEED: LazyLock<u64> =
-    LazyLock::new(|| foldhash::fast::RandomState::default().hash_one(0x6d61_696c_u64) | 1);
+/// collide; or, for runs whose summaries are merged, derived from a secret key file shared
+/// by the fleet ([`install_seed`], see `crate::mergeable::key`).
+///
+/// Zero until set; seeds are odd, so never zero. A relaxed load is a plain read: this is
+/// read for every hash.
+static SEED: AtomicU64 = AtomicU64::new(0);
+
+#[inline]
+fn seed() -> u64 {
+    match SEED.load(Ordering::Relaxed) {
+        0 => first_seed(),
+        s => s,
+    }
+}
+
+/// The seed on first use: a random one, unless another thread set one first.
+#[cold]
+#[inline(never)]
+fn first_seed() -> u64 {
+    let random = foldhash::fast::RandomState::default().hash_one(0x6d61_696c_u64) | 1;
+    match SEED.compare_exchange(0, random, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => random,
+        Err(set) => set,
+    }
+}
+
+/// Makes `seed` the process's hash seed. Must come before anything is hashed: returns
+/// false when another seed is already in use.
+pub fn install_seed(seed: u64) -> bool {
+    let seed = seed | 1;
+    match SEED.compare_exchange(0, seed, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => true,
+        Err(set) => set == seed,
+    }
+}
 
 const K1: u64 = 0x9e37_79b9_7f4a_7c15;
 const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
@@ -39,7 +71,7 @@ fn lower8(w: u64) -> u64 {
 /// `Bob@X.org` and `bob@x.org`. Seeded per process.
 #[inline]
 pub fn folded_hash(bytes: &[u8]) -> u64 {
-    let seed = *SEED;
+    let seed = seed();
     let mut h = seed ^ (bytes.len() as u64).wrapping_mul(K1);
     let mut words = bytes.chunks_exact(8);
     for w in &mut words {
@@ -156,7 +188,7 @@ pub struct Interner {
 }
 
 fn text_hash(text: &str) -> u64 {
-    foldhash::fast::FixedState::with_seed(*SEED).hash_one(text)
+    foldhash::fast::FixedState::with_seed(seed()).hash_one(text)
 }
 
 impl Interner {

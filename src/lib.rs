@@ -50,6 +50,7 @@ pub mod input;
 pub mod intern;
 pub mod journal;
 pub mod kb;
+pub mod mergeable;
 pub mod parse;
 pub mod persistent;
 pub mod pipeline;
@@ -70,5 +71,6 @@ pub fn run(cli: cli::Cli) -> cmd::Exit {
         cli::Command::Explain(args) => cmd::explain::run(&args),
         cli::Command::Man(args) => cmd::man::run(&args),
         cli::Command::Completions(args) => cmd::completions::run(&args),
+        cli::Command::Merge(args) => cmd::merge::run(&args),
     }
 }

@@ -14,6 +14,7 @@ use hashbrown::HashTable;
 use std::sync::LazyLock;
 
 mod compact;
+mod portable;
 pub use compact::EvidenceError;
 
 /// Why a recipient's mailbox keeps refusing mail.

@@ -13,6 +13,8 @@ use crate::types::add_counts;
 pub use crate::types::{ClassCounts, Map};
 use hashbrown::HashTable;
 
+pub(crate) mod portable;
+
 /// Counts per basic code 200–599, in a flat array (allocated on first use).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeCounts(Vec<u64>);

@@ -18,6 +18,7 @@ fn command_for(page: Option<ManPage>) -> clap::Command {
         ManPage::Explain => "explain",
         ManPage::Man => "man",
         ManPage::Completions => "completions",
+        ManPage::Merge => "merge",
     };
     root.find_subcommand(name).cloned().unwrap_or(root)
 }
@@ -68,6 +69,7 @@ pub fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
         Some(ManPage::Explain),
         Some(ManPage::Man),
         Some(ManPage::Completions),
+        Some(ManPage::Merge),
     ];
     for page in pages {
         let name = command_for(page)

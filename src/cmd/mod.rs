@@ -4,6 +4,7 @@ pub mod completions;
 pub mod explain;
 pub mod inputs;
 pub mod man;
+pub mod merge;
 pub mod scan;
 
 pub use crate::error::{is_broken_pipe, Exit};

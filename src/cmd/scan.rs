@@ -58,6 +58,9 @@ struct Scanned {
 fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     let mut status = Exit::Success;
     let plan = ScanPlan::from_args(args)?;
+    if let Some(dir) = &plan.out_dir {
+        install_key(args, dir)?;
+    }
     if let Some(path) = &plan.events {
         let writer = crate::events::EventsWriter::create(path).map_err(Error::Events)?;
         crate::events::sink::install(writer);
@@ -96,10 +99,16 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     if !scanned.errors.is_empty() && scanned.stats.lines == 0 {
         return Err(Error::NothingRead);
     }
+    // The mergeable summary holds this run's lines only (before the evidence carried from
+    // earlier runs is added), so that merging days of one `--state` host counts each once.
+    let mergeable = plan
+        .out_dir
+        .is_some()
+        .then(|| crate::mergeable::render(&scanned.stats, &crate::mergeable::key::current_id()));
     if let Some((_, _, st)) = &scanned.state {
         st.restore_evidence(&mut scanned.stats.persistent);
     }
-    let reports_ok = match write_reports(&plan, &scanned.stats) {
+    let reports_ok = match write_reports(&plan, &scanned.stats, mergeable.as_deref()) {
         Ok(()) => true,
         Err(e) => {
             e.print();
@@ -109,6 +118,24 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     };
     commit(args, scanned, reports_ok)?;
     Ok(status)
+}
+
+/// Installs the fleet's hash key before anything is hashed, so that merge.jsonl's recipient
+/// hashes merge with other hosts'. A key given explicitly must work; the default one (beside
+/// the out folder) may fail with a warning: the run then hashes with a key of its own.
+fn install_key(args: &ScanArgs, dir: &Path) -> Result<(), Error> {
+    use crate::mergeable::key::{default_for, explicit, Key};
+    let given = explicit(args.hash_key.as_deref());
+    let path = given.clone().unwrap_or_else(|| default_for(dir));
+    match Key::read_or_create(&path).and_then(|k| k.install()) {
+        Err(e) if given.is_none() => {
+            crate::error::warn(format_args!(
+                "{e}; merge.jsonl is written with a key of this run alone (give --hash-key to merge it)"
+            ));
+            Ok(())
+        }
+        other => other.map_err(Error::Merge),
+    }
 }
 
 /// Scans every input: with `--state` under its lock and only what is new.
@@ -218,7 +245,7 @@ fn mmap_choice(allowed: bool) -> crate::input::MmapChoice {
 }
 
 /// Writes the report files (with `--out-dir`) and the summary (unless `--quiet`).
-fn write_reports(plan: &ScanPlan, stats: &Stats) -> Result<(), Error> {
+fn write_reports(plan: &ScanPlan, stats: &Stats, mergeable: Option<&[u8]>) -> Result<(), Error> {
     let window = plan.window.is_set().then(|| {
         format!(
             "{}; {} event(s) outside it left out",
@@ -233,7 +260,8 @@ fn write_reports(plan: &ScanPlan, stats: &Stats) -> Result<(), Error> {
     let mut result = Ok(());
     if let Some(dir) = &plan.out_dir {
         let dir = out_dir(dir, &plan.window, stats);
-        if let Err(error) = write_files(plan, &dir, &report) {
+        let mergeable = mergeable.unwrap_or_default();
+        if let Err(error) = write_files(&plan.reports, &dir, &report, mergeable) {
             result = Err(Error::Reports { dir, error });
         }
     }
@@ -287,9 +315,12 @@ fn out_dir(dir: &Path, window: &crate::window::Window, stats: &Stats) -> PathBuf
 }
 
 /// Renders the report set of the run in memory: summary.json and what `--report` asks for.
-fn render_files(plan: &ScanPlan, report: &Report) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn render_files(
+    kinds: &[ReportKind],
+    report: &Report,
+) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
-    for kind in &plan.reports {
+    for kind in kinds {
         match kind {
             ReportKind::Csv => files.extend(report::csv::render_all(report)?),
             ReportKind::Xlsx => {
@@ -311,6 +342,14 @@ fn render_files(plan: &ScanPlan, report: &Report) -> std::io::Result<Vec<(String
     Ok(files)
 }
 
-fn write_files(plan: &ScanPlan, dir: &Path, report: &Report) -> std::io::Result<()> {
-    report::write_atomically(dir, &render_files(plan, report)?)
+/// Writes the report set and the mergeable summary (`crate::mergeable::render`) into `dir`.
+pub(crate) fn write_files(
+    kinds: &[ReportKind],
+    dir: &Path,
+    report: &Report,
+    mergeable: &[u8],
+) -> std::io::Result<()> {
+    let mut files = render_files(kinds, report)?;
+    files.push((crate::mergeable::FILE_NAME.to_string(), mergeable.to_vec()));
+    report::write_atomically(dir, &files)
 }

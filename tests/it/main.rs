@@ -18,6 +18,7 @@ mod faults;
 mod fleet;
 mod inputs;
 mod journal;
+mod merge;
 mod packaging;
 mod parser_real;
 mod reports;

@@ -48,7 +48,7 @@ fn long_options(sub: &str) -> Vec<String> {
 fn man_pages_describe_every_command_and_option() {
     let main = text(&run(&["man"]));
     assert!(main.contains(".TH mailcodes 1"), "{main}");
-    for sub in ["scan", "explain", "man", "completions"] {
+    for sub in ["scan", "explain", "man", "completions", "merge"] {
         assert!(main.contains(&format!("mailcodes\\-{sub}(1)")), "{sub}");
         let page = text(&run(&["man", sub]));
         assert!(page.contains(&format!(".TH mailcodes-{sub} 1")), "{page}");
@@ -69,6 +69,7 @@ fn man_pages_describe_every_command_and_option() {
         "mailcodes-completions.1",
         "mailcodes-explain.1",
         "mailcodes-man.1",
+        "mailcodes-merge.1",
         "mailcodes-scan.1",
         "mailcodes.1",
     ];
@@ -117,7 +118,7 @@ fn completions_for_every_shell_know_every_command_and_option() {
     let shells = ["bash", "zsh", "fish", "elvish", "powershell"];
     for shell in shells {
         let script = text(&run(&["completions", shell]));
-        for sub in ["scan", "explain", "man", "completions"] {
+        for sub in ["scan", "explain", "man", "completions", "merge"] {
             assert!(script.contains(sub), "{shell}: {sub}");
         }
         for long in long_options("scan") {

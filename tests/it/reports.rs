@@ -230,7 +230,7 @@ fn report_kinds_choose_the_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["mailcodes.prom", "summary.json"]);
+    assert_eq!(names, ["mailcodes.prom", "merge.jsonl", "summary.json"]);
     mailcodes()
         .args(["scan", "--report", "pdf", "-"])
         .assert()

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 
 /// Line templates: reply texts from real logs (see fixtures/persistent/README.md); `{t}` is
 /// the time, `{r}` the recipient.
-const TEMPLATES: &[&str] = &[
+pub const TEMPLATES: &[&str] = &[
     "Nov 28 {t} mx postfix/smtp[1]: A1: to=<{r}>, relay=mx[192.0.2.1]:25, delay=1, dsn=4.2.2, status=deferred (host mx[192.0.2.1] said: 450 4.2.2 <{r}>: Mailbox full (in reply to RCPT TO command))",
     "Nov 28 {t} mx postfix/smtp[1]: A2: to=<{r}>, relay=open.example.nl[10.49.140.10]:25, delay=2.3, dsn=4.2.0, status=deferred (host open.example.nl[10.49.140.10] said: 450 4.2.0 <{r}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/lists.example.org.html (in reply to RCPT TO command))",
     "Nov 28 {t} mx postfix/smtp[1]: A3: to=<{r}>, relay=x[192.0.2.1]:25, delay=1, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 4F9D1C2)",
@@ -25,7 +25,7 @@ const TEMPLATES: &[&str] = &[
     "Nov 28 {t} mx postfix/smtp[1]: A4: to=<{r}>, relay=x[192.0.2.1]:25, delay=1, dsn=5.1.1, status=bounced (host x said: 550 5.1.1 <{r}>: User unknown)",
 ];
 
-const RECIPIENTS: &[&str] = &[
+pub const RECIPIENTS: &[&str] = &[
     "a@example.net",
     "B@Example.net",
     "b@example.net",
@@ -33,7 +33,7 @@ const RECIPIENTS: &[&str] = &[
     "d@x.org",
 ];
 
-fn render(lines: &[(usize, usize, u32)]) -> String {
+pub fn render(lines: &[(usize, usize, u32)]) -> String {
     let mut out = String::new();
     for (tpl, rcpt, minute) in lines {
         let t = format!(
@@ -52,14 +52,14 @@ fn render(lines: &[(usize, usize, u32)]) -> String {
     out
 }
 
-fn scanner() -> Scanner {
+pub fn scanner() -> Scanner {
     Scanner::new(Context {
         year: YearRule::Fixed(2026),
         ..Context::new(0)
     })
 }
 
-fn csvs(s: &Stats) -> Vec<(String, Vec<u8>)> {
+pub fn csvs(s: &Stats) -> Vec<(String, Vec<u8>)> {
     render_all(&Report::new(s, &Rule::default(), &[], None)).unwrap()
 }
 

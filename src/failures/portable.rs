@@ -1,0 +1,110 @@
+//! [`Failures`] out to the mergeable summary and back (see `crate::mergeable`): a child
+//! module, so that the tallies' private fields need no accessors.
+
+use super::{Failures, Relay, Tally};
+use crate::diagnose::Diagnosis;
+use crate::mergeable::{decode_bytes, encode_bytes, FailuresDoc, RelayDoc, TallyDoc};
+use crate::parse::Class;
+use crate::stats::portable::{doc_stamp, stamp_doc};
+
+const DIGITS: [u8; 3] = [2, 4, 5];
+
+fn diagnosis(name: &str) -> Result<Diagnosis, &'static str> {
+    Diagnosis::from_name(name).ok_or("unknown diagnosis")
+}
+
+fn class(digit: u8) -> Result<Class, &'static str> {
+    Class::from_digit(digit).ok_or("bad class")
+}
+
+impl Failures {
+    /// The tallies as the mergeable summary holds them, sorted.
+    pub(crate) fn to_doc(&self) -> FailuresDoc {
+        let mut tallies: Vec<TallyDoc> = self
+            .tallies
+            .iter()
+            .map(|((d, c), t)| {
+                let mut recipients: Vec<u64> = t.recipients.iter().copied().collect();
+                recipients.sort_unstable();
+                TallyDoc {
+                    diagnosis: d.name().to_string(),
+                    class: DIGITS[c.index()],
+                    count: t.count,
+                    recipients,
+                    example: t
+                        .example
+                        .as_ref()
+                        .map(|(s, text)| (s.map(stamp_doc), encode_bytes(text))),
+                }
+            })
+            .collect();
+        tallies.sort_by(|a, b| (&a.diagnosis, a.class).cmp(&(&b.diagnosis, b.class)));
+        let mut relays: Vec<RelayDoc> = self
+            .relays
+            .iter()
+            .map(|(k, r)| {
+                let mut diagnoses: Vec<(String, u8, u64)> = r
+                    .diagnoses
+                    .iter()
+                    .map(|((d, c), n)| (d.name().to_string(), DIGITS[c.index()], *n))
+                    .collect();
+                diagnoses.sort_unstable();
+                RelayDoc {
+                    relay: encode_bytes(k),
+                    classes: r.classes,
+                    diagnoses,
+                }
+            })
+            .collect();
+        relays.sort_by(|a, b| a.relay.cmp(&b.relay));
+        FailuresDoc {
+            without_reply: self.without_reply,
+            tallies,
+            relays,
+        }
+    }
+
+    /// Back from [`Failures::to_doc`].
+    pub(crate) fn from_doc(doc: FailuresDoc) -> Result<Failures, &'static str> {
+        let mut f = Failures {
+            without_reply: doc.without_reply,
+            ..Failures::default()
+        };
+        for t in doc.tallies {
+            let example = match t.example {
+                Some((s, text)) => Some((
+                    s.map(doc_stamp),
+                    decode_bytes(&text).ok_or("bad example")?.into(),
+                )),
+                None => None,
+            };
+            let tally = Tally {
+                count: t.count,
+                recipients: t.recipients.into_iter().collect(),
+                example,
+            };
+            f.tallies
+                .entry((diagnosis(&t.diagnosis)?, class(t.class)?))
+                .or_default()
+                .merge(tally);
+        }
+        for r in doc.relays {
+            let relay = decode_bytes(&r.relay).ok_or("bad relay")?;
+            let mut mine = Relay {
+                classes: r.classes,
+                ..Relay::default()
+            };
+            for (d, c, n) in r.diagnoses {
+                mine.add((diagnosis(&d)?, class(c)?), n);
+            }
+            let entry = f.relays.entry(relay.into()).or_default();
+            for (a, b) in entry.classes.iter_mut().zip(mine.classes) {
+                *a += b;
+            }
+            for (k, n) in mine.diagnoses {
+                entry.add(k, n);
+            }
+        }
+        Ok(f)
+    }
+}
