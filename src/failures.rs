@@ -13,7 +13,6 @@ use crate::diagnose::{provider, Diagnosis};
 use crate::parse::{Class, Event};
 use crate::time::Stamp;
 use crate::types::{ClassCounts, Map};
-use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
 
 mod portable;
@@ -27,8 +26,8 @@ const EXAMPLE_RAW: usize = 4 * EXAMPLE_MAX;
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     pub count: u64,
-    /// Hashes of the recipients (lower-cased), for the count of distinct recipients.
-    recipients: HashSet<u64, foldhash::fast::FixedState>,
+    /// The recipients (hashed, lower-cased), for the count of distinct recipients.
+    recipients: crate::distinct::Distinct,
     /// The earliest reply with this diagnosis: `(time, raw text)`, the text cut at
     /// [`EXAMPLE_RAW`] bytes; cleaned only when a report shows it.
     example: Option<(Option<Stamp>, Box<[u8]>)>,
@@ -37,7 +36,7 @@ pub struct Tally {
 impl Tally {
     /// Distinct recipients.
     pub fn recipients(&self) -> u64 {
-        self.recipients.len() as u64
+        self.recipients.count()
     }
 
     /// The example reply (cleaned and cut), or an empty text.
@@ -49,11 +48,7 @@ impl Tally {
 
     fn merge(&mut self, mut other: Tally) {
         self.count += other.count;
-        // Move the smaller set into the larger one.
-        if other.recipients.len() > self.recipients.len() {
-            std::mem::swap(&mut self.recipients, &mut other.recipients);
-        }
-        self.recipients.extend(other.recipients);
+        self.recipients.merge(std::mem::take(&mut other.recipients));
         if let Some((time, text)) = other.example {
             self.offer_example(time, &text);
         }

@@ -43,6 +43,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod diagnose;
+pub mod distinct;
 pub mod error;
 pub mod events;
 pub mod failures;

@@ -89,8 +89,11 @@ pub(crate) struct TallyDoc {
     /// 2, 4 or 5.
     pub class: u8,
     pub count: u64,
-    /// Recipient hashes (fixed seed: the same in every process).
+    /// Recipient hashes (fixed seed: the same in every process), while few.
     pub recipients: Vec<u64>,
+    /// Past `distinct::EXACT` recipients: the HyperLogLog registers (encoded bytes).
+    #[serde(default)]
+    pub sketch: Option<String>,
     /// The earliest reply: its time and raw text (encoded bytes).
     pub example: Option<(Option<StampDoc>, String)>,
 }

@@ -3,6 +3,7 @@
 
 use super::{Failures, Relay, Tally};
 use crate::diagnose::Diagnosis;
+use crate::distinct::Distinct;
 use crate::mergeable::{decode_bytes, encode_bytes, FailuresDoc, RelayDoc, TallyDoc};
 use crate::parse::Class;
 use crate::stats::portable::{doc_stamp, stamp_doc};
@@ -23,19 +24,16 @@ impl Failures {
         let mut tallies: Vec<TallyDoc> = self
             .tallies
             .iter()
-            .map(|((d, c), t)| {
-                let mut recipients: Vec<u64> = t.recipients.iter().copied().collect();
-                recipients.sort_unstable();
-                TallyDoc {
-                    diagnosis: d.name().to_string(),
-                    class: DIGITS[c.index()],
-                    count: t.count,
-                    recipients,
-                    example: t
-                        .example
-                        .as_ref()
-                        .map(|(s, text)| (s.map(stamp_doc), encode_bytes(text))),
-                }
+            .map(|((d, c), t)| TallyDoc {
+                diagnosis: d.name().to_string(),
+                class: DIGITS[c.index()],
+                count: t.count,
+                recipients: t.recipients.hashes().unwrap_or_default(),
+                sketch: t.recipients.registers().map(encode_bytes),
+                example: t
+                    .example
+                    .as_ref()
+                    .map(|(s, text)| (s.map(stamp_doc), encode_bytes(text))),
             })
             .collect();
         tallies.sort_by(|a, b| (&a.diagnosis, a.class).cmp(&(&b.diagnosis, b.class)));
@@ -78,9 +76,16 @@ impl Failures {
                 )),
                 None => None,
             };
+            let mut recipients = match &t.sketch {
+                Some(s) => decode_bytes(s)
+                    .and_then(|r| Distinct::from_registers(&r))
+                    .ok_or("bad recipient sketch")?,
+                None => Distinct::default(),
+            };
+            t.recipients.into_iter().for_each(|h| recipients.insert(h));
             let tally = Tally {
                 count: t.count,
-                recipients: t.recipients.into_iter().collect(),
+                recipients,
                 example,
             };
             f.tallies
