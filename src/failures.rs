@@ -68,6 +68,52 @@ impl Tally {
     }
 }
 
+/// The tallies of every diagnosis and class, in a flat array (no hashing per failure).
+#[derive(Debug, Clone, Default)]
+struct Tallies(Vec<Tally>);
+
+impl Tallies {
+    const CLASSES: usize = 3;
+
+    fn slot((d, c): (Diagnosis, Class)) -> usize {
+        d.index() * Self::CLASSES + c.index()
+    }
+
+    fn key(slot: usize) -> (Diagnosis, Class) {
+        (
+            Diagnosis::ALL[slot / Self::CLASSES],
+            Class::ALL[slot % Self::CLASSES],
+        )
+    }
+
+    /// The tally of `key` (created empty).
+    fn get_mut(&mut self, key: (Diagnosis, Class)) -> &mut Tally {
+        if self.0.is_empty() {
+            self.0
+                .resize_with(Diagnosis::ALL.len() * Self::CLASSES, Tally::default);
+        }
+        &mut self.0[Self::slot(key)]
+    }
+
+    /// The tallies that counted something.
+    fn iter(&self) -> impl Iterator<Item = ((Diagnosis, Class), &Tally)> {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.count > 0)
+            .map(|(i, t)| (Self::key(i), t))
+    }
+
+    /// Takes the tallies that counted something out.
+    fn drain(&mut self) -> impl Iterator<Item = ((Diagnosis, Class), Tally)> {
+        std::mem::take(&mut self.0)
+            .into_iter()
+            .enumerate()
+            .filter(|(_, t)| t.count > 0)
+            .map(|(i, t)| (Self::key(i), t))
+    }
+}
+
 /// The key with the highest count; ties go to the smaller key. Empty for no keys.
 fn top(counts: Map<String, u64>) -> String {
     counts
@@ -106,7 +152,7 @@ impl Relay {
 #[derive(Debug, Clone, Default)]
 pub struct Failures {
     /// `(diagnosis, class)` → tally.
-    tallies: Map<(Diagnosis, Class), Tally>,
+    tallies: Tallies,
     relays: Map<Box<[u8]>, Relay>,
     /// Failures that carried no reply code at all (timeouts, refused connections…).
     pub without_reply: u64,
@@ -135,7 +181,7 @@ impl Failures {
         if e.code.is_none() {
             self.without_reply += weight;
         }
-        let tally = self.tallies.entry((d, e.class)).or_default();
+        let tally = self.tallies.get_mut((d, e.class));
         tally.count += weight;
         if !e.recipient.is_empty() {
             tally.recipients.insert(recipient_hash(e.recipient));
@@ -166,8 +212,8 @@ impl Failures {
             std::mem::swap(self, &mut other);
         }
         self.without_reply += other.without_reply;
-        for (k, v) in other.tallies {
-            self.tallies.entry(k).or_default().merge(v);
+        for (k, v) in other.tallies.drain() {
+            self.tallies.get_mut(k).merge(v);
         }
         for (k, v) in other.relays {
             let r = self.relays.entry(k).or_default();
@@ -182,7 +228,7 @@ impl Failures {
 
     /// The tallies, by count descending, then diagnosis and class.
     pub fn diagnoses(&self) -> Vec<(Diagnosis, Class, &Tally)> {
-        let mut v: Vec<_> = self.tallies.iter().map(|((d, c), t)| (*d, *c, t)).collect();
+        let mut v: Vec<_> = self.tallies.iter().map(|((d, c), t)| (d, c, t)).collect();
         v.sort_by(|a, b| {
             b.2.count
                 .cmp(&a.2.count)

@@ -89,8 +89,7 @@ impl Failures {
                 example,
             };
             f.tallies
-                .entry((diagnosis(&t.diagnosis)?, class(t.class)?))
-                .or_default()
+                .get_mut((diagnosis(&t.diagnosis)?, class(t.class)?))
                 .merge(tally);
         }
         for r in doc.relays {
