@@ -11,6 +11,7 @@
 
 use crate::diagnose::{provider, Diagnosis};
 use crate::parse::{Class, Event};
+use crate::stats::DomainCounts;
 use crate::time::Stamp;
 use crate::types::{ClassCounts, Map};
 use std::hash::{BuildHasher, Hasher};
@@ -123,12 +124,10 @@ fn top(counts: Map<String, u64>) -> String {
         .unwrap_or_default()
 }
 
-/// Outcomes of one relay host: its classes, and its failures by diagnosis and class in a
-/// short list (most relays see one or two kinds of failure; a map each would cost more
-/// than the counts).
+/// The failures of one relay host by diagnosis and class, in a short list (most relays see
+/// one or two kinds of failure; a map each would cost more than the counts).
 #[derive(Debug, Clone, Default)]
 struct Relay {
-    classes: ClassCounts,
     diagnoses: Vec<((Diagnosis, Class), u64)>,
 }
 
@@ -153,6 +152,10 @@ impl Relay {
 pub struct Failures {
     /// `(diagnosis, class)` → tally.
     tallies: Tallies,
+    /// Every outcome per relay host (lower-cased), in the compact table the domains use:
+    /// it is looked up once per event, so it must be cheap.
+    relay_classes: DomainCounts,
+    /// The failures per relay host (as written); failures only.
     relays: Map<Box<[u8]>, Relay>,
     /// Failures that carried no reply code at all (timeouts, refused connections…).
     pub without_reply: u64,
@@ -169,14 +172,15 @@ pub struct ProviderRow {
 impl Failures {
     /// Counts one event `weight` times; `diagnosis` is `Some` for failures.
     pub fn add(&mut self, e: &Event<'_>, diagnosis: Option<Diagnosis>, weight: u64) {
-        // Keyed by the relay as written: providers are named (case-insensitively) only
-        // when a report is made.
+        // Providers are named (case-insensitively) only when a report is made.
+        let mut counts = [0; 3];
+        counts[e.class.index()] = weight;
+        self.relay_classes.add(e.relay, &counts);
+        let Some(d) = diagnosis else { return };
         let entry = match self.relays.get_mut(e.relay) {
             Some(r) => r,
             None => self.relays.entry(e.relay.into()).or_default(),
         };
-        entry.classes[e.class.index()] += weight;
-        let Some(d) = diagnosis else { return };
         entry.add((d, e.class), weight);
         if e.code.is_none() {
             self.without_reply += weight;
@@ -212,14 +216,13 @@ impl Failures {
             std::mem::swap(self, &mut other);
         }
         self.without_reply += other.without_reply;
+        self.relay_classes
+            .merge(std::mem::take(&mut other.relay_classes));
         for (k, v) in other.tallies.drain() {
             self.tallies.get_mut(k).merge(v);
         }
         for (k, v) in other.relays {
             let r = self.relays.entry(k).or_default();
-            for (a, b) in r.classes.iter_mut().zip(v.classes) {
-                *a += b;
-            }
             for (k, n) in v.diagnoses {
                 r.add(k, n);
             }
@@ -243,11 +246,14 @@ impl Failures {
         // Provider names mostly borrow from the relay names: no allocation per relay.
         type Row = (ClassCounts, Vec<((Diagnosis, Class), u64)>);
         let mut by: Map<std::borrow::Cow<'_, str>, Row> = Map::default();
-        for (relay, r) in &self.relays {
+        for (relay, classes) in self.relay_classes.iter() {
             let row = by.entry(provider(relay)).or_default();
-            for (a, b) in row.0.iter_mut().zip(r.classes) {
+            for (a, b) in row.0.iter_mut().zip(classes) {
                 *a += b;
             }
+        }
+        for (relay, r) in &self.relays {
+            let row = by.entry(provider(relay)).or_default();
             for (k, n) in &r.diagnoses {
                 match row.1.iter_mut().find(|(have, _)| have == k) {
                     Some((_, c)) => *c += n,

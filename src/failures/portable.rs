@@ -1,7 +1,7 @@
 //! [`Failures`] out to the mergeable summary and back (see `crate::mergeable`): a child
 //! module, so that the tallies' private fields need no accessors.
 
-use super::{Failures, Relay, Tally};
+use super::{Failures, Tally};
 use crate::diagnose::Diagnosis;
 use crate::distinct::Distinct;
 use crate::mergeable::{decode_bytes, encode_bytes, FailuresDoc, RelayDoc, TallyDoc};
@@ -37,24 +37,33 @@ impl Failures {
             })
             .collect();
         tallies.sort_by(|a, b| (&a.diagnosis, a.class).cmp(&(&b.diagnosis, b.class)));
+        // Two kinds of rows: every outcome per relay (lower-cased, no diagnoses) and the
+        // failures per relay as written (no classes).
         let mut relays: Vec<RelayDoc> = self
-            .relays
+            .relay_classes
             .iter()
-            .map(|(k, r)| {
-                let mut diagnoses: Vec<(String, u8, u64)> = r
-                    .diagnoses
-                    .iter()
-                    .map(|((d, c), n)| (d.name().to_string(), DIGITS[c.index()], *n))
-                    .collect();
-                diagnoses.sort_unstable();
-                RelayDoc {
-                    relay: encode_bytes(k),
-                    classes: r.classes,
-                    diagnoses,
-                }
+            .map(|(k, classes)| RelayDoc {
+                relay: encode_bytes(k),
+                classes,
+                diagnoses: Vec::new(),
             })
             .collect();
-        relays.sort_by(|a, b| a.relay.cmp(&b.relay));
+        relays.extend(self.relays.iter().map(|(k, r)| {
+            let mut diagnoses: Vec<(String, u8, u64)> = r
+                .diagnoses
+                .iter()
+                .map(|((d, c), n)| (d.name().to_string(), DIGITS[c.index()], *n))
+                .collect();
+            diagnoses.sort_unstable();
+            RelayDoc {
+                relay: encode_bytes(k),
+                classes: [0; 3],
+                diagnoses,
+            }
+        }));
+        relays.sort_by(|a, b| {
+            (&a.relay, a.classes, &a.diagnoses).cmp(&(&b.relay, b.classes, &b.diagnoses))
+        });
         FailuresDoc {
             without_reply: self.without_reply,
             tallies,
@@ -94,19 +103,15 @@ impl Failures {
         }
         for r in doc.relays {
             let relay = decode_bytes(&r.relay).ok_or("bad relay")?;
-            let mut mine = Relay {
-                classes: r.classes,
-                ..Relay::default()
-            };
-            for (d, c, n) in r.diagnoses {
-                mine.add((diagnosis(&d)?, class(c)?), n);
+            if r.classes != [0; 3] {
+                f.relay_classes.add(&relay, &r.classes);
+            }
+            if r.diagnoses.is_empty() {
+                continue;
             }
             let entry = f.relays.entry(relay.into()).or_default();
-            for (a, b) in entry.classes.iter_mut().zip(mine.classes) {
-                *a += b;
-            }
-            for (k, n) in mine.diagnoses {
-                entry.add(k, n);
+            for (d, c, n) in r.diagnoses {
+                entry.add((diagnosis(&d)?, class(c)?), n);
             }
         }
         Ok(f)
