@@ -127,10 +127,7 @@ impl Scanner {
         // bytes are still in cache from the search.
         let mut newlines = 0u64;
         let mut counted_to = 0usize;
-        // The last event and where its line ended (index of its newline).
-        let mut last: Option<(Event<'_>, usize)> = None;
-        // While every line so far was a repeat note: where the next line must start.
-        let mut head_end = Some(0usize);
+        let mut repeats = Repeats::new();
         let mut pos = 0;
         while pos < chunk.len() {
             let Some((at, pattern)) = self.finder.find(chunk, pos) else {
@@ -158,51 +155,89 @@ impl Scanner {
                     stats.outside_window += u64::from(weight);
                     // A mail event all the same: not one of the "skipped" lines.
                     stats.event_lines += 1;
-                    last = None;
-                    head_end = None;
+                    repeats.other();
                 }
                 Line::Event(e, weight) => {
                     stats.add(&e, u64::from(weight));
                     stats.event_lines += 1;
-                    last = Some((e, end));
-                    head_end = None;
+                    repeats.event(e, end);
                 }
-                Line::Repeat(n) => {
-                    let n = u64::from(n);
-                    match (&last, head_end) {
-                        (Some((e, prev_end)), _) if prev_end + 1 == start => {
-                            let e = *e;
-                            stats.add(&e, n);
-                            stats.event_lines += 1;
-                            last = Some((e, end));
-                        }
-                        (_, Some(h)) if h == start => {
-                            edge.head_repeat += n;
-                            edge.head_repeat_lines += 1;
-                            head_end = Some(end + 1);
-                        }
-                        _ => head_end = None,
-                    }
-                }
-                Line::Other => head_end = None,
+                Line::Repeat(n) => repeats.repeat(u64::from(n), (start, end), stats, &mut edge),
+                Line::Other => repeats.head_end = None,
             }
             pos = end + 1;
         }
         newlines += count_newlines(&chunk[counted_to..]);
         stats.lines += newlines + u64::from(chunk.last().is_some_and(|b| *b != b'\n'));
+        edge.tail = repeats.tail(chunk);
+        edge
+    }
+}
+
+/// The state that `last message repeated N times` needs while a chunk is scanned: the last
+/// event and where its line ended, and, while every line so far was a repeat note, where
+/// the next line must start (those notes repeat the previous chunk's last line, so they are
+/// handed to the edge instead).
+struct Repeats<'a> {
+    last: Option<(Event<'a>, usize)>,
+    head_end: Option<usize>,
+}
+
+impl<'a> Repeats<'a> {
+    fn new() -> Repeats<'a> {
+        Repeats {
+            last: None,
+            head_end: Some(0),
+        }
+    }
+
+    /// A line that is neither an event counted here nor a repeat note.
+    #[inline]
+    fn other(&mut self) {
+        self.last = None;
+        self.head_end = None;
+    }
+
+    /// An event counted, its line ending at `end`.
+    #[inline]
+    fn event(&mut self, e: Event<'a>, end: usize) {
+        self.last = Some((e, end));
+        self.head_end = None;
+    }
+
+    /// A repeat note on the line `start..end`: the event right before it counts `n` more
+    /// times; at the chunk's head, the edge takes it.
+    fn repeat(&mut self, n: u64, (start, end): (usize, usize), stats: &mut Stats, edge: &mut Edge) {
+        match (&self.last, self.head_end) {
+            (Some((e, prev_end)), _) if prev_end + 1 == start => {
+                let e = *e;
+                stats.add(&e, n);
+                stats.event_lines += 1;
+                self.last = Some((e, end));
+            }
+            (_, Some(h)) if h == start => {
+                edge.head_repeat += n;
+                edge.head_repeat_lines += 1;
+                self.head_end = Some(end + 1);
+            }
+            _ => self.head_end = None,
+        }
+    }
+
+    /// What the chunk's last line leaves for the next chunk.
+    fn tail(self, chunk: &[u8]) -> Tail {
         let last_line_end = if chunk.last() == Some(&b'\n') {
             chunk.len() - 1
         } else {
             chunk.len()
         };
-        edge.tail = match (last, head_end) {
+        match (self.last, self.head_end) {
             (_, Some(h)) if h >= chunk.len() => Tail::Transparent,
             (Some((e, end)), _) if end == last_line_end => {
                 Tail::Event(Box::new(OwnedEvent::from_event(&e)))
             }
             _ => Tail::Other,
-        };
-        edge
+        }
     }
 }
 
