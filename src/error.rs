@@ -29,14 +29,16 @@ pub enum Error {
     Input(crate::pipeline::InputError),
     /// No input could be opened at all: no report is written, so yesterday's stays.
     NothingRead,
-    /// The state file could not be locked, read or written (the message names it).
-    State(String),
+    /// The state file could not be locked, read or written.
+    State(crate::state::Error),
+    /// The journal's cursor next to the state could not be kept.
+    Journal(crate::journal::JournalError),
     /// The reports could not be written into their folder.
     Reports { dir: PathBuf, error: io::Error },
     /// The summary could not be written to standard output.
     Summary(io::Error),
     /// A diagnosis rule file is broken.
-    Rules(String),
+    Rules(crate::diagnose::RuleError),
     /// The events table could not be written.
     Events(crate::events::EventsError),
     /// The worker threads could not be started.
@@ -54,6 +56,7 @@ impl Error {
             | Error::Input(_)
             | Error::NothingRead
             | Error::State(_)
+            | Error::Journal(_)
             | Error::Reports { .. }
             | Error::Summary(_)
             | Error::Rules(_)
@@ -74,13 +77,15 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(m) | Error::Rules(m) => f.write_str(m),
+            Error::Usage(m) => f.write_str(m),
+            Error::Rules(e) => write!(f, "{e}"),
+            Error::Journal(e) => write!(f, "{e}"),
             Error::Time(e) => write!(f, "{e}"),
             Error::Events(e) => write!(f, "{e}"),
             Error::Merge(e) => write!(f, "{e}"),
             Error::Input(e) => write!(f, "{e}"),
             Error::NothingRead => f.write_str("no input could be read; no report written"),
-            Error::State(m) => f.write_str(m),
+            Error::State(e) => write!(f, "{e}"),
             Error::Reports { dir, error } => write!(
                 f,
                 "{}: cannot write the reports: {}",

@@ -48,8 +48,7 @@ impl ScanPlan {
     pub fn from_args(args: &ScanArgs) -> Result<ScanPlan, Error> {
         crate::cmd::inputs::check_quiet(args);
         if let Some(path) = &args.rules {
-            let rules =
-                crate::diagnose::Rules::load(path).map_err(|e| Error::Rules(e.to_string()))?;
+            let rules = crate::diagnose::Rules::load(path).map_err(Error::Rules)?;
             crate::diagnose::install(rules);
         }
         let sources = crate::cmd::inputs::inputs(args);

@@ -157,9 +157,9 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
     let scanned = match &plan.state {
         Some(path) => {
             let say = |m: &str| eprintln!("mailcodes: {m}");
-            let lock = state::lock_with_timeout(path, plan.lock_timeout, say)
-                .map_err(|e| Error::State(e.into()))?;
-            let mut st = State::load(path).map_err(|e| Error::State(e.into()))?;
+            let lock =
+                state::lock_with_timeout(path, plan.lock_timeout, say).map_err(Error::State)?;
+            let mut st = State::load(path).map_err(Error::State)?;
             let (stats, errors) = match &plan.journal {
                 Some(query) => journal(&pipeline, query),
                 None => scan_incremental(&pipeline, &plan.sources, &mut st)?,
@@ -229,7 +229,7 @@ fn scan_incremental(
         read.add(stats);
         warn_if_no_events(&sources[i], read, true);
     };
-    state::scan_new(pipeline, sources, st, show, done).map_err(|e| Error::State(e.into()))
+    state::scan_new(pipeline, sources, st, show, done).map_err(Error::State)
 }
 
 /// Which files may be memory-mapped: none with `--no-mmap`, else settled ones.
@@ -295,8 +295,8 @@ fn commit(args: &ScanArgs, scanned: Scanned, reports_ok: bool) -> Result<(), Err
     }
     let now = crate::input::now();
     st.keep_open_evidence(&scanned.stats.persistent, scanned.stats.last, now);
-    st.save(&path).map_err(|e| Error::State(e.into()))?;
-    commit_journal_cursor(args, &path).map_err(|e| Error::State(e.to_string()))
+    st.save(&path).map_err(Error::State)?;
+    commit_journal_cursor(args, &path).map_err(Error::Journal)
 }
 
 /// The output folder, with `{date}` replaced by the window's start date (or, without a

@@ -148,12 +148,6 @@ impl std::error::Error for Error {
     }
 }
 
-impl From<Error> for String {
-    fn from(e: Error) -> String {
-        e.to_string()
-    }
-}
-
 /// The folder of a file (`.` for a bare name).
 fn folder(path: &Path) -> &Path {
     match path.parent() {
