@@ -21,7 +21,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read logs, count reply codes by class, code, enhanced code, domain and hour, find
-    /// persistent 450 failures, and print a summary (and write CSV files with --out-dir).
+    /// persistent 450 failures, say why mail failed, and print a summary (and write the
+    /// report set with --out-dir).
     #[command(after_help = concat!(
         "Examples:\n",
         "  mailcodes scan /var/log/mail.log\n",
@@ -90,7 +91,8 @@ pub enum FormatArg {
 /// Report files `--report` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
 pub enum ReportKind {
-    /// classes.csv, codes.csv, enhanced.csv, domains.csv, hourly.csv, persistent_450.csv.
+    /// The CSV files: classes, codes, enhanced, domains, hourly, persistent_450, diagnoses,
+    /// providers, hosts.
     Csv,
     /// mailcodes.xlsx: every table as a typed sheet, a summary sheet and charts.
     Xlsx,
@@ -105,9 +107,11 @@ pub struct ScanArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Write classes.csv, codes.csv, enhanced.csv, domains.csv, hourly.csv and
-    /// persistent_450.csv into DIR (created if missing). `{date}` in DIR becomes the window's
-    /// start date. Example: -o /var/lib/mailcodes/{date}
+    /// Write the report set into DIR (created if missing): the CSV files (classes, codes,
+    /// enhanced, domains, hourly, persistent_450, diagnoses, providers, hosts), summary.json,
+    /// merge.jsonl (for `mailcodes merge`) and what --report adds; the whole set replaces the
+    /// old one or none of it does. `{date}` in DIR becomes the window's start date (without a
+    /// window, the first event's). Example: -o /var/lib/mailcodes/{date}
     #[arg(short = 'o', long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
