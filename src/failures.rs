@@ -155,6 +155,10 @@ pub struct Failures {
     /// Every outcome per relay host (lower-cased), in the compact table the domains use:
     /// it is looked up once per event, so it must be cheap.
     relay_classes: DomainCounts,
+    /// The relay being counted: consecutive outcomes often go to the same relay (a relay
+    /// host, local delivery), so they are added here and moved into `relay_classes` when
+    /// the relay changes, as the hours are.
+    relay_now: (Vec<u8>, ClassCounts),
     /// The failures per relay host (as written); failures only.
     relays: Map<Box<[u8]>, Relay>,
     /// Failures that carried no reply code at all (timeouts, refused connections…).
@@ -173,9 +177,16 @@ impl Failures {
     /// Counts one event `weight` times; `diagnosis` is `Some` for failures.
     pub fn add(&mut self, e: &Event<'_>, diagnosis: Option<Diagnosis>, weight: u64) {
         // Providers are named (case-insensitively) only when a report is made.
-        let mut counts = [0; 3];
-        counts[e.class.index()] = weight;
-        self.relay_classes.add(e.relay, &counts);
+        let (now, counts) = &mut self.relay_now;
+        if *now != e.relay {
+            if *counts != [0; 3] {
+                self.relay_classes.add(now, counts);
+            }
+            now.clear();
+            now.extend_from_slice(e.relay);
+            *counts = [0; 3];
+        }
+        counts[e.class.index()] += weight;
         let Some(d) = diagnosis else { return };
         let entry = match self.relays.get_mut(e.relay) {
             Some(r) => r,
@@ -218,6 +229,10 @@ impl Failures {
         self.without_reply += other.without_reply;
         self.relay_classes
             .merge(std::mem::take(&mut other.relay_classes));
+        let (r, counts) = &other.relay_now;
+        if *counts != [0; 3] {
+            self.relay_classes.add(r, counts);
+        }
         for (k, v) in other.tallies.drain() {
             self.tallies.get_mut(k).merge(v);
         }
@@ -241,12 +256,19 @@ impl Failures {
         v
     }
 
+    /// Every outcome per relay (the relay being counted included; a relay may come twice).
+    pub(crate) fn relay_counts(&self) -> impl Iterator<Item = (&[u8], ClassCounts)> + '_ {
+        self.relay_classes
+            .iter()
+            .chain(Some((&self.relay_now.0[..], self.relay_now.1)).filter(|(_, c)| *c != [0; 3]))
+    }
+
     /// Outcomes per provider, by total descending, then name.
     pub fn providers(&self) -> Vec<ProviderRow> {
         // Provider names mostly borrow from the relay names: no allocation per relay.
         type Row = (ClassCounts, Vec<((Diagnosis, Class), u64)>);
         let mut by: Map<std::borrow::Cow<'_, str>, Row> = Map::default();
-        for (relay, classes) in self.relay_classes.iter() {
+        for (relay, classes) in self.relay_counts() {
             let row = by.entry(provider(relay)).or_default();
             for (a, b) in row.0.iter_mut().zip(classes) {
                 *a += b;

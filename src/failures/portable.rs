@@ -40,8 +40,7 @@ impl Failures {
         // Two kinds of rows: every outcome per relay (lower-cased, no diagnoses) and the
         // failures per relay as written (no classes).
         let mut relays: Vec<RelayDoc> = self
-            .relay_classes
-            .iter()
+            .relay_counts()
             .map(|(k, classes)| RelayDoc {
                 relay: encode_bytes(k),
                 classes,
