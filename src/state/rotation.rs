@@ -213,45 +213,17 @@ fn is_new(c: &Candidate, p: &FileState) -> bool {
 
 /// Decides what to read of `path` given where the last run stopped.
 pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
-    let io_err = |action: &'static str| {
-        move |source: io::Error| Error::Io {
-            path: path.to_path_buf(),
-            action,
-            source,
-        }
-    };
     let f = match (open_soon(path, prior.is_some()), prior) {
         (Ok(f), _) => f,
         (Err(e), Some(p)) if e.kind() == io::ErrorKind::NotFound => {
             // Still gone (logrotate's `nocreate`, or a slow `create`): read the rest of the
             // old file now, the new one next time.
-            return mid_rotation(path, p).ok_or_else(|| io_err("open")(e));
+            return mid_rotation(path, p).ok_or_else(|| io_error(path, "open")(e));
         }
-        (Err(e), _) => return Err(io_err("open")(e)),
+        (Err(e), _) => return Err(io_error(path, "open")(e)),
     };
-    let meta = f.metadata().map_err(io_err("read"))?;
-    if !meta.is_file() {
-        return Err(Error::NotRegular {
-            path: path.to_path_buf(),
-        });
-    }
-    let size = meta.len();
-    // A compressed file given to --state (mail.log.2.gz) is read whole once: its offsets are
-    // in the decompressed stream, and it is the same file while its size is.
-    let compressed = is_compressed(&f).map_err(io_err("read"))?;
-    let end = if compressed {
-        0
-    } else {
-        complete_lines_end(&f, size).map_err(io_err("read"))?
-    };
-    let after = FileState {
-        dev: meta.dev(),
-        ino: meta.ino(),
-        size,
-        offset: end,
-        fingerprint: fingerprint_file(&f, FINGERPRINT_LEN).map_err(io_err("read"))?,
-        rotated: None,
-    };
+    let (after, compressed) = observe(path, &f)?;
+    let end = after.offset;
     let live = |f: File, start: u64| Piece {
         path: path.to_path_buf(),
         file: f,
@@ -274,35 +246,16 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
         plan.pieces.push(live(f, 0));
         return Ok(plan);
     };
-    let same_file = p.dev == after.dev
-        && p.ino == after.ino
-        && if compressed {
-            size == p.size
-        } else {
-            size >= p.offset
-        }
-        && fingerprint_file(&f, p.fingerprint.len).map_err(io_err("read"))? == p.fingerprint;
-    let old = if same_file {
-        // Same inode, same start: appended to, unless a copytruncate the fingerprint could
-        // not see (the file was empty) moved the old lines to a rotated file.
-        if p.fingerprint.len < FINGERPRINT_LEN {
-            copied_away(cands, p, &f)
-        } else {
-            None
-        }
-    } else {
-        let found = find_old(cands, p);
-        if found.is_none() {
-            plan.warning = Some(format!(
-                "{}: the file was rotated or truncated since the last run, and its old content was \
-                 not found next to it (as {}); lines written between the last run and the rotation \
-                 are not counted",
-                path.display(),
-                ROTATED_SUFFIXES.join(", ")
-            ));
-        }
-        found
-    };
+    let (same_file, old) = previous_content(path, p, &f, &plan.after, compressed, cands)?;
+    if !same_file && old.is_none() {
+        plan.warning = Some(format!(
+            "{}: the file was rotated or truncated since the last run, and its old content was \
+             not found next to it (as {}); lines written between the last run and the rotation \
+             are not counted",
+            path.display(),
+            ROTATED_SUFFIXES.join(", ")
+        ));
+    }
     let start = if same_file && old.is_none() {
         p.offset
     } else {
@@ -319,6 +272,76 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
     }
     plan.pieces.push(live(f, start));
     Ok(plan)
+}
+
+/// An I/O error of the log at `path` while doing `action`.
+fn io_error<'p>(path: &'p Path, action: &'static str) -> impl Fn(io::Error) -> Error + 'p {
+    move |source: io::Error| Error::Io {
+        path: path.to_path_buf(),
+        action,
+        source,
+    }
+}
+
+/// What the open log is now: its identity, size, the end of its complete lines (its offset
+/// to read up to) and fingerprint; and whether it is compressed (read whole, once: offsets
+/// of a compressed file are in the decompressed stream).
+fn observe(path: &Path, f: &File) -> Result<(FileState, bool), Error> {
+    let meta = f.metadata().map_err(io_error(path, "read"))?;
+    if !meta.is_file() {
+        return Err(Error::NotRegular {
+            path: path.to_path_buf(),
+        });
+    }
+    let size = meta.len();
+    let compressed = is_compressed(f).map_err(io_error(path, "read"))?;
+    let end = if compressed {
+        0
+    } else {
+        complete_lines_end(f, size).map_err(io_error(path, "read"))?
+    };
+    let state = FileState {
+        dev: meta.dev(),
+        ino: meta.ino(),
+        size,
+        offset: end,
+        fingerprint: fingerprint_file(f, FINGERPRINT_LEN).map_err(io_error(path, "read"))?,
+        rotated: None,
+    };
+    Ok((state, compressed))
+}
+
+/// Whether the log is the file the state knew (`p`), and where the lines it held after
+/// `p.offset` are now when they moved: a rotated file found by its content, or `None`.
+fn previous_content(
+    path: &Path,
+    p: &FileState,
+    f: &File,
+    after: &FileState,
+    compressed: bool,
+    cands: Vec<Candidate>,
+) -> Result<(bool, Option<Candidate>), Error> {
+    let grown = if compressed {
+        after.size == p.size
+    } else {
+        after.size >= p.offset
+    };
+    let same_file = p.dev == after.dev
+        && p.ino == after.ino
+        && grown
+        && fingerprint_file(f, p.fingerprint.len).map_err(io_error(path, "read"))? == p.fingerprint;
+    let old = if same_file {
+        // Same inode, same start: appended to, unless a copytruncate the fingerprint could
+        // not see (the file was empty) moved the old lines to a rotated file.
+        if p.fingerprint.len < FINGERPRINT_LEN {
+            copied_away(cands, p, f)
+        } else {
+            None
+        }
+    } else {
+        find_old(cands, p)
+    };
+    Ok((same_file, old))
 }
 
 /// Opens the log. A log the state knows that is missing may be caught between logrotate's
