@@ -13,7 +13,7 @@ use crate::diagnose::{provider, Diagnosis};
 use crate::parse::{Class, Event};
 use crate::stats::DomainCounts;
 use crate::time::Stamp;
-use crate::types::{ClassCounts, Map};
+use crate::types::{ClassCounts, Map, Run};
 use std::hash::{BuildHasher, Hasher};
 
 mod portable;
@@ -158,7 +158,7 @@ pub struct Failures {
     /// The relay being counted: consecutive outcomes often go to the same relay (a relay
     /// host, local delivery), so they are added here and moved into `relay_classes` when
     /// the relay changes, as the hours are.
-    relay_now: (Vec<u8>, ClassCounts),
+    relay_now: Run<Vec<u8>>,
     /// The failures per relay host (as written); failures only.
     relays: Map<Box<[u8]>, Relay>,
     /// Failures that carried no reply code at all (timeouts, refused connections…).
@@ -177,16 +177,11 @@ impl Failures {
     /// Counts one event `weight` times; `diagnosis` is `Some` for failures.
     pub fn add(&mut self, e: &Event<'_>, diagnosis: Option<Diagnosis>, weight: u64) {
         // Providers are named (case-insensitively) only when a report is made.
-        let (now, counts) = &mut self.relay_now;
-        if *now != e.relay {
-            if *counts != [0; 3] {
-                self.relay_classes.add(now, counts);
-            }
-            now.clear();
-            now.extend_from_slice(e.relay);
-            *counts = [0; 3];
-        }
-        counts[e.class.index()] += weight;
+        let table = &mut self.relay_classes;
+        self.relay_now
+            .add(e.relay, e.class.index(), weight, |r, counts| {
+                table.add(r, counts)
+            });
         let Some(d) = diagnosis else { return };
         let entry = match self.relays.get_mut(e.relay) {
             Some(r) => r,
@@ -229,9 +224,8 @@ impl Failures {
         self.without_reply += other.without_reply;
         self.relay_classes
             .merge(std::mem::take(&mut other.relay_classes));
-        let (r, counts) = &other.relay_now;
-        if *counts != [0; 3] {
-            self.relay_classes.add(r, counts);
+        if let Some((r, counts)) = other.relay_now.current() {
+            self.relay_classes.add(r, &counts);
         }
         for (k, v) in other.tallies.drain() {
             self.tallies.get_mut(k).merge(v);
@@ -260,7 +254,7 @@ impl Failures {
     pub(crate) fn relay_counts(&self) -> impl Iterator<Item = (&[u8], ClassCounts)> + '_ {
         self.relay_classes
             .iter()
-            .chain(Some((&self.relay_now.0[..], self.relay_now.1)).filter(|(_, c)| *c != [0; 3]))
+            .chain(self.relay_now.current().map(|(r, c)| (r.as_slice(), c)))
     }
 
     /// Outcomes per provider, by total descending, then name.

@@ -9,7 +9,7 @@ use crate::intern::{folded16, folded_hash, same_key, Arena, KeyRef};
 use crate::parse::{Class, Enhanced, Event, Mta, Outcome};
 use crate::persistent::Tracker;
 use crate::time::Stamp;
-use crate::types::add_counts;
+use crate::types::{add_counts, Run};
 pub use crate::types::{ClassCounts, Map};
 use hashbrown::HashTable;
 
@@ -455,7 +455,7 @@ pub struct Stats {
     hourly: Map<i64, ClassCounts>,
     /// The hour being counted: consecutive events mostly fall in the same hour, so they are
     /// added here and moved into `hourly` when the hour changes.
-    hour_now: Option<(i64, ClassCounts)>,
+    hour_now: Run<i64>,
     pub first: Option<Stamp>,
     pub last: Option<Stamp>,
     pub persistent: Tracker,
@@ -471,7 +471,7 @@ pub struct Stats {
     /// [`Stats::host_counts`].
     hosts: Map<Box<[u8]>, ClassCounts>,
     /// The host being counted (consecutive events mostly come from the same one).
-    host_now: Option<(Box<[u8]>, ClassCounts)>,
+    host_now: Run<Vec<u8>>,
     /// Rows of the events table not yet written (`--events`).
     event_rows: Option<crate::events::EventBatch>,
 }
@@ -511,12 +511,9 @@ impl Stats {
     /// Counts per host (empty name: lines without one).
     pub fn host_counts(&self) -> Map<&[u8], ClassCounts> {
         let mut all: Map<&[u8], ClassCounts> = Map::default();
-        for (k, v) in self
-            .hosts
-            .iter()
-            .chain(self.host_now.as_ref().map(|(k, v)| (k, v)))
-        {
-            add_counts(all.entry(&k[..]).or_default(), v);
+        let current = self.host_now.current().map(|(k, v)| (k.as_slice(), v));
+        for (k, v) in self.hosts.iter().map(|(k, v)| (&k[..], *v)).chain(current) {
+            add_counts(all.entry(k).or_default(), &v);
         }
         all
     }
@@ -548,17 +545,10 @@ impl Stats {
         });
         self.failures.add(e, diagnosis, weight);
         // Most logs name one host or a few in runs: count the current one apart, as hours.
-        match &mut self.host_now {
-            Some((h, counts)) if **h == *e.host => counts[c] += weight,
-            slot => {
-                if let Some((h, counts)) = slot.take() {
-                    add_counts(self.hosts.entry(h).or_default(), &counts);
-                }
-                let mut counts = [0; 3];
-                counts[c] = weight;
-                *slot = Some((e.host.into(), counts));
-            }
-        }
+        let hosts = &mut self.hosts;
+        self.host_now.add(e.host, c, weight, |h, counts| {
+            add_counts(hosts.entry(h.as_slice().into()).or_default(), counts)
+        });
         if crate::events::sink::enabled() {
             self.push_event(e, diagnosis, weight);
         }
@@ -578,18 +568,10 @@ impl Stats {
         counts[c] = weight;
         self.domains.add_for(e.recipient, hash, &counts);
         if let Some(t) = e.time {
-            let hour = t.hour_floor();
-            match &mut self.hour_now {
-                Some((h, counts)) if *h == hour => counts[c] += weight,
-                slot => {
-                    if let Some((h, counts)) = slot.take() {
-                        add_counts(self.hourly.entry(h).or_default(), &counts);
-                    }
-                    let mut counts = [0; 3];
-                    counts[c] = weight;
-                    *slot = Some((hour, counts));
-                }
-            }
+            let hourly = &mut self.hourly;
+            self.hour_now.add(&t.hour_floor(), c, weight, |h, counts| {
+                add_counts(hourly.entry(*h).or_default(), counts)
+            });
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
         } else {
@@ -616,7 +598,10 @@ impl Stats {
         if let Some(mut batch) = other.event_rows.take() {
             crate::events::sink::flush(&mut batch);
         }
-        for (k, v) in other.hosts.drain().chain(other.host_now.take()) {
+        if let Some((k, v)) = other.host_now.current() {
+            add_counts(self.hosts.entry(k.as_slice().into()).or_default(), &v);
+        }
+        for (k, v) in other.hosts.drain() {
             add_counts(self.hosts.entry(k).or_default(), &v);
         }
         self.failures.merge(std::mem::take(&mut other.failures));
@@ -632,7 +617,11 @@ impl Stats {
         self.codes.merge(&other.codes);
         self.enhanced.merge(other.enhanced);
         self.domains.merge(std::mem::take(&mut other.domains));
-        for (k, v) in other.hourly.into_iter().chain(other.hour_now) {
+        for (k, v) in other
+            .hourly
+            .into_iter()
+            .chain(other.hour_now.current().map(|(h, v)| (*h, v)))
+        {
             add_counts(self.hourly.entry(k).or_default(), &v);
         }
         self.first = match (self.first, other.first) {
@@ -651,8 +640,8 @@ impl Stats {
     /// Hours with their counts, ascending.
     pub fn hourly_sorted(&self) -> Vec<(i64, ClassCounts)> {
         let mut all = self.hourly.clone();
-        if let Some((h, counts)) = &self.hour_now {
-            add_counts(all.entry(*h).or_default(), counts);
+        if let Some((h, counts)) = self.hour_now.current() {
+            add_counts(all.entry(*h).or_default(), &counts);
         }
         let mut v: Vec<(i64, ClassCounts)> = all.into_iter().collect();
         v.sort_unstable();

@@ -16,3 +16,85 @@ pub fn add_counts(into: &mut ClassCounts, from: &ClassCounts) {
         *a += b;
     }
 }
+
+/// The counts of the key being counted, kept beside a table: consecutive events mostly share
+/// their hour, host or relay, so the table is touched only when the key changes. Used for the
+/// hours and hosts of [`crate::stats::Stats`] and the relays of [`crate::failures::Failures`].
+#[derive(Debug, Clone, Default)]
+pub struct Run<K> {
+    key: K,
+    counts: ClassCounts,
+}
+
+/// A key a [`Run`] can hold, set from its borrowed form without a new allocation.
+pub trait RunKey<Q: ?Sized> {
+    fn is(&self, q: &Q) -> bool;
+    fn set(&mut self, q: &Q);
+}
+
+impl RunKey<[u8]> for Vec<u8> {
+    fn is(&self, q: &[u8]) -> bool {
+        self.as_slice() == q
+    }
+    fn set(&mut self, q: &[u8]) {
+        self.clear();
+        self.extend_from_slice(q);
+    }
+}
+
+impl RunKey<i64> for i64 {
+    fn is(&self, q: &i64) -> bool {
+        self == q
+    }
+    fn set(&mut self, q: &i64) {
+        *self = *q;
+    }
+}
+
+impl<K> Run<K> {
+    /// Adds `weight` to class `class` of `key`. When the key changes, the counts of the one
+    /// before go to `flush` (for the table) first.
+    #[inline]
+    pub fn add<Q: ?Sized>(
+        &mut self,
+        key: &Q,
+        class: usize,
+        weight: u64,
+        flush: impl FnOnce(&K, &ClassCounts),
+    ) where
+        K: RunKey<Q>,
+    {
+        if !self.key.is(key) {
+            if self.counts != [0; 3] {
+                flush(&self.key, &self.counts);
+            }
+            self.key.set(key);
+            self.counts = [0; 3];
+        }
+        self.counts[class] += weight;
+    }
+
+    /// The key being counted and its counts, if any.
+    pub fn current(&self) -> Option<(&K, ClassCounts)> {
+        (self.counts != [0; 3]).then_some((&self.key, self.counts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_hands_over_each_key_once_it_changes() {
+        let mut run: Run<Vec<u8>> = Run::default();
+        let mut table: Vec<(Vec<u8>, ClassCounts)> = Vec::new();
+        for (key, class) in [("a", 0), ("a", 1), ("b", 2), ("a", 0)] {
+            run.add(key.as_bytes(), class, 1, |k, c| table.push((k.clone(), *c)));
+        }
+        assert_eq!(
+            table,
+            [(b"a".to_vec(), [1, 1, 0]), (b"b".to_vec(), [0, 0, 1])]
+        );
+        assert_eq!(run.current(), Some((&b"a".to_vec(), [1, 0, 0])));
+    }
+}
