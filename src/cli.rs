@@ -115,23 +115,8 @@ pub struct ScanArgs {
     #[arg(short = 'o', long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// What to write into --out-dir, comma-separated: csv (the CSV files), xlsx
-    /// (mailcodes.xlsx, a typed workbook with charts), prom (mailcodes.prom for
-    /// node_exporter's textfile collector). summary.json is always written.
-    /// Example: --report csv,xlsx
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_value = "csv",
-        value_name = "LIST"
-    )]
-    pub report: Vec<ReportKind>,
-
-    /// Print the report as one JSON document (the layout of summary.json) on stdout instead
-    /// of the text summary.
-    #[arg(long, conflicts_with = "quiet")]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: ReportArgs,
 
     /// Diagnosis rules of your own, tried before the built-in ones: one rule per line,
     /// `diagnosis<TAB>pattern<TAB>conditions` (see the README, "Diagnoses"). A broken rule is
@@ -171,19 +156,6 @@ pub struct ScanArgs {
     /// Worker threads. Default: all cores. Example: -j 1
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-
-    /// A recipient is a persistent 450 failure after at least N mailbox 450 replies…
-    /// Example: --min-attempts 5
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
-    pub min_attempts: u64,
-
-    /// …whose first and last are at least this far apart: 30m, 1h, 6h, 2d. Example: --min-span 6h
-    #[arg(long, value_name = "SPAN", default_value = "1h", value_parser = parse_span_arg)]
-    pub min_span: i64,
-
-    /// Rows in each top list of the summary. Example: --top 20
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub top: usize,
 
     /// Only count events at or after T: YYYY-MM-DD (local midnight), an RFC 3339 date-time
     /// (2026-11-28T06:00:00+01:00), today, yesterday, or a span back from now (24h, 7d).
@@ -244,7 +216,26 @@ pub struct MergeArgs {
     #[arg(short = 'o', long, value_name = "DIR", required = true)]
     pub out_dir: PathBuf,
 
-    /// What to write into --out-dir, as for scan: csv, xlsx, prom. Example: --report csv,xlsx
+    #[command(flatten)]
+    pub output: ReportArgs,
+
+    /// No summary on stdout.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// The hash key the folders were written with. Default: $MAILCODES_HASH_KEY, else
+    /// mailcodes.key beside the -o folder or beside one of the DIRs.
+    #[arg(long, value_name = "FILE")]
+    pub hash_key: Option<PathBuf>,
+}
+
+/// What a run reports and how, shared by `scan` and `merge`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// What to write into --out-dir, comma-separated: csv (the CSV files), xlsx
+    /// (mailcodes.xlsx, a typed workbook with charts), prom (mailcodes.prom for
+    /// node_exporter's textfile collector). summary.json is always written.
+    /// Example: --report csv,xlsx
     #[arg(
         long,
         value_enum,
@@ -254,30 +245,23 @@ pub struct MergeArgs {
     )]
     pub report: Vec<ReportKind>,
 
-    /// Print the report as one JSON document on stdout instead of the text summary.
+    /// Print the report as one JSON document (the layout of summary.json) on stdout instead
+    /// of the text summary.
     #[arg(long, conflicts_with = "quiet")]
     pub json: bool,
 
-    /// No summary on stdout.
-    #[arg(short, long)]
-    pub quiet: bool,
-
-    /// Rows in each top list of the summary.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub top: usize,
-
-    /// The persistent-450 rule, as for scan: at least N mailbox 450 replies…
+    /// A recipient is a persistent 450 failure after at least N mailbox 450 replies…
+    /// Example: --min-attempts 5
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
     pub min_attempts: u64,
 
-    /// …whose first and last are at least this far apart. Example: --min-span 6h
+    /// …whose first and last are at least this far apart: 30m, 1h, 6h, 2d. Example: --min-span 6h
     #[arg(long, value_name = "SPAN", default_value = "1h", value_parser = parse_span_arg)]
     pub min_span: i64,
 
-    /// The hash key the folders were written with. Default: $MAILCODES_HASH_KEY, else
-    /// mailcodes.key beside the -o folder or beside one of the DIRs.
-    #[arg(long, value_name = "FILE")]
-    pub hash_key: Option<PathBuf>,
+    /// Rows in each top list of the summary. Example: --top 20
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
 }
 
 fn chunk_size_arg(s: &str) -> Result<usize, String> {

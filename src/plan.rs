@@ -67,13 +67,13 @@ impl ScanPlan {
             state: args.state.clone(),
             out_dir: args.out_dir.clone(),
             quiet: args.quiet,
-            json: args.json,
-            reports: reports(&args.report),
+            json: args.output.json,
+            reports: reports(&args.output.report),
             rule: Rule {
-                min_attempts: args.min_attempts,
-                min_span_secs: args.min_span,
+                min_attempts: args.output.min_attempts,
+                min_span_secs: args.output.min_span,
             },
-            top: args.top,
+            top: args.output.top,
             events: args.events.clone(),
         })
     }

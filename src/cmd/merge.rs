@@ -53,27 +53,26 @@ fn merge(args: &MergeArgs) -> Result<(), Error> {
         })
         .map_err(Error::Merge)?;
     let rule = Rule {
-        min_attempts: args.min_attempts,
-        min_span_secs: args.min_span,
+        min_attempts: args.output.min_attempts,
+        min_span_secs: args.output.min_span,
     };
     let names: Vec<String> = args.dirs.iter().map(|d| d.display().to_string()).collect();
     let report = Report::new(&stats, &rule, &names, None);
     let mergeable = mergeable::render(&stats, &key::current_id());
-    crate::cmd::scan::write_files(&args.report, &args.out_dir, &report, &mergeable).map_err(
-        |error| Error::Reports {
+    crate::cmd::scan::write_files(&args.output.report, &args.out_dir, &report, &mergeable)
+        .map_err(|error| Error::Reports {
             dir: args.out_dir.clone(),
             error,
-        },
-    )?;
+        })?;
     if args.quiet {
         return Ok(());
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = if args.json {
+    let written = if args.output.json {
         report::json::write(&mut out, &report)
     } else {
-        report::text::write(&mut out, &report, &Summary::for_stdout(args.top))
+        report::text::write(&mut out, &report, &Summary::for_stdout(args.output.top))
     };
     match written.and_then(|()| out.flush()) {
         Err(e) if !is_broken_pipe(&e) => Err(Error::Summary(e)),
