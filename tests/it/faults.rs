@@ -377,3 +377,129 @@ fn the_harness_catches_a_double_count() {
     s.run(None, |_| {});
     assert_eq!(s.counted, 2 * s.written);
 }
+
+/// A small tmpfs mounted for one test, unmounted when dropped; `None` (saying so) where this
+/// process may not mount (not root, or no CAP_SYS_ADMIN in the container).
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            println!("skipped: cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN)");
+            return None;
+        }
+        Some(SmallDisk { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn resize(&self, size: &str) {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(self.path())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walk(dir)
+        .into_iter()
+        .map(|p| {
+            let name = p.strip_prefix(dir).unwrap().display().to_string();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()) {
+        if e.file_type().unwrap().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+/// A disk that fills up while the reports, the events table and the state are written: the
+/// run fails loudly (exit 2), replaces nothing, leaves no temporary file and does not move
+/// the state; once there is room, the next run counts exactly what the failed one did not.
+#[test]
+fn a_full_disk_replaces_nothing_and_loses_nothing() {
+    let Some(disk) = SmallDisk::mount("64k") else {
+        return;
+    };
+    let fixture = |f: &str| crate::scan_cli::fixture(f);
+    let logs = tempfile::tempdir().unwrap();
+    let exim = logs.path().join("mainlog");
+    std::fs::copy(fixture("sample/exim-mainlog"), &exim).unwrap();
+    let postfix = logs.path().join("mail.log");
+    std::fs::copy(fixture("sample/postfix-mail.log"), &postfix).unwrap();
+    let run = |inputs: &[&Path], extra: &[&str]| {
+        crate::scan_cli::mailcodes()
+            .args(["scan", "-q", "--year", "2021", "--state"])
+            .arg(disk.path().join("st"))
+            .arg("-o")
+            .arg(disk.path().join("out"))
+            .args(extra)
+            .args(inputs)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&[&postfix], &[]).status.success());
+    let before = snapshot(disk.path());
+    // Room for one report set, not for a second one staged beside it.
+    let events = disk.path().join("events.parquet");
+    let events_arg = events.to_string_lossy().into_owned();
+    let full = run(
+        &[&postfix, &exim],
+        &["--report", "csv,xlsx,prom", "--events", &events_arg],
+    );
+    assert_eq!(full.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&full.stderr);
+    assert!(err.contains("No report was replaced"), "{err}");
+    assert!(err.contains("state left unchanged"), "{err}");
+    let after: Vec<(String, Vec<u8>)> = snapshot(disk.path())
+        .into_iter()
+        .filter(|(n, _)| n != "st.lock")
+        .collect();
+    let before: Vec<(String, Vec<u8>)> =
+        before.into_iter().filter(|(n, _)| n != "st.lock").collect();
+    assert_eq!(after, before, "a failed run changed or left files");
+    // With room again, the next run reads what the failed one could not report: the Exim
+    // log, all of it; the Postfix log had nothing new.
+    disk.resize("8m");
+    assert!(run(&[&postfix, &exim], &[]).status.success());
+    let alone = tempfile::tempdir().unwrap();
+    crate::scan_cli::mailcodes()
+        .args(["scan", "-q", "--year", "2021", "-o"])
+        .arg(alone.path())
+        .arg(&exim)
+        .assert()
+        .success();
+    let classes = |d: &Path| std::fs::read(d.join("classes.csv")).unwrap();
+    assert_eq!(classes(&disk.path().join("out")), classes(alone.path()));
+}
