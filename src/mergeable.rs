@@ -205,17 +205,31 @@ pub(crate) fn decode_bytes(text: &str) -> Option<Vec<u8>> {
 
 /// The mergeable summary of `stats`, hashed under the key named `key_id`.
 pub fn render(stats: &Stats, key_id: &str) -> Vec<u8> {
-    let body = serde_json::to_vec(&stats.to_doc()).unwrap_or_default();
+    // The body is serialised straight after a slot for the header, which is filled in once
+    // the body's length and checksum are known (padded with spaces, which JSON allows): the
+    // body, hundreds of MB for millions of recipients, is never copied.
+    const SLOT: usize = 512;
+    let mut out = vec![b' '; SLOT];
+    if serde_json::to_writer(&mut out, &stats.to_doc()).is_err() {
+        out.truncate(SLOT);
+    }
+    let body = &out[SLOT..];
     let header = Header {
         format: FORMAT.to_string(),
         schema: SCHEMA,
         key_id: key_id.to_string(),
         bytes: body.len() as u64,
-        checksum: format!("{:016x}", fnv1a(&body)),
+        checksum: format!("{:016x}", fnv1a(body)),
     };
-    let mut out = serde_json::to_vec(&header).unwrap_or_default();
-    out.push(b'\n');
-    out.extend_from_slice(&body);
+    let head = serde_json::to_vec(&header).unwrap_or_default();
+    if head.len() < SLOT {
+        out[..head.len()].copy_from_slice(&head);
+        out[SLOT - 1] = b'\n';
+    } else {
+        let mut line = head;
+        line.push(b'\n');
+        out.splice(..SLOT, line);
+    }
     out.push(b'\n');
     out
 }
