@@ -221,6 +221,13 @@ impl EventsWriter {
         };
         std::fs::create_dir_all(dir).map_err(io_err)?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
+        // Leftovers of killed runs writing the same table, as the report set cleans its own.
+        let prefix = format!(".{name}.");
+        crate::state::lock::remove_stale_temps(
+            dir,
+            |n| n.starts_with(&prefix) && n.ends_with(".tmp"),
+            crate::state::STALE_AFTER,
+        );
         let (file, temp) = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".tmp")

@@ -154,7 +154,7 @@ pub fn write_set(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Error> {
 /// Temporary and backup files of this writer: `.NAME.EXT.XXXXXX.tmp` for the report
 /// formats (`.codes.csv.Ab12Cd.tmp`, `.summary.json.Ab12Cd.tmp`).
 fn is_temp(name: &str) -> bool {
-    const EXTS: [&str; 4] = [".csv.", ".json.", ".xlsx.", ".prom."];
+    const EXTS: [&str; 5] = [".csv.", ".json.", ".jsonl.", ".xlsx.", ".prom."];
     name.starts_with('.') && name.ends_with(".tmp") && EXTS.iter().any(|e| name.contains(e))
 }
 
@@ -346,6 +346,22 @@ fn roll_forward(dir: &Path, journal: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_report_file_of_the_set_has_its_leftovers_recognised() {
+        for name in [
+            ".classes.csv.a1B2c3.tmp",
+            ".summary.json.a1B2c3.tmp",
+            ".merge.jsonl.a1B2c3.tmp",
+            ".mailcodes.xlsx.a1B2c3.tmp",
+            ".mailcodes.prom.a1B2c3.tmp",
+        ] {
+            assert!(is_temp(name), "{name}");
+        }
+        for name in ["classes.csv", ".merge.jsonl", "notes.tmp", ".x.txt.a.tmp"] {
+            assert!(!is_temp(name), "{name}");
+        }
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = fs::read_dir(dir)

@@ -103,3 +103,29 @@ fn an_events_file_of_unknown_kind_is_an_error_before_any_work() {
         "{err}"
     );
 }
+
+/// A killed run leaves its hidden temporary table behind; the next run writing the same
+/// table removes it once it is old (a fresh one may belong to a run still writing).
+#[test]
+fn leftovers_of_killed_events_runs_are_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join(".events.parquet.AbC123.tmp");
+    let fresh = dir.path().join(".events.parquet.XyZ789.tmp");
+    std::fs::write(&old, b"half a table").unwrap();
+    std::fs::write(&fresh, b"being written").unwrap();
+    let touched = std::process::Command::new("touch")
+        .args(["-d", "1 hour ago"])
+        .arg(&old)
+        .status()
+        .unwrap();
+    assert!(touched.success());
+    mailcodes()
+        .args(["scan", "-q", "--year", "2021", "--events"])
+        .arg(dir.path().join("events.parquet"))
+        .arg(fixture("sample/postfix-mail.log"))
+        .assert()
+        .success();
+    assert!(!old.exists(), "an old leftover stays");
+    assert!(fresh.exists(), "a fresh temporary file was removed");
+    assert!(dir.path().join("events.parquet").exists());
+}
