@@ -10,13 +10,16 @@
 //! relay host and named only at report time, so a delivery costs one lookup of a short key.
 
 use crate::diagnose::{provider, Diagnosis};
+use crate::intern::folded_hash;
 use crate::parse::{Class, Event};
-use crate::stats::DomainCounts;
 use crate::time::Stamp;
-use crate::types::{ClassCounts, Map, Run};
+use crate::types::{add_counts, ClassCounts, Map};
 use std::hash::{BuildHasher, Hasher};
 
 mod portable;
+mod relays;
+
+use relays::Relays;
 
 /// Longest example reply shown, in bytes (cut on a character boundary).
 const EXAMPLE_MAX: usize = 300;
@@ -138,13 +141,6 @@ impl Relay {
             None => self.diagnoses.push((key, n)),
         }
     }
-
-    fn get(&self, key: (Diagnosis, Class)) -> Option<u64> {
-        self.diagnoses
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, n)| *n)
-    }
 }
 
 /// The failure statistics of a scan.
@@ -152,15 +148,9 @@ impl Relay {
 pub struct Failures {
     /// `(diagnosis, class)` → tally.
     tallies: Tallies,
-    /// Every outcome per relay host (lower-cased), in the compact table the domains use:
-    /// it is looked up once per event, so it must be cheap.
-    relay_classes: DomainCounts,
-    /// The relay being counted: consecutive outcomes often go to the same relay (a relay
-    /// host, local delivery), so they are added here and moved into `relay_classes` when
-    /// the relay changes, as the hours are.
-    relay_now: Run<Vec<u8>>,
-    /// The failures per relay host (as written); failures only.
-    relays: Map<Box<[u8]>, Relay>,
+    /// Every outcome and every failure per relay host (lower-cased): looked up once per
+    /// event, so it must be cheap (see [`relays`]).
+    relays: Relays,
     /// Failures that carried no reply code at all (timeouts, refused connections…).
     pub without_reply: u64,
 }
@@ -176,18 +166,29 @@ pub struct ProviderRow {
 impl Failures {
     /// Counts one event `weight` times; `diagnosis` is `Some` for failures.
     pub fn add(&mut self, e: &Event<'_>, diagnosis: Option<Diagnosis>, weight: u64) {
+        self.add_hashed(e, folded_hash(e.relay), diagnosis, weight);
+    }
+
+    /// Reads where the relay whose [`folded_hash`] is `hash` is counted, to bring it into
+    /// the cache before it is needed (see `Stats::add_batch`).
+    #[inline]
+    pub fn touch_relay(&self, hash: u64) {
+        self.relays.touch(hash);
+    }
+
+    /// [`Failures::add`] with the relay's [`folded_hash`] already known.
+    #[inline]
+    pub fn add_hashed(
+        &mut self,
+        e: &Event<'_>,
+        relay_hash: u64,
+        diagnosis: Option<Diagnosis>,
+        weight: u64,
+    ) {
         // Providers are named (case-insensitively) only when a report is made.
-        let table = &mut self.relay_classes;
-        self.relay_now
-            .add(e.relay, e.class.index(), weight, |r, counts| {
-                table.add(r, counts)
-            });
+        self.relays
+            .add_hashed(e.relay, relay_hash, e.class, diagnosis, weight);
         let Some(d) = diagnosis else { return };
-        let entry = match self.relays.get_mut(e.relay) {
-            Some(r) => r,
-            None => self.relays.entry(e.relay.into()).or_default(),
-        };
-        entry.add((d, e.class), weight);
         if e.code.is_none() {
             self.without_reply += weight;
         }
@@ -208,8 +209,8 @@ impl Failures {
     /// The provider with most outcomes of diagnosis `d` in `class`; ties by name.
     pub fn top_provider(&self, d: Diagnosis, class: Class) -> String {
         let mut by: Map<String, u64> = Map::default();
-        for (relay, r) in &self.relays {
-            if let Some(n) = r.get((d, class)) {
+        for (relay, _, failures) in self.relays.iter() {
+            if let Some((_, n)) = failures.iter().find(|(k, _)| *k == (d, class)) {
                 *by.entry(provider(relay).into_owned()).or_default() += n;
             }
         }
@@ -222,19 +223,9 @@ impl Failures {
             std::mem::swap(self, &mut other);
         }
         self.without_reply += other.without_reply;
-        self.relay_classes
-            .merge(std::mem::take(&mut other.relay_classes));
-        if let Some((r, counts)) = other.relay_now.current() {
-            self.relay_classes.add(r, &counts);
-        }
+        self.relays.merge(&other.relays);
         for (k, v) in other.tallies.drain() {
             self.tallies.get_mut(k).merge(v);
-        }
-        for (k, v) in other.relays {
-            let r = self.relays.entry(k).or_default();
-            for (k, n) in v.diagnoses {
-                r.add(k, n);
-            }
         }
     }
 
@@ -250,27 +241,15 @@ impl Failures {
         v
     }
 
-    /// Every outcome per relay (the relay being counted included; a relay may come twice).
-    pub(crate) fn relay_counts(&self) -> impl Iterator<Item = (&[u8], ClassCounts)> + '_ {
-        self.relay_classes
-            .iter()
-            .chain(self.relay_now.current().map(|(r, c)| (r.as_slice(), c)))
-    }
-
     /// Outcomes per provider, by total descending, then name.
     pub fn providers(&self) -> Vec<ProviderRow> {
         // Provider names mostly borrow from the relay names: no allocation per relay.
         type Row = (ClassCounts, Vec<((Diagnosis, Class), u64)>);
         let mut by: Map<std::borrow::Cow<'_, str>, Row> = Map::default();
-        for (relay, classes) in self.relay_counts() {
+        for (relay, classes, failures) in self.relays.iter() {
             let row = by.entry(provider(relay)).or_default();
-            for (a, b) in row.0.iter_mut().zip(classes) {
-                *a += b;
-            }
-        }
-        for (relay, r) in &self.relays {
-            let row = by.entry(provider(relay)).or_default();
-            for (k, n) in &r.diagnoses {
+            add_counts(&mut row.0, &classes);
+            for (k, n) in failures {
                 match row.1.iter_mut().find(|(have, _)| have == k) {
                     Some((_, c)) => *c += n,
                     None => row.1.push((*k, *n)),

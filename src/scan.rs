@@ -128,6 +128,7 @@ impl Scanner {
         let mut newlines = 0u64;
         let mut counted_to = 0usize;
         let mut repeats = Repeats::new();
+        let mut batch = Vec::with_capacity(Stats::BATCH);
         let mut pos = 0;
         while pos < chunk.len() {
             let Some((at, pattern)) = self.finder.find(chunk, pos) else {
@@ -158,15 +159,25 @@ impl Scanner {
                     repeats.other();
                 }
                 Line::Event(e, weight) => {
-                    stats.add(&e, u64::from(weight));
+                    batch.push((e, u64::from(weight)));
+                    if batch.len() == Stats::BATCH {
+                        stats.add_batch(&batch);
+                        batch.clear();
+                    }
                     stats.event_lines += 1;
                     repeats.event(e, end);
                 }
-                Line::Repeat(n) => repeats.repeat(u64::from(n), (start, end), stats, &mut edge),
+                Line::Repeat(n) => {
+                    // The batch first: events are counted in the order of their lines.
+                    stats.add_batch(&batch);
+                    batch.clear();
+                    repeats.repeat(u64::from(n), (start, end), stats, &mut edge);
+                }
                 Line::Other => repeats.head_end = None,
             }
             pos = end + 1;
         }
+        stats.add_batch(&batch);
         newlines += count_newlines(&chunk[counted_to..]);
         stats.lines += newlines + u64::from(chunk.last().is_some_and(|b| *b != b'\n'));
         edge.tail = repeats.tail(chunk);

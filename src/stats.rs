@@ -309,6 +309,21 @@ impl DomainCounts {
         }
     }
 
+    /// Reads where the domain of `recipient` is counted, to bring it into the cache before
+    /// it is needed (see [`Stats::add_batch`]); changes nothing.
+    #[inline]
+    pub fn touch(&self, recipient: &[u8]) {
+        let Some(domain) = domain_of(recipient) else {
+            return;
+        };
+        let hash = folded_hash(domain);
+        if let Some(shard) = self.shards.get((hash >> 40) as usize % DOMAIN_SHARDS) {
+            let low = hash as u32;
+            let found = shard.table.find(domain_hash(low), |d| d.hash == low);
+            std::hint::black_box(found.is_some());
+        }
+    }
+
     /// Adds `counts` where the memo says the domain of `recipient` is counted, if it knows;
     /// keeps the hit rate.
     fn memo_hit(&mut self, slot: usize, hash: u64, recipient: &[u8], counts: &ClassCounts) -> bool {
@@ -426,6 +441,23 @@ impl DomainShard {
     }
 }
 
+/// The hashes ([`folded_hash`]) of an event's recipient and relay, computed once.
+#[derive(Debug, Clone, Copy, Default)]
+struct Hashes {
+    recipient: u64,
+    relay: u64,
+}
+
+impl Hashes {
+    #[inline]
+    fn of(e: &Event<'_>) -> Hashes {
+        Hashes {
+            recipient: folded_hash(e.recipient),
+            relay: folded_hash(e.relay),
+        }
+    }
+}
+
 /// Statistics of a scan, or of one chunk of it.
 ///
 /// Not `PartialEq`: equal counts can sit in `hourly` or in the current-hour cache, and the
@@ -530,8 +562,40 @@ impl Stats {
         self.lines.saturating_sub(self.event_lines)
     }
 
+    /// Events a scan adds together with [`Stats::add_batch`].
+    pub const BATCH: usize = 16;
+
+    /// Counts events (each `weight` times), in order, as [`Stats::add`] does one by one, but
+    /// faster: on a server that mails millions of recipients at thousands of domains and
+    /// relays, most of a scan's time went into cache misses on those three tables, each
+    /// event waiting for its own. Here the entries of every event of the batch are read
+    /// first, in one tight loop whose misses the processor overlaps, and the events are
+    /// then counted against tables already in the cache.
+    pub fn add_batch(&mut self, events: &[(Event<'_>, u64)]) {
+        for batch in events.chunks(Self::BATCH) {
+            let mut hashes = [Hashes::default(); Self::BATCH];
+            for ((e, _), h) in batch.iter().zip(&mut hashes) {
+                *h = Hashes::of(e);
+                if e.class == Class::Success {
+                    self.persistent.touch(h.recipient);
+                }
+                self.domains.touch(e.recipient);
+                self.failures.touch_relay(h.relay);
+            }
+            for ((e, weight), h) in batch.iter().zip(hashes) {
+                self.add_hashed(e, *weight, h);
+            }
+        }
+    }
+
     /// Counts one event `weight` times.
     pub fn add(&mut self, e: &Event<'_>, weight: u64) {
+        self.add_hashed(e, weight, Hashes::of(e));
+    }
+
+    /// [`Stats::add`] with the event's keys already hashed.
+    #[inline]
+    fn add_hashed(&mut self, e: &Event<'_>, weight: u64, hashes: Hashes) {
         if e.outcome == Outcome::Probe {
             self.probes += weight;
             return;
@@ -543,12 +607,16 @@ impl Stats {
             let text = mask_addresses(e.text, &mut self.mask);
             self.memo.classify(rules, e.code, e.enhanced, text, e.relay)
         });
-        self.failures.add(e, diagnosis, weight);
+        self.failures.add_hashed(e, hashes.relay, diagnosis, weight);
         // Most logs name one host or a few in runs: count the current one apart, as hours.
         let hosts = &mut self.hosts;
-        self.host_now.add(e.host, c, weight, |h, counts| {
-            add_counts(hosts.entry(h.as_slice().into()).or_default(), counts)
-        });
+        self.host_now
+            .add(e.host, c, weight, |h, counts| match hosts.get_mut(&h[..]) {
+                Some(have) => add_counts(have, counts),
+                None => {
+                    hosts.insert(h.as_slice().into(), *counts);
+                }
+            });
         if crate::events::sink::enabled() {
             self.push_event(e, diagnosis, weight);
         }
@@ -562,7 +630,7 @@ impl Stats {
         if let Some(enh) = e.enhanced {
             self.enhanced.add(enh, weight);
         }
-        let hash = folded_hash(e.recipient);
+        let hash = hashes.recipient;
         self.persistent.add_hashed(e, weight, hash);
         let mut counts = [0; 3];
         counts[c] = weight;

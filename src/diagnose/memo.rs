@@ -11,30 +11,40 @@
 
 use super::{provider, Diagnosis, Rules};
 use crate::parse::Enhanced;
+use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
-#[derive(Debug, Clone)]
+/// One remembered reply: its key's codes, where its text (and then the provider, when the
+/// diagnosis depends on one) lie in [`Memo::texts`], and the diagnosis.
+#[derive(Debug, Clone, Copy)]
 struct Entry {
+    hash: u64,
     code: Option<u16>,
     enhanced: Option<Enhanced>,
-    text: Box<[u8]>,
-    /// The provider the diagnosis depends on; `None` when it depends on none.
-    provider: Option<Box<str>>,
+    start: usize,
+    text_len: u32,
+    /// The provider's length; `None` when the diagnosis depends on none.
+    provider_len: Option<u32>,
     diagnosis: Diagnosis,
 }
 
-/// Remembered diagnoses of one worker (see the module docs).
+/// Remembered diagnoses of one worker (see the module docs). The texts lie back to back in
+/// one buffer, so that remembering a reply allocates nothing and forgetting all of them
+/// frees nothing.
 #[derive(Debug, Clone, Default)]
 pub struct Memo {
-    /// By hash of the key; a bucket holds more than one entry only on a hash collision.
-    buckets: crate::stats::Map<u64, Vec<Entry>>,
-    len: usize,
+    table: HashTable<Entry>,
+    texts: Vec<u8>,
+    /// Room for which patterns matched ([`Rules::verdict_in`]).
+    matched: Vec<bool>,
     state: foldhash::fast::RandomState,
 }
 
 impl Memo {
-    /// How many replies a memo holds before it starts over (a few MB of reply texts).
+    /// How many replies a memo holds before it starts over.
     pub const CAPACITY: usize = 16384;
+    /// How many bytes of reply text it holds before it starts over.
+    const TEXT_BYTES: usize = 8 << 20;
 
     /// An empty memo.
     pub fn new() -> Memo {
@@ -43,12 +53,12 @@ impl Memo {
 
     /// How many replies it holds.
     pub fn len(&self) -> usize {
-        self.len
+        self.table.len()
     }
 
     /// Whether it holds none.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.table.is_empty()
     }
 
     /// [`Rules::classify`], remembered.
@@ -64,47 +74,74 @@ impl Memo {
         // name a provider look at it, and the verdict says whether one did). Those that do
         // are kept under a key that includes the provider.
         let plain = self.state.hash_one((code, enhanced, text));
-        let same = |e: &Entry, p: Option<&str>| {
-            e.code == code
-                && e.enhanced == enhanced
-                && *e.text == *text
-                && e.provider.as_deref() == p
-        };
-        if let Some(e) = self
-            .buckets
-            .get(&plain)
-            .and_then(|b| b.iter().find(|e| same(e, None)))
-        {
-            return e.diagnosis;
+        if let Some(d) = self.find(plain, code, enhanced, text, None) {
+            return d;
         }
         let prov = provider(relay);
         let keyed = self.state.hash_one((code, enhanced, text, &*prov));
-        if let Some(e) = self
-            .buckets
-            .get(&keyed)
-            .and_then(|b| b.iter().find(|e| same(e, Some(&prov))))
-        {
-            return e.diagnosis;
+        if let Some(d) = self.find(keyed, code, enhanced, text, Some(prov.as_bytes())) {
+            return d;
         }
-        let verdict = rules.verdict(code, enhanced, text, relay);
+        let verdict = rules.verdict_in(&mut self.matched, code, enhanced, text, relay);
         let diagnosis = verdict.diagnosis;
-        if self.len >= Memo::CAPACITY {
-            self.buckets.clear();
-            self.len = 0;
-        }
         let (hash, provider) = match verdict.used_provider {
-            true => (keyed, Some(prov.as_ref().into())),
+            true => (keyed, Some(prov.as_bytes())),
             false => (plain, None),
         };
-        self.buckets.entry(hash).or_default().push(Entry {
+        self.remember(hash, (code, enhanced, text, provider), diagnosis);
+        diagnosis
+    }
+
+    /// The diagnosis remembered for this key, if any.
+    fn find(
+        &self,
+        hash: u64,
+        code: Option<u16>,
+        enhanced: Option<Enhanced>,
+        text: &[u8],
+        provider: Option<&[u8]>,
+    ) -> Option<Diagnosis> {
+        let texts = &self.texts;
+        let same = |e: &Entry| {
+            let kept = &texts[e.start..];
+            let (kept_text, rest) = kept.split_at(e.text_len as usize);
+            e.hash == hash
+                && e.code == code
+                && e.enhanced == enhanced
+                && kept_text == text
+                && e.provider_len.map(|n| &rest[..n as usize]) == provider
+        };
+        self.table.find(hash, same).map(|e| e.diagnosis)
+    }
+
+    /// Remembers a key's diagnosis, starting over first when the memo is full.
+    fn remember(
+        &mut self,
+        hash: u64,
+        (code, enhanced, text, provider): (Option<u16>, Option<Enhanced>, &[u8], Option<&[u8]>),
+        diagnosis: Diagnosis,
+    ) {
+        let bytes = text.len() + provider.map_or(0, <[u8]>::len);
+        if bytes > Self::TEXT_BYTES {
+            return;
+        }
+        if self.table.len() >= Self::CAPACITY || self.texts.len() + bytes > Self::TEXT_BYTES {
+            self.table.clear();
+            self.texts.clear();
+        }
+        let start = self.texts.len();
+        self.texts.extend_from_slice(text);
+        self.texts.extend_from_slice(provider.unwrap_or_default());
+        let entry = Entry {
+            hash,
             code,
             enhanced,
-            text: text.into(),
-            provider,
+            start,
+            text_len: text.len() as u32,
+            provider_len: provider.map(|p| p.len() as u32),
             diagnosis,
-        });
-        self.len += 1;
-        diagnosis
+        };
+        self.table.insert_unique(hash, entry, |e| e.hash);
     }
 }
 

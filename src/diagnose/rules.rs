@@ -288,10 +288,25 @@ impl Rules {
         text: &[u8],
         relay: &[u8],
     ) -> Verdict<'_> {
-        let matched = self.set.matches(text);
+        self.verdict_in(&mut Vec::new(), code, enhanced, text, relay)
+    }
+
+    /// [`Rules::verdict`], with `matched` as room for which patterns matched: a caller that
+    /// asks often keeps one, so that no answer allocates.
+    pub fn verdict_in(
+        &self,
+        matched: &mut Vec<bool>,
+        code: Option<u16>,
+        enhanced: Option<Enhanced>,
+        text: &[u8],
+        relay: &[u8],
+    ) -> Verdict<'_> {
+        matched.clear();
+        matched.resize(self.set.len(), false);
+        self.set.matches_read_at(matched, text, 0);
         let mut relay_provider: Option<Cow<'_, str>> = None;
         for rule in &self.rules {
-            if rule.pattern.is_some_and(|i| !matched.matched(i)) {
+            if rule.pattern.is_some_and(|i| !matched[i]) {
                 continue;
             }
             if !rule.codes_hold(code, enhanced) {

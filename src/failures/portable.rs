@@ -37,29 +37,23 @@ impl Failures {
             })
             .collect();
         tallies.sort_by(|a, b| (&a.diagnosis, a.class).cmp(&(&b.diagnosis, b.class)));
-        // Two kinds of rows: every outcome per relay (lower-cased, no diagnoses) and the
-        // failures per relay as written (no classes).
+        // One row per relay (lower case): its outcomes and its failures by diagnosis.
         let mut relays: Vec<RelayDoc> = self
-            .relay_counts()
-            .map(|(k, classes)| RelayDoc {
-                relay: encode_bytes(k),
-                classes,
-                diagnoses: Vec::new(),
+            .relays
+            .iter()
+            .map(|(k, classes, failures)| {
+                let mut diagnoses: Vec<(String, u8, u64)> = failures
+                    .iter()
+                    .map(|((d, c), n)| (d.name().to_string(), DIGITS[c.index()], *n))
+                    .collect();
+                diagnoses.sort_unstable();
+                RelayDoc {
+                    relay: encode_bytes(k),
+                    classes,
+                    diagnoses,
+                }
             })
             .collect();
-        relays.extend(self.relays.iter().map(|(k, r)| {
-            let mut diagnoses: Vec<(String, u8, u64)> = r
-                .diagnoses
-                .iter()
-                .map(|((d, c), n)| (d.name().to_string(), DIGITS[c.index()], *n))
-                .collect();
-            diagnoses.sort_unstable();
-            RelayDoc {
-                relay: encode_bytes(k),
-                classes: [0; 3],
-                diagnoses,
-            }
-        }));
         relays.sort_by(|a, b| {
             (&a.relay, a.classes, &a.diagnoses).cmp(&(&b.relay, b.classes, &b.diagnoses))
         });
@@ -102,16 +96,12 @@ impl Failures {
         }
         for r in doc.relays {
             let relay = decode_bytes(&r.relay).ok_or("bad relay")?;
-            if r.classes != [0; 3] {
-                f.relay_classes.add(&relay, &r.classes);
-            }
-            if r.diagnoses.is_empty() {
-                continue;
-            }
-            let entry = f.relays.entry(relay.into()).or_default();
-            for (d, c, n) in r.diagnoses {
-                entry.add((diagnosis(&d)?, class(c)?), n);
-            }
+            let failures = r
+                .diagnoses
+                .into_iter()
+                .map(|(d, c, n)| Ok(((diagnosis(&d)?, class(c)?), n)))
+                .collect::<Result<Vec<_>, &'static str>>()?;
+            f.relays.add_all(&relay, &r.classes, &failures);
         }
         Ok(f)
     }

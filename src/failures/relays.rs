@@ -1,0 +1,183 @@
+//! Every outcome per relay host, and the failures per relay by diagnosis, in one table that
+//! every event looks up once: what `providers.csv` and the diagnoses' top providers are made
+//! of.
+//!
+//! A busy outbound server talks to as many relays as there are recipient domains, in no
+//! order, so this lookup mostly misses the processor's caches. An entry is therefore found
+//! by the 64-bit hash of the relay's name alone (folded to lower case while hashing, seeded
+//! per process): the name, written once into an arena when the relay is first seen, is not
+//! read again to confirm a match. Two relays with the same hash would share an entry (their
+//! outcomes counted under the first one's name); with n relays that happens with a chance of
+//! about n²/2⁶⁵ per run (under one in 10¹⁰ for 500,000 relays), and as the seed is random
+//! per run (or secret, see `crate::mergeable::key`) a sender cannot aim at it — the same
+//! argument as for the recipients of `crate::persistent`.
+
+use super::Relay;
+use crate::diagnose::Diagnosis;
+use crate::intern::{folded_hash, Arena, KeyRef};
+use crate::parse::Class;
+use crate::types::{add_counts, ClassCounts};
+use hashbrown::HashTable;
+
+/// Failures of one diagnosis and class, counted.
+pub(super) type Failure = ((Diagnosis, Class), u64);
+
+/// The table: entries by hash, names in an arena, failures in a list of their own (most
+/// relays never fail).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Relays {
+    table: HashTable<Entry>,
+    names: Arena,
+    failures: Vec<Relay>,
+}
+
+/// One relay: 48 bytes.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    hash: u64,
+    counts: ClassCounts,
+    /// Where the name (lower case) lives in the arena, as [`KeyRef::bits`].
+    name: u64,
+    len: u32,
+    /// 1 + the index of its failures in [`Relays::failures`]; 0 for none yet.
+    failures: u32,
+}
+
+impl Relays {
+    /// Counts `weight` outcomes of `class` to `relay` (any case) whose [`folded_hash`] is
+    /// `hash`, with their diagnosis when they failed.
+    #[inline]
+    pub fn add_hashed(
+        &mut self,
+        relay: &[u8],
+        hash: u64,
+        class: Class,
+        diagnosis: Option<Diagnosis>,
+        weight: u64,
+    ) {
+        let mut counts = [0; 3];
+        counts[class.index()] = weight;
+        let e = entry(&mut self.table, &mut self.names, relay, hash, &counts);
+        if let Some(d) = diagnosis {
+            add_failures(&mut self.failures, e, &[((d, class), weight)]);
+        }
+    }
+
+    /// Reads where `hash`'s entry would be, so that a batch of events waits for its cache
+    /// misses together (see `Stats::add_batch`); changes nothing.
+    #[inline]
+    pub fn touch(&self, hash: u64) {
+        std::hint::black_box(self.table.find(hash, |e| e.hash == hash).is_some());
+    }
+
+    /// Adds a relay's outcomes and failures (from another table or a merged summary).
+    pub fn add_all(&mut self, relay: &[u8], counts: &ClassCounts, failures: &[Failure]) {
+        let hash = folded_hash(relay);
+        let e = entry(&mut self.table, &mut self.names, relay, hash, counts);
+        add_failures(&mut self.failures, e, failures);
+    }
+
+    /// Every relay (lower case) with its outcomes and its failures, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts, &[Failure])> {
+        self.table.iter().map(|e| {
+            let name = self.names.get(KeyRef::from_bits(e.name), e.len);
+            let failures = match e.failures {
+                0 => &[][..],
+                i => &self.failures[i as usize - 1].diagnoses[..],
+            };
+            (name, e.counts, failures)
+        })
+    }
+
+    /// Relays counted.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Adds every relay of `other`.
+    pub fn merge(&mut self, other: &Relays) {
+        for (name, counts, failures) in other.iter() {
+            self.add_all(name, &counts, failures);
+        }
+    }
+}
+
+/// Adds `counts` to `relay`'s entry in `table` (made when new, its name put in `names`),
+/// and returns it.
+#[inline]
+fn entry<'t>(
+    table: &'t mut HashTable<Entry>,
+    names: &mut Arena,
+    relay: &[u8],
+    hash: u64,
+    counts: &ClassCounts,
+) -> &'t mut Entry {
+    table
+        .entry(hash, |e| e.hash == hash, |e| e.hash)
+        .and_modify(|e| add_counts(&mut e.counts, counts))
+        .or_insert_with(|| Entry {
+            hash,
+            counts: *counts,
+            name: names.push_lowercase(relay).bits(),
+            len: relay.len().min(u32::MAX as usize) as u32,
+            failures: 0,
+        })
+        .into_mut()
+}
+
+/// Adds `failures` to entry `e`'s list in `lists` (made when it has none yet).
+fn add_failures(lists: &mut Vec<Relay>, e: &mut Entry, failures: &[Failure]) {
+    if failures.is_empty() {
+        return;
+    }
+    if e.failures == 0 {
+        lists.push(Relay::default());
+        e.failures = lists.len() as u32;
+    }
+    let mine = &mut lists[e.failures as usize - 1];
+    for (k, n) in failures {
+        mine.add(*k, *n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(r: &Relays) -> Vec<(Vec<u8>, ClassCounts, Vec<Failure>)> {
+        let mut v: Vec<_> = r
+            .iter()
+            .map(|(n, c, f)| (n.to_vec(), c, f.to_vec()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    fn add(r: &mut Relays, relay: &[u8], class: Class, d: Option<Diagnosis>) {
+        r.add_hashed(relay, folded_hash(relay), class, d, 1);
+    }
+
+    #[test]
+    fn counts_per_relay_in_any_case_and_merges() {
+        let full = Some(Diagnosis::MailboxFull);
+        let mut a = Relays::default();
+        add(&mut a, b"MX.Example.ORG", Class::Success, None);
+        add(&mut a, b"mx.example.org", Class::Transient, full);
+        let mut b = Relays::default();
+        add(&mut b, b"mx.example.org", Class::Transient, full);
+        add(&mut b, b"other.example", Class::Permanent, None);
+        a.merge(&b);
+        assert_eq!(
+            rows(&a),
+            vec![
+                (
+                    b"mx.example.org".to_vec(),
+                    [1, 2, 0],
+                    vec![((Diagnosis::MailboxFull, Class::Transient), 2)]
+                ),
+                (b"other.example".to_vec(), [0, 0, 1], vec![]),
+            ]
+        );
+        assert_eq!(a.len(), 2);
+    }
+}
