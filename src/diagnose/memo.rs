@@ -14,6 +14,10 @@ use crate::parse::Enhanced;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
+/// What a diagnosis is remembered under: code, enhanced code, text and, when the diagnosis
+/// depends on it, the provider.
+type Key<'a> = (Option<u16>, Option<Enhanced>, &'a [u8], Option<&'a [u8]>);
+
 /// One remembered reply: its key's codes, where its text (and then the provider, when the
 /// diagnosis depends on one) lie in [`Memo::texts`], and the diagnosis.
 #[derive(Debug, Clone, Copy)]
@@ -118,7 +122,7 @@ impl Memo {
     fn remember(
         &mut self,
         hash: u64,
-        (code, enhanced, text, provider): (Option<u16>, Option<Enhanced>, &[u8], Option<&[u8]>),
+        (code, enhanced, text, provider): Key<'_>,
         diagnosis: Diagnosis,
     ) {
         let bytes = text.len() + provider.map_or(0, <[u8]>::len);
