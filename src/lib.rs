@@ -58,6 +58,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod report;
 pub mod scan;
+pub mod slots;
 pub mod state;
 pub mod stats;
 pub mod text;

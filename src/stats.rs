@@ -8,10 +8,10 @@
 use crate::intern::{folded16, folded_hash, same_key, Arena, KeyRef};
 use crate::parse::{Class, Enhanced, Event, Mta, Outcome};
 use crate::persistent::Tracker;
+use crate::slots::{Slot, Slots};
 use crate::time::Stamp;
 use crate::types::{add_counts, Run};
 pub use crate::types::{ClassCounts, Map};
-use hashbrown::HashTable;
 
 pub(crate) mod portable;
 
@@ -230,19 +230,30 @@ struct Memo {
 
 #[derive(Debug, Clone, Default)]
 struct DomainShard {
-    table: HashTable<Domain>,
+    table: Slots<Domain>,
     long_names: Arena,
 }
 
 /// One domain: its name inline when it fits in 16 bytes (most do), so that a lookup reads
 /// only the table, else where it lives in the arena.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Domain {
     name: [u8; 16],
     len: u32,
     /// The low half of the name's hash: most unequal names are told apart by it alone.
+    /// Never zero in the table (see [`crate::slots::stored`]).
     hash: u32,
     counts: ClassCounts,
+}
+
+impl Slot for Domain {
+    /// Zero for an empty slot (a held domain's `hash` is never zero).
+    fn hash(&self) -> u64 {
+        match self.hash {
+            0 => 0,
+            h => domain_hash(h),
+        }
+    }
 }
 
 impl Domain {
@@ -258,8 +269,8 @@ impl Domain {
     }
 }
 
-/// The hash a domain is filed under: the low half of its hash, twice, so the table's tag
-/// (top bits) and bucket (low bits) both come from it.
+/// The hash a domain is filed under: the low half of its hash, twice (never zero for the
+/// `hash.max(1)` a domain is stored with).
 fn domain_hash(hash: u32) -> u64 {
     u64::from(hash) * 0x1_0000_0001
 }
@@ -304,7 +315,7 @@ impl DomainCounts {
                 recipient: hash,
                 shard: i as u32,
                 bucket: bucket as u32,
-                buckets: shard.table.num_buckets(),
+                buckets: shard.table.capacity(),
             };
         }
     }
@@ -318,9 +329,7 @@ impl DomainCounts {
         };
         let hash = folded_hash(domain);
         if let Some(shard) = self.shards.get((hash >> 40) as usize % DOMAIN_SHARDS) {
-            let low = hash as u32;
-            let found = shard.table.find(domain_hash(low), |d| d.hash == low);
-            std::hint::black_box(found.is_some());
+            shard.table.touch(domain_hash(hash as u32));
         }
     }
 
@@ -341,10 +350,10 @@ impl DomainCounts {
         let Some(shard) = self.shards.get_mut(m.shard as usize) else {
             return false;
         };
-        if shard.table.num_buckets() != m.buckets {
+        if shard.table.capacity() != m.buckets {
             return false;
         }
-        let Some(d) = shard.table.get_bucket_mut(m.bucket as usize) else {
+        let Some(d) = shard.table.get_mut(m.bucket as usize) else {
             return false;
         };
         add_counts(&mut d.counts, counts);
@@ -381,7 +390,7 @@ impl DomainCounts {
         }
         for (mine, theirs) in self.shards.iter_mut().zip(&mut other.shards) {
             let theirs = std::mem::take(theirs);
-            for d in &theirs.table {
+            for d in theirs.table.iter() {
                 mine.add(d.hash, d.name(&theirs.long_names), &d.counts);
             }
         }
@@ -391,7 +400,7 @@ impl DomainCounts {
     pub fn allocated(&self) -> usize {
         self.shards
             .iter()
-            .map(|s| s.table.allocation_size() + s.long_names.allocated())
+            .map(|s| s.table.allocated() + s.long_names.allocated())
             .sum()
     }
 }
@@ -403,41 +412,35 @@ impl DomainShard {
         let Ok(len) = u32::try_from(domain.len()) else {
             return None;
         };
+        let hash = hash.max(1);
         let long_names = &mut self.long_names;
         let short = folded16(domain);
-        let entry = self.table.entry(
-            domain_hash(hash),
-            |d| {
-                d.hash == hash
-                    && d.len == len
-                    && match short {
-                        Some(name) => d.name == name,
-                        None => same_key(d.name(long_names), domain),
-                    }
-            },
-            |d| domain_hash(d.hash),
-        );
-        match entry {
-            hashbrown::hash_table::Entry::Occupied(mut d) => {
-                add_counts(&mut d.get_mut().counts, counts);
-                Some(d.bucket_index())
+        let same = |d: &Domain| {
+            d.len == len
+                && match short {
+                    Some(name) => d.name == name,
+                    None => same_key(d.name(long_names), domain),
+                }
+        };
+        if let Some(at) = self.table.find(domain_hash(hash), same) {
+            if let Some(d) = self.table.get_mut(at) {
+                add_counts(&mut d.counts, counts);
             }
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                let name = short.unwrap_or_else(|| {
-                    let mut name = [0; 16];
-                    let at = long_names.push_lowercase(domain).bits();
-                    name[..8].copy_from_slice(&at.to_le_bytes());
-                    name
-                });
-                let d = v.insert(Domain {
-                    name,
-                    len,
-                    hash,
-                    counts: *counts,
-                });
-                Some(d.bucket_index())
-            }
+            return Some(at);
         }
+        let name = short.unwrap_or_else(|| {
+            let mut name = [0; 16];
+            let at = long_names.push_lowercase(domain).bits();
+            name[..8].copy_from_slice(&at.to_le_bytes());
+            name
+        });
+        let d = Domain {
+            name,
+            len,
+            hash,
+            counts: *counts,
+        };
+        Some(self.table.insert_new(domain_hash(hash), d))
     }
 }
 

@@ -16,8 +16,8 @@ use super::Relay;
 use crate::diagnose::Diagnosis;
 use crate::intern::{folded_hash, Arena, KeyRef};
 use crate::parse::Class;
+use crate::slots::{stored, Slot, Slots};
 use crate::types::{add_counts, ClassCounts};
-use hashbrown::HashTable;
 
 /// Failures of one diagnosis and class, counted.
 pub(super) type Failure = ((Diagnosis, Class), u64);
@@ -26,13 +26,13 @@ pub(super) type Failure = ((Diagnosis, Class), u64);
 /// relays never fail).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Relays {
-    table: HashTable<Entry>,
+    table: Slots<Entry>,
     names: Arena,
     failures: Vec<Relay>,
 }
 
 /// One relay: 48 bytes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Entry {
     hash: u64,
     counts: ClassCounts,
@@ -67,7 +67,7 @@ impl Relays {
     /// misses together (see `Stats::add_batch`); changes nothing.
     #[inline]
     pub fn touch(&self, hash: u64) {
-        std::hint::black_box(self.table.find(hash, |e| e.hash == hash).is_some());
+        self.table.touch(hash);
     }
 
     /// Adds a relay's outcomes and failures (from another table or a merged summary).
@@ -103,26 +103,31 @@ impl Relays {
 }
 
 /// Adds `counts` to `relay`'s entry in `table` (made when new, its name put in `names`),
-/// and returns it.
+/// and returns it. Found by hash alone (see the module docs).
 #[inline]
 fn entry<'t>(
-    table: &'t mut HashTable<Entry>,
+    table: &'t mut Slots<Entry>,
     names: &mut Arena,
     relay: &[u8],
     hash: u64,
     counts: &ClassCounts,
 ) -> &'t mut Entry {
-    table
-        .entry(hash, |e| e.hash == hash, |e| e.hash)
-        .and_modify(|e| add_counts(&mut e.counts, counts))
-        .or_insert_with(|| Entry {
-            hash,
-            counts: *counts,
-            name: names.push_lowercase(relay).bits(),
-            len: relay.len().min(u32::MAX as usize) as u32,
-            failures: 0,
-        })
-        .into_mut()
+    let make = || Entry {
+        hash: stored(hash),
+        counts: [0; 3],
+        name: names.push_lowercase(relay).bits(),
+        len: relay.len().min(u32::MAX as usize) as u32,
+        failures: 0,
+    };
+    let (_, e) = table.find_or_insert(hash, |_| true, make);
+    add_counts(&mut e.counts, counts);
+    e
+}
+
+impl Slot for Entry {
+    fn hash(&self) -> u64 {
+        self.hash
+    }
 }
 
 /// Adds `failures` to entry `e`'s list in `lists` (made when it has none yet).

@@ -1,0 +1,176 @@
+//! An open-addressing hash table whose slot for a hash can be read ahead of time.
+//!
+//! The domain and relay tables are looked up for every event, in no order, and on a busy
+//! server they outgrow the processor's caches: each lookup used to wait for memory on its
+//! own. `crate::stats::Stats::add_batch` first reads the slot of every event of a batch
+//! ([`Slots::touch`], a single load), so that their cache misses overlap, and then looks
+//! them up for real. A general-purpose table does not say where a hash's slot is, so this
+//! one is as plain as it can be: entries in one array, the slot of a hash its low bits,
+//! linear probing, at most three quarters full. An entry's stored hash is never zero (zero
+//! marks an empty slot; a hash of zero is stored as one).
+
+/// An entry: `Copy`, with its hash inside and an empty value whose hash is zero.
+pub trait Slot: Copy + Default {
+    fn hash(&self) -> u64;
+}
+
+/// The table (see the module docs).
+#[derive(Debug, Clone, Default)]
+pub struct Slots<T> {
+    slots: Vec<T>,
+    len: usize,
+}
+
+/// The hash an entry is stored under: never zero.
+#[inline]
+pub fn stored(hash: u64) -> u64 {
+    hash.max(1)
+}
+
+impl<T: Slot> Slots<T> {
+    /// Entries held.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Slots allocated (a slot index stays valid until this changes).
+    pub fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Bytes of its array.
+    pub fn allocated(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<T>()
+    }
+
+    /// Reads the slot where `hash` would be found, to bring it into the cache.
+    #[inline]
+    pub fn touch(&self, hash: u64) {
+        if !self.slots.is_empty() {
+            let i = hash as usize & (self.slots.len() - 1);
+            std::hint::black_box(self.slots[i].hash());
+        }
+    }
+
+    /// The entry in slot `i`, if it holds one.
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.slots.get_mut(i).filter(|e| e.hash() != 0)
+    }
+
+    /// The entry with `hash` for which `eq` holds, and its slot; made with `make` (whose hash
+    /// must be [`stored`]`(hash)`) when there is none.
+    #[inline]
+    pub fn find_or_insert(
+        &mut self,
+        hash: u64,
+        eq: impl Fn(&T) -> bool,
+        make: impl FnOnce() -> T,
+    ) -> (usize, &mut T) {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let want = stored(hash);
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let h = self.slots[i].hash();
+            if h == 0 {
+                self.slots[i] = make();
+                self.len += 1;
+                return (i, &mut self.slots[i]);
+            }
+            if h == want && eq(&self.slots[i]) {
+                return (i, &mut self.slots[i]);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The slot of the entry with `hash` for which `eq` holds.
+    #[inline]
+    pub fn find(&self, hash: u64, eq: impl Fn(&T) -> bool) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let want = stored(hash);
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            match self.slots[i].hash() {
+                0 => return None,
+                h if h == want && eq(&self.slots[i]) => return Some(i),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Puts `entry` (hash [`stored`]`(hash)`, not yet held) in and returns its slot.
+    pub fn insert_new(&mut self, hash: u64, entry: T) -> usize {
+        self.find_or_insert(hash, |_| false, || entry).0
+    }
+
+    /// Every entry, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.slots.iter().filter(|e| e.hash() != 0)
+    }
+
+    /// Doubles the array (at least 16 slots) and puts every entry in its new slot.
+    #[cold]
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![T::default(); size]);
+        let mask = size - 1;
+        for e in old.into_iter().filter(|e| e.hash() != 0) {
+            let mut i = e.hash() as usize & mask;
+            while self.slots[i].hash() != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = e;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    struct E {
+        hash: u64,
+        n: u32,
+    }
+
+    impl Slot for E {
+        fn hash(&self) -> u64 {
+            self.hash
+        }
+    }
+
+    #[test]
+    fn finds_what_it_holds_through_growth_and_collisions() {
+        let mut t: Slots<E> = Slots::default();
+        // Hashes 0 and 1 share a stored hash; told apart by `eq`, as a caller would.
+        let keys: Vec<u64> = (0..1000u64).map(|k| k * 64).chain([1]).collect();
+        for (n, &k) in keys.iter().enumerate() {
+            let n = n as u32;
+            let (i, e) = t.find_or_insert(k, |e| e.n == n, || E { hash: stored(k), n });
+            assert_eq!(e.n, n);
+            assert_eq!(t.get_mut(i).map(|e| e.n), Some(n));
+        }
+        assert_eq!(t.len(), keys.len());
+        for (n, &k) in keys.iter().enumerate() {
+            let n = n as u32;
+            let (i, _) = t.find_or_insert(k, |e| e.n == n, || unreachable!("{k} is held"));
+            assert_eq!(t.get_mut(i).map(|e| e.n), Some(n));
+            assert_eq!(t.find(k, |e| e.n == n), Some(i));
+            t.touch(k);
+        }
+        assert_eq!(t.iter().count(), keys.len());
+        assert!(t.capacity() * 3 >= t.len() * 4);
+    }
+}
