@@ -4,6 +4,10 @@
 //! Evidence is collected per recipient in a form that merges in any order (counts, first and
 //! last times, the latest 2xx), and the verdict is taken only at the end, so the result does
 //! not depend on how the input was split between threads or runs.
+//!
+//! Recipients are compared ignoring ASCII case and kept as first seen: the spelling of
+//! their earliest deferral, the smaller bytes on a tie of time (see `respell`), which is
+//! also an order-independent rule.
 
 use crate::intern::{folded_hash, same_key, Arena, Interner, KeyRef};
 use crate::parse::{Class, Event};
@@ -718,7 +722,7 @@ impl Tracker {
     }
 
     /// The persistent recipients under `rule`, sorted by attempts descending, then recipient
-    /// (ignoring case). Each is spelt as first seen (see [`respell`]).
+    /// (ignoring case). Each is spelt as first seen (see `respell`).
     pub fn persistent(&self, rule: &Rule) -> Vec<Stuck<'_>> {
         let mut out: Vec<Stuck<'_>> = Vec::new();
         for s in &self.shards {
