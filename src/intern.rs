@@ -103,8 +103,8 @@ pub fn folded16(bytes: &[u8]) -> Option<[u8; 16]> {
     Some(out)
 }
 
-/// Whether `stored` (lower case) is `bytes` in any ASCII case: compared as they are first,
-/// which is the common case and a plain memory compare.
+/// Whether `stored` is `bytes` in any ASCII case: compared as they are first, which is the
+/// common case and a plain memory compare.
 #[inline]
 pub fn same_key(stored: &[u8], bytes: &[u8]) -> bool {
     stored == bytes || stored.eq_ignore_ascii_case(bytes)
@@ -147,6 +147,15 @@ impl Arena {
 
     /// Stores `bytes` in ASCII lower case.
     pub fn push_lowercase(&mut self, bytes: &[u8]) -> KeyRef {
+        let at = self.push(bytes);
+        if let Some(stored) = self.get_mut(at, bytes.len()) {
+            stored.make_ascii_lowercase();
+        }
+        at
+    }
+
+    /// Stores `bytes` as they are.
+    pub fn push(&mut self, bytes: &[u8]) -> KeyRef {
         let fits = self
             .chunks
             .last()
@@ -158,11 +167,26 @@ impl Arena {
         let chunk = self.chunks.len() - 1;
         let c = &mut self.chunks[chunk];
         let start = c.len();
-        c.extend(bytes.iter().map(u8::to_ascii_lowercase));
+        c.extend_from_slice(bytes);
         KeyRef {
             chunk: chunk as u32,
             start: start as u32,
         }
+    }
+
+    /// Replaces the key stored at `at` by `bytes`, of the same length (another spelling of
+    /// it): no new bytes are taken. Does nothing when `at` holds fewer bytes.
+    pub fn overwrite(&mut self, at: KeyRef, bytes: &[u8]) {
+        if let Some(stored) = self.get_mut(at, bytes.len()) {
+            stored.copy_from_slice(bytes);
+        }
+    }
+
+    fn get_mut(&mut self, at: KeyRef, len: usize) -> Option<&mut [u8]> {
+        let start = at.start as usize;
+        self.chunks
+            .get_mut(at.chunk as usize)
+            .and_then(|c| c.get_mut(start..start + len))
     }
 
     /// The `len` bytes stored at `at`.
@@ -274,6 +298,13 @@ mod tests {
             assert_eq!(a.get(at, k.len() as u32), k.to_ascii_lowercase());
             assert_eq!(KeyRef::from_bits(at.bits()), at);
         }
+        let (seen, next) = (a.push(b"Bob@X.org"), a.push(b"next"));
+        assert_eq!(a.get(seen, 9), b"Bob@X.org");
+        a.overwrite(seen, b"BOB@x.org");
+        assert_eq!(
+            (a.get(seen, 9), a.get(next, 4)),
+            (&b"BOB@x.org"[..], &b"next"[..])
+        );
         let mut i = Interner::default();
         let (x, y) = (i.intern("450 full"), i.intern("450 other"));
         assert_eq!(

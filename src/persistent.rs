@@ -4,6 +4,10 @@
 //! Evidence is collected per recipient in a form that merges in any order (counts, first and
 //! last times, the latest 2xx), and the verdict is taken only at the end, so the result does
 //! not depend on how the input was split between threads or runs.
+//!
+//! Recipients are compared ignoring ASCII case and kept as first seen: the spelling of
+//! their earliest deferral, the smaller bytes on a tie of time (see `respell`), which is
+//! also an order-independent rule.
 
 use crate::intern::{folded_hash, same_key, Arena, Interner, KeyRef};
 use crate::parse::{Class, Event};
@@ -250,7 +254,7 @@ impl Open {
         }
     }
 
-    /// The address (lower case).
+    /// The address, as first seen (see [`respell`]).
     fn text<'k>(&self, keys: &'k Arena) -> &'k [u8] {
         keys.get(
             KeyRef::from_bits(self.key >> 24),
@@ -325,7 +329,7 @@ pub struct Tracker {
     other_text: String,
 }
 
-/// Whether the open entry `o` is the (lower-cased) recipient `rcpt`.
+/// Whether the open entry `o` is the recipient `rcpt`, in any ASCII case.
 fn is_key(keys: &Arena, o: &Open, hash: u64, rcpt: &[u8]) -> bool {
     o.hash == hash as u32 && same_key(o.text(keys), rcpt)
 }
@@ -350,14 +354,55 @@ fn open_mut<'t>(
                 Ok(d) => d.remove().0.last,
                 Err(_) => Packed::NONE,
             };
-            v.insert(Open::new(
-                keys.push_lowercase(rcpt),
-                rcpt.len(),
-                hash,
-                last_success,
-            ))
-            .into_mut()
+            v.insert(Open::new(keys.push(rcpt), rcpt.len(), hash, last_success))
+                .into_mut()
         }
+    }
+}
+
+/// Whether the spelling `new`, seen at `new_time`, comes before `cur`, seen at `cur_time`:
+/// the earlier time first, then the smaller bytes; a time not known counts as the latest.
+/// A minimum over every deferral, so the spelling kept does not depend on the order in
+/// which events, chunks, folders or runs are folded together.
+fn spelled_first(
+    (new_time, new): (Option<Stamp>, &[u8]),
+    (cur_time, cur): (Option<Stamp>, &[u8]),
+) -> bool {
+    (new_time.is_none(), new_time, new) < (cur_time.is_none(), cur_time, cur)
+}
+
+/// What a new spelling of a key touches: the shard's arena and mailbox records, the
+/// tracker's replies, and a scratch text.
+struct Spelling<'a> {
+    keys: &'a mut Arena,
+    mailboxes: &'a mut [Mailbox],
+    replies: &'a mut Interner,
+    scratch: &'a mut String,
+}
+
+/// Gives `o` the spelling `rcpt` (the same address in any ASCII case) when `rcpt`, from a
+/// deferral at `time`, comes before the spelling it has ([`spelled_first`], against its
+/// first deferral), so that a recipient is printed as it was first seen. Call it before
+/// `time` is folded into `o.first_deferral`. The new spelling overwrites the old one in the
+/// arena (same length: nothing is added), and the stored reply, which may name the
+/// recipient by its spelling (see [`store_reply`]), is stored again so that it still reads
+/// as the server wrote it.
+fn respell(o: &Open, rcpt: &[u8], time: Option<Stamp>, t: Spelling<'_>) {
+    let time = Packed::new(time).get();
+    let cur = o.text(t.keys);
+    if cur == rcpt || !spelled_first((time, rcpt), (o.first_deferral.get(), cur)) {
+        return;
+    }
+    let m = (o.mailbox as usize)
+        .checked_sub(1)
+        .and_then(|i| t.mailboxes.get_mut(i))
+        .filter(|m| m.reply != u32::MAX);
+    if let Some(m) = &m {
+        reply_into(t.scratch, t.replies.get(m.reply), cur);
+    }
+    t.keys.overwrite(KeyRef::from_bits(o.key >> 24), rcpt);
+    if let Some(m) = m {
+        m.reply = store_reply(t.replies, t.scratch, rcpt);
     }
 }
 
@@ -430,6 +475,13 @@ impl Tracker {
             hash,
             ev.recipient,
         );
+        let spelling = Spelling {
+            keys: &mut shard.keys,
+            mailboxes: &mut shard.mailboxes,
+            replies: &mut self.replies,
+            scratch: &mut self.text,
+        };
+        respell(o, ev.recipient, Some(time), spelling);
         o.first_deferral = o.first_deferral.min(Some(time));
         let policy = ev.enhanced.is_some_and(|e| e.subject == 7);
         if greylist || policy {
@@ -540,6 +592,13 @@ impl Tracker {
             hash,
             recipient,
         );
+        let spelling = Spelling {
+            keys: &mut shard.keys,
+            mailboxes: &mut shard.mailboxes,
+            replies: &mut self.replies,
+            scratch: &mut self.text,
+        };
+        respell(o, recipient, e.first_deferral, spelling);
         o.first_deferral = o.first_deferral.min(e.first_deferral);
         o.last_success = o.last_success.max(e.last_success);
         o.key |= [(e.saw_greylisting, GREY), (e.saw_full, FULL)]
@@ -619,6 +678,13 @@ impl Tracker {
             hash,
             text,
         );
+        let spelling = Spelling {
+            keys: &mut shard.keys,
+            mailboxes: &mut shard.mailboxes,
+            replies: &mut self.replies,
+            scratch: &mut self.text,
+        };
+        respell(o, text, theirs.first_deferral.get(), spelling);
         o.first_deferral = o.first_deferral.min(theirs.first_deferral.get());
         o.last_success = o.last_success.max(theirs.last_success.get());
         o.key |= theirs.key & (GREY | FULL | DISABLED);
@@ -626,17 +692,23 @@ impl Tracker {
         let m = mailbox_mut(&mut shard.mailboxes, o);
         m.attempts = m.attempts.saturating_add(tm.attempts);
         m.first = m.first.min(tm.first.get());
+        let key = o.text(&shard.keys);
         // The latest reply wins; on a tie of time the greater text, so order never matters.
+        // Each reply is read with the spelling it was stored for.
         let take = match tm.last.get().cmp(&m.last.get()) {
             std::cmp::Ordering::Greater => true,
             std::cmp::Ordering::Equal => {
                 reply_into(&mut self.text, their_replies.get(tm.reply), text);
-                reply_into(&mut self.other_text, self.replies.get(m.reply), text);
+                reply_into(&mut self.other_text, self.replies.get(m.reply), key);
                 self.text > self.other_text
             }
             std::cmp::Ordering::Less => false,
         };
-        if take {
+        if take && key != text && tm.reply != u32::MAX {
+            // Spelled otherwise here: their reply as text, stored for this spelling.
+            reply_into(&mut self.text, their_replies.get(tm.reply), text);
+            m.reply = store_reply(&mut self.replies, &mut self.text, key);
+        } else if take {
             m.reply = match replies.get_mut(tm.reply as usize) {
                 Some(mine) if *mine != u32::MAX => *mine,
                 Some(mine) => {
@@ -649,7 +721,8 @@ impl Tracker {
         m.last = m.last.max(tm.last.get());
     }
 
-    /// The persistent recipients under `rule`, sorted by attempts descending, then recipient.
+    /// The persistent recipients under `rule`, sorted by attempts descending, then recipient
+    /// (ignoring case). Each is spelt as first seen (see `respell`).
     pub fn persistent(&self, rule: &Rule) -> Vec<Stuck<'_>> {
         let mut out: Vec<Stuck<'_>> = Vec::new();
         for s in &self.shards {
@@ -666,11 +739,13 @@ impl Tracker {
                 }
             }
         }
+        // Recipients in ASCII lower case (each is there once, in whichever spelling), so the
+        // order is the one of addresses, whatever their case.
         out.sort_by(|a, b| {
             b.evidence
                 .attempts
                 .cmp(&a.evidence.attempts)
-                .then_with(|| a.recipient.cmp(b.recipient))
+                .then_with(|| folded_cmp(a.recipient, b.recipient))
         });
         out
     }
@@ -716,6 +791,12 @@ fn store_reply(replies: &mut Interner, text: &mut String, key: &[u8]) -> u32 {
         }
     }
     replies.intern(text)
+}
+
+/// `a` and `b` compared in ASCII lower case.
+fn folded_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let lower = u8::to_ascii_lowercase;
+    a.iter().map(lower).cmp(b.iter().map(lower))
 }
 
 fn add_delivered(delivered: &mut HashTable<Delivered>, hash: u64, last: Packed) {
@@ -809,7 +890,7 @@ pub(crate) mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(
             (p[0].recipient, p[0].evidence.attempts, p[0].reason),
-            (&b"full@example.org"[..], 6, Reason::MailboxFull)
+            (&b"Full@Example.org"[..], 6, Reason::MailboxFull)
         );
     }
 
@@ -932,17 +1013,163 @@ pub(crate) mod tests {
     fn replies_naming_their_recipient_are_stored_once() {
         let mut t = Tracker::default();
         for r in ["one@x.org", "two@x.org", "Three@x.org"] {
-            let text = format!("450 4.2.2 <{}>: Mailbox full", r.to_ascii_lowercase());
+            let text = format!("450 4.2.2 <{r}>: Mailbox full");
             t.add(
                 &ev(0, 450, (4, 2, 2), r, Box::leak(text.into_boxed_str())),
                 1,
             );
         }
-        assert_eq!(t.replies.len(), 1);
+        // Naming it in another case than its own: kept as written, in a text of its own.
+        let other = "450 4.2.2 <four@x.org>: Mailbox full";
+        t.add(&ev(0, 450, (4, 2, 2), "Four@x.org", other), 1);
+        assert_eq!(t.replies.len(), 2);
         for (k, e) in t.evidence() {
             let k = String::from_utf8(k.to_vec()).unwrap();
-            assert_eq!(e.last_reply, format!("450 4.2.2 <{k}>: Mailbox full"));
+            let named = if k == "Four@x.org" { "four@x.org" } else { &k };
+            assert_eq!(e.last_reply, format!("450 4.2.2 <{named}>: Mailbox full"));
         }
+    }
+
+    /// Events for one recipient in four spellings; the earliest deferral is at minute 10,
+    /// where two spellings tie (the smaller bytes, `BOB@X.org`, wins). Each reply names the
+    /// recipient as its event spells it; the last two tie at minute 300, and the greater
+    /// text, `bob@x.org`'s, is the last reply.
+    fn spellings() -> Vec<Event<'static>> {
+        vec![
+            ev(
+                60,
+                450,
+                (4, 2, 2),
+                "bob@x.org",
+                "450 4.2.2 <bob@x.org>: full",
+            ),
+            ev(
+                10,
+                450,
+                (4, 2, 2),
+                "Bob@x.org",
+                "450 4.2.2 <Bob@x.org>: full",
+            ),
+            ev(5, 250, (2, 0, 0), "AAA@x.org", "250 ok"), // a 2xx spells nothing
+            ev(5, 250, (2, 0, 0), "bOB@x.org", "250 ok"),
+            ev(
+                10,
+                450,
+                (4, 2, 0),
+                "BOB@X.org",
+                "450 4.2.0 <BOB@X.org>: later",
+            ),
+            ev(
+                120,
+                450,
+                (4, 2, 2),
+                "Bob@x.org",
+                "450 4.2.2 <Bob@x.org>: full",
+            ),
+            ev(
+                300,
+                450,
+                (4, 2, 2),
+                "bob@x.org",
+                "450 4.2.2 <bob@x.org>: full",
+            ),
+            ev(
+                300,
+                450,
+                (4, 2, 2),
+                "Bob@x.org",
+                "450 4.2.2 <Bob@x.org>: full",
+            ),
+        ]
+    }
+
+    /// The one persistent recipient of `t`, as printed.
+    fn stuck(t: &Tracker) -> (String, u64, String) {
+        let p = t.persistent(&Rule::default());
+        assert_eq!(p.len(), 1, "{p:?}");
+        let r = String::from_utf8_lossy(p[0].recipient).into_owned();
+        (r, p[0].evidence.attempts, p[0].evidence.last_reply.clone())
+    }
+
+    #[test]
+    fn recipients_are_grouped_ignoring_case_and_spelt_as_first_seen() {
+        let mut t = Tracker::default();
+        spellings().iter().for_each(|e| t.add(e, 1));
+        let want = (
+            "BOB@X.org".to_string(),
+            6,
+            "450 4.2.2 <bob@x.org>: full".to_string(),
+        );
+        assert_eq!(stuck(&t), want);
+        assert_eq!(t.len(), (1, 1)); // BOB@X.org, and AAA@x.org by its hash only
+    }
+
+    #[test]
+    fn the_first_spelling_wins_in_any_order_of_events_and_merges() {
+        let events = spellings();
+        let mut one = Tracker::default();
+        events.iter().for_each(|e| one.add(e, 1));
+        let want = stuck(&one);
+        let n = events.len();
+        // Every order of the events (a rotation and a reversal), cut into three trackers
+        // merged in every order, and the same through a state's evidence text.
+        for rot in 0..n {
+            for rev in [false, true] {
+                let mut order: Vec<&Event<'_>> = events.iter().cycle().skip(rot).take(n).collect();
+                if rev {
+                    order.reverse();
+                }
+                let mut seq = Tracker::default();
+                order.iter().for_each(|e| seq.add(e, 1));
+                assert_eq!(stuck(&seq), want, "rot {rot} rev {rev}");
+                for (a, b) in [(1, 3), (2, 5), (3, 4), (0, 6)] {
+                    let parts: Vec<Tracker> = [&order[..a], &order[a..b], &order[b..]]
+                        .iter()
+                        .map(|part| {
+                            let mut t = Tracker::default();
+                            part.iter().for_each(|e| t.add(e, 1));
+                            t
+                        })
+                        .collect();
+                    for merge in [[0, 1, 2], [2, 1, 0], [1, 0, 2], [1, 2, 0]] {
+                        let mut t = Tracker::default();
+                        merge.iter().for_each(|&i| t.merge(parts[i].clone()));
+                        assert_eq!(stuck(&t), want, "rot {rot} rev {rev} {a}..{b} {merge:?}");
+                    }
+                    // Run after run: the first part's open evidence carried by text.
+                    let mut text = Vec::new();
+                    parts[0].write_evidence(&mut text, |_| true).unwrap();
+                    let mut next = Tracker::default();
+                    next.read_evidence(&text[..]).unwrap();
+                    order[a..].iter().for_each(|e| next.add(e, 1));
+                    // (Its 2xx-only recipients are not carried; none matters here.)
+                    assert_eq!(stuck(&next), want, "rot {rot} rev {rev} {a}, restored");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lower_case_evidence_of_old_states_still_loads() {
+        // As written before spellings were kept: the key in lower case.
+        let old = b"r\t0\t450%204.2.2%20<%00>:%20full\n\
+            e\tbob@x.org\t2\t1800000600\t1800000600\t1800003600\t-\tF\t0\n";
+        let mut t = Tracker::default();
+        t.read_evidence(&old[..]).unwrap();
+        t.add(
+            &ev(
+                200,
+                450,
+                (4, 2, 2),
+                "Bob@x.org",
+                "450 4.2.2 <Bob@x.org>: full",
+            ),
+            1,
+        );
+        assert_eq!(
+            stuck(&t),
+            ("bob@x.org".into(), 3, "450 4.2.2 <Bob@x.org>: full".into())
+        );
     }
 
     #[test]

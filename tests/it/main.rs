@@ -23,4 +23,5 @@ mod packaging;
 mod parser_real;
 mod reports;
 mod scan_cli;
+mod spelling;
 mod split;

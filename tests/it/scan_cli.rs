@@ -464,7 +464,7 @@ fn persistent_thresholds_change_the_result_as_documented() {
     let names: Vec<&str> = default.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(
         names,
-        ["full.box@example.net", "gone@example.com", "a@test.ex"]
+        ["Full.Box@Example.net", "gone@example.com", "a@test.ex"]
     );
     assert_eq!(default[0].2, "mailbox_full");
     assert_eq!(default[1].2, "mailbox_disabled");
@@ -474,7 +474,7 @@ fn persistent_thresholds_change_the_result_as_documented() {
         .into_iter()
         .map(|r| r.0)
         .collect();
-    assert_eq!(five, ["full.box@example.net", "gone@example.com"]);
+    assert_eq!(five, ["Full.Box@Example.net", "gone@example.com"]);
     // Nine hours needed: nobody (the longest streak is eight hours).
     assert!(persistent_rows(&["--min-span", "9h"]).is_empty());
     // Two attempts over ten minutes: the recipient with two 450s ten minutes apart is flagged;
@@ -486,7 +486,7 @@ fn persistent_thresholds_change_the_result_as_documented() {
     assert_eq!(
         loose,
         [
-            "full.box@example.net",
+            "Full.Box@Example.net",
             "gone@example.com",
             "a@test.ex",
             "to@example.com"
@@ -506,7 +506,7 @@ fn summary_lists_persistent_recipients_recovery_and_advice() {
         "{text}"
     );
     assert!(
-        text.contains("full.box@example.net  6 attempts since 2026-11-28T06:00:00  mailbox_full"),
+        text.contains("Full.Box@Example.net  6 attempts since 2026-11-28T06:00:00  mailbox_full"),
         "{text}"
     );
     assert!(text.contains("recovered: 2 recipient(s)"), "{text}");
