@@ -12,7 +12,7 @@ use crate::error::{is_broken_pipe, Error, Exit};
 use crate::input::{Source, Span};
 use crate::pipeline::{InputError, Pipeline};
 use crate::plan::ScanPlan;
-use crate::report::{self, table::Report, text::Summary};
+use crate::report::{self, table::Counted, table::Report, text::Summary};
 use crate::state::{self, Lock, State};
 use crate::stats::Stats;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -101,14 +101,26 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     }
     // The mergeable summary holds this run's lines only (before the evidence carried from
     // earlier runs is added), so that merging days of one `--state` host counts each once.
-    let mergeable = plan
-        .out_dir
-        .is_some()
-        .then(|| crate::mergeable::render(&scanned.stats, &crate::mergeable::key::current_id()));
+    // The report's tables that do not need that evidence are made meanwhile.
+    let stats = &scanned.stats;
+    let shows = !(plan.quiet && plan.out_dir.is_none());
+    let (mergeable, counted) = both(
+        plan.threads != 1,
+        || {
+            let id = crate::mergeable::key::current_id();
+            plan.out_dir
+                .is_some()
+                .then(|| crate::mergeable::render(stats, &id))
+        },
+        || shows.then(|| Counted::new(stats)),
+    );
     if let Some((_, _, st)) = &scanned.state {
         st.restore_evidence(&mut scanned.stats.persistent);
     }
-    let reports_ok = match write_reports(&plan, &scanned.stats, mergeable.as_deref()) {
+    let written = counted.map_or(Ok(()), |counted| {
+        write_reports(&plan, &scanned.stats, counted, mergeable.as_deref())
+    });
+    let reports_ok = match written {
         Ok(()) => true,
         Err(e) => {
             e.print();
@@ -244,8 +256,30 @@ fn mmap_choice(allowed: bool) -> crate::input::MmapChoice {
     unsafe { crate::input::MmapChoice::settled_files() }
 }
 
-/// Writes the report files (with `--out-dir`) and the summary (unless `--quiet`).
-fn write_reports(plan: &ScanPlan, stats: &Stats, mergeable: Option<&[u8]>) -> Result<(), Error> {
+/// Runs `a` and `b`, at the same time if `parallel` (`-j 1` asks for one thread).
+fn both<A: Send, B>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if !parallel {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        match a.join() {
+            Ok(a) => (a, b),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// Writes the report files (with `--out-dir`) and the summary (unless `--quiet`), the report
+/// made of `counted` and the persistent list. (With `-q` and no `-o` there is nothing to show
+/// or write, a timing run or a readability check, and no report is made.)
+fn write_reports(
+    plan: &ScanPlan,
+    stats: &Stats,
+    counted: Counted,
+    mergeable: Option<&[u8]>,
+) -> Result<(), Error> {
     let window = plan.window.is_set().then(|| {
         format!(
             "{}; {} event(s) outside it left out",
@@ -253,10 +287,7 @@ fn write_reports(plan: &ScanPlan, stats: &Stats, mergeable: Option<&[u8]>) -> Re
             stats.outside_window
         )
     });
-    if plan.quiet && plan.out_dir.is_none() {
-        return Ok(()); // nothing to show or write (a timing run, or a readability check)
-    }
-    let report = Report::new(stats, &plan.rule, &plan.names, window);
+    let report = counted.finish(stats, &plan.rule, &plan.names, window);
     let mut result = Ok(());
     if let Some(dir) = &plan.out_dir {
         let dir = out_dir(dir, &plan.window, stats);

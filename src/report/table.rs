@@ -114,6 +114,48 @@ pub struct Facts {
     pub recovered_greylisted: u64,
 }
 
+/// The tables made from counts alone, apart from the persistent list: a scan builds them
+/// while merge.jsonl is rendered, before the evidence carried by `--state` joins the
+/// tracker, and [`Counted::finish`] adds the persistent list and the facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counted {
+    tables: Vec<Table>,
+}
+
+impl Counted {
+    /// The tables of `stats` that do not read its persistent tracker.
+    pub fn new(stats: &Stats) -> Counted {
+        Counted {
+            tables: vec![
+                classes(stats),
+                codes(stats),
+                enhanced(stats),
+                domains(stats),
+                hourly(stats),
+                diagnoses(stats),
+                providers(stats),
+                hosts(stats),
+            ],
+        }
+    }
+
+    /// The whole report: these tables, the persistent list of `stats` under `rule` (in file
+    /// order, after hourly) and the facts.
+    pub fn finish(
+        self,
+        stats: &Stats,
+        rule: &Rule,
+        inputs: &[String],
+        window: Option<String>,
+    ) -> Report {
+        let persistent = persistent(stats, rule);
+        let facts = facts(stats, rule, inputs, window, &persistent);
+        let mut tables = self.tables;
+        tables.insert(5, persistent);
+        Report { facts, tables }
+    }
+}
+
 /// Everything a run reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -126,21 +168,7 @@ pub struct Report {
 impl Report {
     /// Builds the report of `stats` under `rule`.
     pub fn new(stats: &Stats, rule: &Rule, inputs: &[String], window: Option<String>) -> Report {
-        let persistent = persistent(stats, rule);
-        Report {
-            facts: facts(stats, rule, inputs, window, &persistent),
-            tables: vec![
-                classes(stats),
-                codes(stats),
-                enhanced(stats),
-                domains(stats),
-                hourly(stats),
-                persistent,
-                diagnoses(stats),
-                providers(stats),
-                hosts(stats),
-            ],
-        }
+        Counted::new(stats).finish(stats, rule, inputs, window)
     }
 
     /// A table by name.
