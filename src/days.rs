@@ -105,12 +105,18 @@ impl Days {
         s.overlong_lines += overlong;
     }
 
-    /// Dates every line of `chunk` by its own timestamp (see the module's rules).
-    fn date_each_line(&mut self, chunk: &[u8], ctx: &Context) {
+    /// Dates every line of `chunk` (`lines` of them) by its own timestamp (see the module's
+    /// rules).
+    fn date_each_line(&mut self, chunk: &[u8], lines: u64, ctx: &Context) {
         // (day, lines, over-long lines) in the order of the chunk.
         let mut runs: Vec<(Option<i64>, u64, u64)> = Vec::new();
         let mut lead = (0u64, 0u64);
-        for line in lines_of(chunk) {
+        let mut start = 0;
+        let unended = chunk.last().is_some_and(|b| *b != b'\n');
+        let ends = memchr::memchr_iter(b'\n', chunk).chain(unended.then_some(chunk.len()));
+        for end in ends {
+            let line = &chunk[start..end];
+            start = end + 1;
             if let Some(d) = line_day(line, ctx) {
                 if runs.last().is_none_or(|r| r.0 != Some(d)) {
                     runs.push((Some(d), 0, 0));
@@ -122,6 +128,7 @@ impl Days {
                 None => lead = (lead.0 + 1, lead.1 + over),
             }
         }
+        debug_assert_eq!(lead.0 + runs.iter().map(|r| r.1).sum::<u64>(), lines);
         let first = runs.first().and_then(|r| r.0);
         self.add_lines(first, lead.0, lead.1);
         for (day, lines, overlong) in runs {
@@ -142,7 +149,8 @@ impl Days {
             }
         }
         days.sort_by_key(|(d, _)| *d);
-        let holds_anything = undated.lines + undated.events + undated.outside_window > 0;
+        let holds_anything =
+            undated.lines + undated.events + undated.outside_window + undated.probes > 0;
         if holds_anything {
             let to = fallback.or(days.first().map(|(d, _)| *d)).unwrap_or(today);
             match days.iter_mut().find(|(d, _)| *d == to) {
@@ -158,7 +166,8 @@ impl Days {
     }
 }
 
-/// The lines of a chunk as the scanner counts them (a last line without a newline is one).
+/// The lines of a chunk as the scanner counts them (a last line without a newline is one),
+/// for a look at the first or last few (the walk over all of them uses memchr).
 fn lines_of(chunk: &[u8]) -> impl DoubleEndedIterator<Item = &[u8]> {
     let body = chunk.strip_suffix(b"\n").unwrap_or(chunk);
     let none = chunk.is_empty();
@@ -216,7 +225,7 @@ impl Tally for Days {
                 return self.add_lines(Some(first), lines, 0);
             }
         }
-        self.date_each_line(chunk, ctx);
+        self.date_each_line(chunk, lines, ctx);
     }
 
     fn skipped_before(&mut self, n: u64, chunk: &[u8], ctx: &Context) {

@@ -68,8 +68,9 @@ pub(crate) fn finish(
         st.restore_evidence(&mut total.persistent);
     }
     print_summary(plan, &report_of(plan, &total))?;
-    if commit(args, held.as_mut(), &total, reports_ok)? {
-        pending.map(Pending::finish);
+    let committed = commit(args, held.as_mut(), &total, reports_ok)?;
+    if let (true, Some(p)) = (committed, pending) {
+        p.finish();
     }
     Ok(status)
 }
