@@ -453,7 +453,10 @@ proptest! {
     fn any_split_into_state_runs_gives_one_pass_day_folders(
         lines in prop::collection::vec((0..TEMPLATES.len(), 0..RECIPIENTS.len(), 0u32..3 * 1440), 1..60),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..4),
+        chunk in 64usize..4000,
     ) {
+        // Small chunks read by two threads: a change of day anywhere, in any chunk.
+        let chunk = chunk.to_string();
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let raw = log_from(28, &lines);
@@ -462,7 +465,7 @@ proptest! {
         let path = d.join("mail.log");
         for run in &runs {
             append(&path, &text(run));
-            ok(&state_run(d, &path, &[]));
+            ok(&state_run(d, &path, &["--chunk-size", &chunk, "-j", "2"]));
         }
         let log: Vec<(u32, String)> = runs.concat();
         let refs = one_pass_per_day(d, &log, &[]);
