@@ -75,7 +75,8 @@ impl Finder {
     }
 
     /// The first candidate in `hay[from..]`: where it starts and which literal it is.
-    #[inline]
+    /// (Always inlined: the scanning loop, generic over its tally, would otherwise call it.)
+    #[inline(always)]
     fn find(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
         let m = match self {
             Finder::Packed(p) => p.find_in(hay, Span::from(from..hay.len()))?,

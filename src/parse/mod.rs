@@ -232,6 +232,9 @@ impl Context {
         }
     }
 
+    // Inlined into the parser as before `line_time` became its second caller: the hot
+    // path must not pay a call for it.
+    #[inline(always)]
     fn resolve(&self, t: RawTime) -> Option<Stamp> {
         match t {
             // A date absurdly far from the file's time is trusted for nothing.
