@@ -90,6 +90,13 @@ impl fmt::Display for FolderError {
                 d.display(),
                 mergeable::FILE_NAME
             ),
+            FolderError::Summary(MergeError::Damaged(d, what)) => write!(
+                f,
+                "{}: {} is damaged or truncated ({what}): put back a good copy, or move the \
+                 folder away and scan that day again ({nothing})",
+                d.display(),
+                mergeable::FILE_NAME
+            ),
             FolderError::Summary(e) => write!(f, "{e} ({nothing})"),
             FolderError::Key { dir, found, want } => write!(
                 f,
