@@ -32,8 +32,8 @@ pub enum Command {
         "  mailcodes scan -d yesterday -o /var/lib/mailcodes/{date} /var/log/mail.log.1 /var/log/mail.log\n",
         "  mailcodes scan --state /var/lib/mailcodes/state -o /var/lib/mailcodes/{date} /var/log/mail.log\n\n",
         "Exit status: 0 success; 2 an input could not be read (other inputs are still scanned),\n",
-        "the reports or the state could not be written, the state file is damaged, or the\n",
-        "command line is wrong."
+        "the reports or the state could not be written, the state file is damaged, a day\n",
+        "folder cannot be added to, or the command line is wrong."
     ))]
     Scan(Box<ScanArgs>),
     /// Explain what a reply code means, when you see it and how to fix it; two codes are
@@ -110,8 +110,9 @@ pub struct ScanArgs {
     /// Write the report set into DIR (created if missing): the CSV files (classes, codes,
     /// enhanced, domains, hourly, persistent_450, diagnoses, providers, hosts), summary.json,
     /// merge.jsonl (for `mailcodes merge`) and what --report adds; the whole set replaces the
-    /// old one or none of it does. `{date}` in DIR becomes the window's start date (without a
-    /// window, the first event's). Example: -o /var/lib/mailcodes/{date}
+    /// old one or none of it does. With `{date}` in DIR, one folder per day: each event goes
+    /// to the folder of its own date, and with --state each run adds to the day's folder
+    /// (until it holds the whole day). Example: -o /var/lib/mailcodes/{date}
     #[arg(short = 'o', long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 

@@ -45,6 +45,9 @@ pub enum Error {
     Threads(String),
     /// A mergeable summary or the hash key could not be read.
     Merge(crate::mergeable::MergeError),
+    /// A day's folder cannot be added to (damaged, another key), or the list of folders
+    /// kept beside the state cannot be kept; no day folder was written.
+    Days(crate::days::folders::FolderError),
 }
 
 impl Error {
@@ -62,7 +65,8 @@ impl Error {
             | Error::Rules(_)
             | Error::Events(_)
             | Error::Threads(_)
-            | Error::Merge(_) => Exit::Error,
+            | Error::Merge(_)
+            | Error::Days(_) => Exit::Error,
         }
     }
 
@@ -83,6 +87,7 @@ impl fmt::Display for Error {
             Error::Time(e) => write!(f, "{e}"),
             Error::Events(e) => write!(f, "{e}"),
             Error::Merge(e) => write!(f, "{e}"),
+            Error::Days(e) => write!(f, "{e}"),
             Error::Input(e) => write!(f, "{e}"),
             Error::NothingRead => f.write_str("no input could be read; no report written"),
             Error::State(e) => write!(f, "{e}"),

@@ -14,7 +14,7 @@
 
 use crate::pipeline::{InputError, Pipeline};
 use crate::scan::Scanner;
-use crate::stats::Stats;
+use crate::tally::Tally;
 use std::ffi::OsString;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -178,7 +178,7 @@ impl Cursor {
 
 /// Runs journalctl for `query` and scans its output with the pipeline (its progress bar
 /// counts the bytes read). Errors name the input [`NAME`].
-pub fn scan(pipeline: &Pipeline<'_>, query: &Query) -> (Stats, Vec<InputError>) {
+pub fn scan<T: Tally>(pipeline: &Pipeline<'_>, query: &Query) -> (T, Vec<InputError>) {
     let input_error = |line, error: io::Error| InputError {
         name: NAME.to_string(),
         line,
@@ -186,30 +186,30 @@ pub fn scan(pipeline: &Pipeline<'_>, query: &Query) -> (Stats, Vec<InputError>) 
         error: crate::input::Error::Other(error),
     };
     if let Some(Err(e)) = query.cursor.as_ref().map(Cursor::prepare) {
-        return (Stats::default(), vec![input_error(None, e.into())]);
+        return (T::default(), vec![input_error(None, e.into())]);
     }
     let mut child = match query.spawn() {
         Ok(c) => c,
-        Err(e) => return (Stats::default(), vec![input_error(None, e.into())]),
+        Err(e) => return (T::default(), vec![input_error(None, e.into())]),
     };
     let Some(stdout) = child.stdout.take() else {
         let _ = child.kill();
         let _ = child.wait();
         let e = io::Error::other("journalctl gave no output pipe");
-        return (Stats::default(), vec![input_error(None, e)]);
+        return (T::default(), vec![input_error(None, e)]);
     };
     let scanner = Scanner::new(pipeline.context.clone());
     pipeline.progress.set_message(NAME);
     let reader = Box::new(pipeline.progress.wrap_read(stdout));
     // The reader (and so the pipe) is dropped when scanning ends, early or not, so journalctl
     // never blocks on a full pipe.
-    let (stats, _, error) = pipeline.scan_reader(reader, &scanner, false);
+    let (stats, _, error): (T, _, _) = pipeline.scan_reader(reader, &scanner, false);
     let mut errors: Vec<InputError> = error
-        .map(|e| input_error(Some(stats.lines + 1), e))
+        .map(|e| input_error(Some(stats.read().0 + 1), e))
         .into_iter()
         .collect();
     match finish(child) {
-        Err(JournalError::Status(s)) if no_entries(query, &stats, s) => {}
+        Err(JournalError::Status(s)) if no_entries(query, stats.read().1, s) => {}
         Err(e) => errors.push(input_error(None, e.into())),
         Ok(()) => {}
     }
@@ -219,9 +219,9 @@ pub fn scan(pipeline: &Pipeline<'_>, query: &Query) -> (Stats, Vec<InputError>) 
 /// Whether a failed journalctl only found no entry: journalctl 252 exits with status 1 when
 /// it is given a `--cursor-file` that holds no cursor yet (a first run) and no entry matches,
 /// and then writes no cursor. That is an empty journal, not an error.
-fn no_entries(query: &Query, stats: &Stats, status: std::process::ExitStatus) -> bool {
+fn no_entries(query: &Query, event_lines: u64, status: std::process::ExitStatus) -> bool {
     let fresh_cursor = query.cursor.as_ref().is_some_and(|c| !c.working.exists());
-    status.code() == Some(1) && stats.event_lines == 0 && fresh_cursor
+    status.code() == Some(1) && event_lines == 0 && fresh_cursor
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //!
 //! The pieces, from bytes to reports:
 //! - [`parse`]: pure, allocation-free parsing of one line into an [`parse::Event`];
-//! - [`scan`]: finding candidate lines in a chunk and folding events into [`stats::Stats`];
+//! - [`scan`]: finding candidate lines in a chunk and folding events into [`stats::Stats`]
+//!   (or, for `{date}` in `--out-dir`, into one per day: [`days`]), through [`tally`];
 //! - [`input`] and [`pipeline`]: files, stdin and gzip, chunked and scanned in parallel;
 //! - [`persistent`]: the persistent-450 detector;
 //! - [`kb`]: the reply-code knowledge base;
@@ -42,6 +43,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod days;
 pub mod diagnose;
 pub mod distinct;
 pub mod error;
@@ -61,6 +63,7 @@ pub mod scan;
 pub mod slots;
 pub mod state;
 pub mod stats;
+pub mod tally;
 pub mod text;
 pub mod time;
 pub mod types;

@@ -10,6 +10,7 @@ use crate::input::{self, Chunker, Content, MmapChoice, Source, Span};
 use crate::parse::Context;
 use crate::scan::{resolve_edges, Edge, Scanner, MAX_LINE};
 use crate::stats::Stats;
+use crate::tally::Tally;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::fs::File;
@@ -72,8 +73,8 @@ impl std::error::Error for InputError {
 /// What one scan of an input gave: its statistics, how many bytes of it were read in whole
 /// lines (from the start of the span), and the error that stopped it, if any.
 #[derive(Debug, Default)]
-pub struct Scanned {
-    pub stats: Stats,
+pub struct Scanned<T = Stats> {
+    pub stats: T,
     pub consumed: u64,
     pub error: Option<InputError>,
 }
@@ -105,7 +106,7 @@ impl Pipeline<'_> {
     }
 
     /// Scans one source, or the part of it given by `span`.
-    pub fn scan_source(&self, source: &Source, span: Span) -> (Stats, Option<InputError>) {
+    pub fn scan_source<T: Tally>(&self, source: &Source, span: Span) -> (T, Option<InputError>) {
         let bar = self.progress.clone();
         let name = source.name();
         let s = match input::open(source, span, self.mmap, move |n| bar.inc(n as u64)) {
@@ -125,7 +126,13 @@ impl Pipeline<'_> {
 
     /// Scans `span` of an already opened file named `name`; `rotated` says it was rotated
     /// away (settled: it may be mapped).
-    pub fn scan_file(&self, name: &str, file: File, span: Span, rotated: bool) -> Scanned {
+    pub fn scan_file<T: Tally>(
+        &self,
+        name: &str,
+        file: File,
+        span: Span,
+        rotated: bool,
+    ) -> Scanned<T> {
         let bar = self.progress.clone();
         match input::open_file(file, name, span, self.mmap, rotated, move |n| {
             bar.inc(n as u64)
@@ -143,7 +150,7 @@ impl Pipeline<'_> {
         }
     }
 
-    fn scan_opened(&self, name: &str, opened: input::Opened, span: Span) -> Scanned {
+    fn scan_opened<T: Tally>(&self, name: &str, opened: input::Opened, span: Span) -> Scanned<T> {
         let mut ctx = self.context.clone();
         if let crate::parse::YearRule::NotAfter { .. } = ctx.year {
             ctx.year = crate::parse::YearRule::not_after(opened.reference_time);
@@ -153,7 +160,7 @@ impl Pipeline<'_> {
         let (stats, consumed, error) = match opened.content {
             Content::Mapped(map, range) => {
                 let len = range.end - range.start;
-                let (stats, error) = self.scan_mapped(&map, range, &scanner);
+                let (stats, error) = self.scan_mapped::<T>(&map, range, &scanner);
                 (
                     stats,
                     if error.is_none() { len } else { 0 },
@@ -161,14 +168,15 @@ impl Pipeline<'_> {
                 )
             }
             Content::Stream(reader) => {
-                let (stats, consumed, error) = self.scan_reader(reader, &scanner, complete_only);
+                let (stats, consumed, error) =
+                    self.scan_reader::<T>(reader, &scanner, complete_only);
                 let error = error.map(|e| input::classify(opened.compression, e));
                 (stats, consumed, error)
             }
         };
         let error = error.map(|error| InputError {
             name: name.to_string(),
-            line: Some(stats.lines + 1),
+            line: Some(stats.read().0 + 1),
             from: span.start,
             error,
         });
@@ -187,12 +195,12 @@ impl Pipeline<'_> {
     /// with it. When a chunk would exceed [`MAX_MAPPED`], the file is read through the
     /// stream path instead, which skips over-long lines in bounded buffers; the results are
     /// the same either way (only slower).
-    pub(crate) fn scan_mapped(
+    pub(crate) fn scan_mapped<T: Tally>(
         &self,
         map: &input::Mappable,
         range: std::ops::Range<u64>,
         scanner: &Scanner,
-    ) -> (Stats, Option<io::Error>) {
+    ) -> (T, Option<io::Error>) {
         match self.map_and_scan(map, range.clone(), scanner) {
             Ok(Some(stats)) => (stats, None),
             Ok(None) => {
@@ -202,20 +210,20 @@ impl Pipeline<'_> {
                         let (stats, _, error) = self.scan_reader(reader, scanner, false);
                         (stats, error)
                     }
-                    Err(e) => (Stats::default(), Some(e)),
+                    Err(e) => (T::default(), Some(e)),
                 }
             }
-            Err(e) => (Stats::default(), Some(e)),
+            Err(e) => (T::default(), Some(e)),
         }
     }
 
     /// The mapped scan of [`Pipeline::scan_mapped`]; `None` when a chunk would be too big.
-    fn map_and_scan(
+    fn map_and_scan<T: Tally>(
         &self,
         map: &input::Mappable,
         range: std::ops::Range<u64>,
         scanner: &Scanner,
-    ) -> io::Result<Option<Stats>> {
+    ) -> io::Result<Option<T>> {
         let size = self.chunk_size.map_or_else(
             || map_chunk_size(range.end - range.start, self.pool.current_num_threads()),
             |n| n as u64,
@@ -230,7 +238,7 @@ impl Pipeline<'_> {
             ranges
                 .into_par_iter()
                 .enumerate()
-                .fold(Stats::default, |mut acc, (index, r)| {
+                .fold(T::default, |mut acc, (index, r)| {
                     let len = r.end - r.start;
                     match map.map(r) {
                         Ok(bytes) => {
@@ -242,7 +250,7 @@ impl Pipeline<'_> {
                     self.progress.inc(len);
                     acc
                 })
-                .reduce(Stats::default, merged)
+                .reduce(T::default, merged)
         });
         if let Some(e) = error.into_inner().unwrap_or_else(|p| p.into_inner()) {
             return Err(e);
@@ -258,12 +266,12 @@ impl Pipeline<'_> {
     /// workers pick them up. Returns the statistics, the bytes read in whole lines, and the
     /// error that ended the stream early (the complete lines before it are counted). With
     /// `complete_only`, a last line without a newline is left unread.
-    pub(crate) fn scan_reader(
+    pub(crate) fn scan_reader<T: Tally>(
         &self,
         reader: Box<dyn Read + Send>,
         scanner: &Scanner,
         complete_only: bool,
-    ) -> (Stats, u64, Option<io::Error>) {
+    ) -> (T, u64, Option<io::Error>) {
         let threads = self.pool.current_num_threads().max(1);
         let (tx, rx) = mpsc::sync_channel::<io::Result<(usize, input::Chunk)>>(threads * 2);
         let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<u8>>();
@@ -294,7 +302,7 @@ impl Pipeline<'_> {
             let stats = self.pool.install(|| {
                 rx.into_iter()
                     .par_bridge()
-                    .fold(Stats::default, |mut acc, item| {
+                    .fold(T::default, |mut acc, item| {
                         match item {
                             Ok((index, chunk)) => {
                                 let edge = scan_chunk(
@@ -311,7 +319,7 @@ impl Pipeline<'_> {
                         }
                         acc
                     })
-                    .reduce(Stats::default, merged)
+                    .reduce(T::default, merged)
             });
             let consumed = reading.join().unwrap_or(0);
             (stats, consumed)
@@ -327,19 +335,20 @@ impl Pipeline<'_> {
 
 /// Scans one chunk into a worker's statistics; over-long lines the reader skipped before
 /// it count as lines read.
-fn scan_chunk(
+fn scan_chunk<T: Tally>(
     scanner: &Scanner,
-    acc: &mut Stats,
+    acc: &mut T,
     index: usize,
     bytes: &[u8],
     overlong: u64,
 ) -> Edge {
-    acc.lines += overlong;
-    acc.overlong_lines += overlong;
+    if overlong > 0 {
+        acc.skipped_before(overlong, bytes, scanner.context());
+    }
     scanner.scan_into(acc, bytes, index)
 }
 
-fn merged(mut a: Stats, b: Stats) -> Stats {
+fn merged<T: Tally>(mut a: T, b: T) -> T {
     a.merge(b);
     a
 }

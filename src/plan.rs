@@ -79,6 +79,18 @@ impl ScanPlan {
     }
 }
 
+impl ScanPlan {
+    /// Whether the report sets go into one folder per day (`{date}` in `--out-dir`).
+    pub fn by_day(&self) -> bool {
+        self.out_dir
+            .as_ref()
+            .is_some_and(|d| d.to_string_lossy().contains(DATE))
+    }
+}
+
+/// What `--out-dir` may hold to have one folder per day: each day's date replaces it.
+pub const DATE: &str = "{date}";
+
 /// The report kinds, each once, in a fixed order (so the set does not depend on how the
 /// list was written).
 fn reports(list: &[ReportKind]) -> Vec<ReportKind> {

@@ -6,6 +6,7 @@
 
 use crate::parse::{parse_line_at, Context, Event, Line};
 use crate::stats::{OwnedEvent, Stats};
+use crate::tally::Tally;
 use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, Input, MatchKind, Span};
 
 /// Longest line that is parsed (1 MiB); longer lines are skipped and counted as over-long.
@@ -74,7 +75,8 @@ impl Finder {
     }
 
     /// The first candidate in `hay[from..]`: where it starts and which literal it is.
-    #[inline]
+    /// (Always inlined: the scanning loop, generic over its tally, would otherwise call it.)
+    #[inline(always)]
     fn find(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
         let m = match self {
             Finder::Packed(p) => p.find_in(hay, Span::from(from..hay.len()))?,
@@ -113,15 +115,16 @@ impl Scanner {
     }
 
     /// [`Scanner::scan_part`], adding to `stats` (a worker's running total) rather than to
-    /// new statistics that would then have to be merged.
-    pub fn scan_into(&self, stats: &mut Stats, chunk: &[u8], index: usize) -> Edge {
+    /// new statistics that would then have to be merged; `stats` is any [`Tally`] (one
+    /// [`Stats`], or one per day).
+    pub fn scan_into<T: Tally>(&self, stats: &mut T, chunk: &[u8], index: usize) -> Edge {
         let mut edge = Edge {
             index,
             head_repeat: 0,
             head_repeat_lines: 0,
             tail: Tail::Other,
         };
-        stats.overlong_lines += count_overlong(chunk);
+        let overlong = count_overlong(chunk);
         // Newlines are counted behind the search, in stretches of at least COUNT_SPAN bytes:
         // long enough that the setup of each count does not matter, short enough that the
         // bytes are still in cache from the search.
@@ -153,9 +156,7 @@ impl Scanner {
             };
             match parsed {
                 Line::Event(e, weight) if !self.ctx.window.contains(e.time) => {
-                    stats.outside_window += u64::from(weight);
-                    // A mail event all the same: not one of the "skipped" lines.
-                    stats.event_lines += 1;
+                    stats.outside(&e, u64::from(weight));
                     repeats.other();
                 }
                 Line::Event(e, weight) => {
@@ -164,7 +165,7 @@ impl Scanner {
                         stats.add_batch(&batch);
                         batch.clear();
                     }
-                    stats.event_lines += 1;
+                    stats.event_lines(&e, 1);
                     repeats.event(e, end);
                 }
                 Line::Repeat(n) => {
@@ -179,7 +180,8 @@ impl Scanner {
         }
         stats.add_batch(&batch);
         newlines += count_newlines(&chunk[counted_to..]);
-        stats.lines += newlines + u64::from(chunk.last().is_some_and(|b| *b != b'\n'));
+        let lines = newlines + u64::from(chunk.last().is_some_and(|b| *b != b'\n'));
+        stats.chunk_lines(chunk, lines, overlong, &self.ctx);
         edge.tail = repeats.tail(chunk);
         edge
     }
@@ -218,12 +220,18 @@ impl<'a> Repeats<'a> {
 
     /// A repeat note on the line `start..end`: the event right before it counts `n` more
     /// times; at the chunk's head, the edge takes it.
-    fn repeat(&mut self, n: u64, (start, end): (usize, usize), stats: &mut Stats, edge: &mut Edge) {
+    fn repeat<T: Tally>(
+        &mut self,
+        n: u64,
+        (start, end): (usize, usize),
+        stats: &mut T,
+        edge: &mut Edge,
+    ) {
         match (&self.last, self.head_end) {
             (Some((e, prev_end)), _) if prev_end + 1 == start => {
                 let e = *e;
                 stats.add(&e, n);
-                stats.event_lines += 1;
+                stats.event_lines(&e, 1);
                 self.last = Some((e, end));
             }
             (_, Some(h)) if h == start => {
@@ -276,13 +284,14 @@ pub enum Tail {
 
 /// Applies the repeat notes at chunk starts to the last line of the chunk before, in input
 /// order (the edges may come in any order). Notes at the start of the input repeat nothing.
-pub fn resolve_edges(total: &mut Stats, mut edges: Vec<Edge>) {
+pub fn resolve_edges<T: Tally>(total: &mut T, mut edges: Vec<Edge>) {
     edges.sort_unstable_by_key(|e| e.index);
     let mut previous: Option<Box<OwnedEvent>> = None;
     for edge in edges {
         if let (true, Some(e)) = (edge.head_repeat > 0, &previous) {
-            total.add(&e.as_event(), edge.head_repeat);
-            total.event_lines += edge.head_repeat_lines;
+            let e = e.as_event();
+            total.add(&e, edge.head_repeat);
+            total.event_lines(&e, edge.head_repeat_lines);
         }
         match edge.tail {
             Tail::Transparent => {}

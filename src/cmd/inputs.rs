@@ -8,7 +8,6 @@ use crate::input::{Source, Span};
 use crate::pipeline::InputError;
 use crate::plan::DEFAULT_LOG;
 use crate::report;
-use crate::stats::Stats;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 
@@ -110,9 +109,10 @@ pub(crate) struct Read {
 }
 
 impl Read {
-    pub(crate) fn add(&mut self, stats: &Stats) {
-        self.lines += stats.lines;
-        self.event_lines += stats.event_lines;
+    pub(crate) fn add(&mut self, stats: &impl crate::tally::Tally) {
+        let (lines, event_lines) = stats.read();
+        self.lines += lines;
+        self.event_lines += event_lines;
     }
 }
 
@@ -267,7 +267,7 @@ mod tests {
             };
             let source = Source::Path(path.clone());
             show_input(&bar, &source, span);
-            let (stats, err) = pipeline.scan_source(&source, span);
+            let (stats, err) = pipeline.scan_source::<crate::stats::Stats>(&source, span);
             assert!(err.is_none() && stats.events > 0, "{path:?} {span:?}");
             let (len, pos) = (bar.length().unwrap(), bar.position());
             if span.end.is_some() && !mmap {

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with a `run` that returns the exit status.
 
 pub mod completions;
+pub mod days;
 pub mod explain;
 pub mod inputs;
 pub mod man;

@@ -8,6 +8,7 @@ use crate::cli::{ReportKind, ScanArgs};
 use crate::cmd::inputs::{
     commit_journal_cursor, missing_log_hint, show_input, warn_if_no_events, Read,
 };
+use crate::days::Days;
 use crate::error::{is_broken_pipe, Error, Exit};
 use crate::input::{Source, Span};
 use crate::pipeline::{InputError, Pipeline};
@@ -15,6 +16,7 @@ use crate::plan::ScanPlan;
 use crate::report::{self, table::Counted, table::Report, text::Summary};
 use crate::state::{self, Lock, State};
 use crate::stats::Stats;
+use crate::tally::Tally;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -49,14 +51,13 @@ pub fn run(args: &ScanArgs) -> Exit {
 }
 
 /// What a scan found, and the state to commit once the reports are out.
-struct Scanned {
-    stats: Stats,
-    errors: Vec<(usize, InputError)>,
-    state: Option<(PathBuf, Lock, State)>,
+pub(crate) struct Scanned<T> {
+    pub(crate) stats: T,
+    pub(crate) errors: Vec<(usize, InputError)>,
+    pub(crate) state: Option<(PathBuf, Lock, State)>,
 }
 
 fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
-    let mut status = Exit::Success;
     let plan = ScanPlan::from_args(args)?;
     if let Some(dir) = &plan.out_dir {
         install_key(args, dir)?;
@@ -65,7 +66,26 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
         let writer = crate::events::EventsWriter::create(path).map_err(Error::Events)?;
         crate::events::sink::install(writer);
     }
-    let mut scanned = scan(&plan)?;
+    if plan.by_day() {
+        let mut scanned = scan::<Days>(&plan)?;
+        let status = check_read(args, &plan, &mut scanned)?;
+        crate::cmd::days::finish(args, &plan, scanned, status)
+    } else {
+        let mut scanned = scan::<Stats>(&plan)?;
+        let status = check_read(args, &plan, &mut scanned)?;
+        finish(args, &plan, scanned, status)
+    }
+}
+
+/// Ends the events table and reports the inputs that failed. The status is 2 when any did;
+/// when nothing could be read at all, there is no report: an all-zero one would only hide
+/// the error (and replace yesterday's files).
+fn check_read<T: Tally>(
+    args: &ScanArgs,
+    plan: &ScanPlan,
+    scanned: &mut Scanned<T>,
+) -> Result<Exit, Error> {
+    let mut status = Exit::Success;
     scanned.stats.flush_events();
     if let Some(Err(e)) = crate::events::sink::finish() {
         Error::Events(e).print();
@@ -78,8 +98,6 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
         }
         status = Exit::Error;
     }
-    // No input could be opened at all: an all-zero report would only hide the error (and
-    // overwrite yesterday's files), so there is none.
     let unopened = |i: usize| {
         scanned
             .errors
@@ -96,9 +114,19 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     }
     // An input failed and nothing at all was read: a report of nothing would replace the
     // last good one, so there is none.
-    if !scanned.errors.is_empty() && scanned.stats.lines == 0 {
+    if !scanned.errors.is_empty() && scanned.stats.read().0 == 0 {
         return Err(Error::NothingRead);
     }
+    Ok(status)
+}
+
+/// Writes the one report set of a scan without `{date}`, then commits the state.
+fn finish(
+    args: &ScanArgs,
+    plan: &ScanPlan,
+    mut scanned: Scanned<Stats>,
+    mut status: Exit,
+) -> Result<Exit, Error> {
     // The mergeable summary holds this run's lines only (before the evidence carried from
     // earlier runs is added), so that merging days of one `--state` host counts each once.
     // The report's tables that do not need that evidence are made meanwhile.
@@ -118,7 +146,7 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
         st.restore_evidence(&mut scanned.stats.persistent);
     }
     let written = counted.map_or(Ok(()), |counted| {
-        write_reports(&plan, &scanned.stats, counted, mergeable.as_deref())
+        write_reports(plan, &scanned.stats, counted, mergeable.as_deref())
     });
     let reports_ok = match written {
         Ok(()) => true,
@@ -128,7 +156,7 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
             false
         }
     };
-    commit(args, scanned, reports_ok)?;
+    commit(args, scanned.state.as_mut(), &scanned.stats, reports_ok)?;
     Ok(status)
 }
 
@@ -151,7 +179,7 @@ fn install_key(args: &ScanArgs, dir: &Path) -> Result<(), Error> {
 }
 
 /// Scans every input: with `--state` under its lock and only what is new.
-fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
+fn scan<T: Tally>(plan: &ScanPlan) -> Result<Scanned<T>, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()
@@ -199,22 +227,25 @@ fn scan(plan: &ScanPlan) -> Result<Scanned, Error> {
 }
 
 /// Reads the journal through journalctl: one input, index 0.
-fn journal(
+fn journal<T: Tally>(
     pipeline: &Pipeline<'_>,
     query: &crate::journal::Query,
-) -> (Stats, Vec<(usize, InputError)>) {
+) -> (T, Vec<(usize, InputError)>) {
     let (stats, errors) = crate::journal::scan(pipeline, query);
     (stats, errors.into_iter().map(|e| (0, e)).collect())
 }
 
 /// Scans every source whole, showing its name in the progress bar and warning about any
 /// that holds no mail event; errors are collected by input index, not fatal.
-fn scan_all(pipeline: &Pipeline<'_>, sources: &[Source]) -> (Stats, Vec<(usize, InputError)>) {
-    let mut total = Stats::default();
+fn scan_all<T: Tally>(
+    pipeline: &Pipeline<'_>,
+    sources: &[Source],
+) -> (T, Vec<(usize, InputError)>) {
+    let mut total = T::default();
     let mut errors = Vec::new();
     for (i, source) in sources.iter().enumerate() {
         show_input(pipeline.progress, source, Span::default());
-        let (stats, err) = pipeline.scan_source(source, Span::default());
+        let (stats, err): (T, _) = pipeline.scan_source(source, Span::default());
         if err.is_none() {
             let mut read = Read::default();
             read.add(&stats);
@@ -228,15 +259,15 @@ fn scan_all(pipeline: &Pipeline<'_>, sources: &[Source]) -> (Stats, Vec<(usize, 
 
 /// Reads what is new in each file since the state was written (see [`state::scan_new`]),
 /// showing each piece in the progress bar and warning about inputs without mail events.
-fn scan_incremental(
+fn scan_incremental<T: Tally>(
     pipeline: &Pipeline<'_>,
     sources: &[Source],
     st: &mut State,
-) -> Result<(Stats, Vec<(usize, InputError)>), Error> {
+) -> Result<(T, Vec<(usize, InputError)>), Error> {
     let show = |path: &Path, span: Span| {
         show_input(pipeline.progress, &Source::Path(path.to_path_buf()), span);
     };
-    let done = |i: usize, stats: &Stats| {
+    let done = |i: usize, stats: &T| {
         let mut read = Read::default();
         read.add(stats);
         warn_if_no_events(&sources[i], read, true);
@@ -271,78 +302,88 @@ fn both<A: Send, B>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce
     })
 }
 
+/// The report's line about the window, with the events `stats` counted outside it.
+fn window_line(plan: &ScanPlan, stats: &Stats) -> Option<String> {
+    plan.window.is_set().then(|| {
+        format!(
+            "{}; {} event(s) outside it left out",
+            plan.window.describe(),
+            stats.outside_window
+        )
+    })
+}
+
+/// The report of `stats` under the plan: its rule, its inputs and its window.
+pub(crate) fn report_of(plan: &ScanPlan, stats: &Stats) -> Report {
+    Counted::new(stats).finish(stats, &plan.rule, &plan.names, window_line(plan, stats))
+}
+
 /// Writes the report files (with `--out-dir`) and the summary (unless `--quiet`), the report
-/// made of `counted` and the persistent list. (With `-q` and no `-o` there is nothing to show
-/// or write, a timing run or a readability check, and no report is made.)
+/// made of `counted` and the persistent list.
 fn write_reports(
     plan: &ScanPlan,
     stats: &Stats,
     counted: Counted,
     mergeable: Option<&[u8]>,
 ) -> Result<(), Error> {
-    let window = plan.window.is_set().then(|| {
-        format!(
-            "{}; {} event(s) outside it left out",
-            plan.window.describe(),
-            stats.outside_window
-        )
-    });
-    let report = counted.finish(stats, &plan.rule, &plan.names, window);
+    let report = counted.finish(stats, &plan.rule, &plan.names, window_line(plan, stats));
     let mut result = Ok(());
     if let Some(dir) = &plan.out_dir {
-        let dir = out_dir(dir, &plan.window, stats);
         let mergeable = mergeable.unwrap_or_default();
-        if let Err(error) = write_files(&plan.reports, &dir, &report, mergeable) {
-            result = Err(Error::Reports { dir, error });
+        if let Err(error) = write_files(&plan.reports, dir, &report, mergeable) {
+            result = Err(Error::Reports {
+                dir: dir.clone(),
+                error,
+            });
         }
     }
-    if !plan.quiet {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        let written = if plan.json {
-            report::json::write(&mut out, &report)
-        } else {
-            report::text::write(&mut out, &report, &Summary::for_stdout(plan.top))
-        };
-        match written.and_then(|()| out.flush()) {
-            Err(e) if !is_broken_pipe(&e) => return Err(Error::Summary(e)),
-            _ => {}
-        }
-    }
+    print_summary(plan, &report)?;
     result
 }
 
-/// The state moves on only once the reports are out: a run that fails redoes the work.
-fn commit(args: &ScanArgs, scanned: Scanned, reports_ok: bool) -> Result<(), Error> {
-    let Some((path, _lock, mut st)) = scanned.state else {
+/// Prints the summary on stdout (the JSON document with `--json`), unless `--quiet`; a
+/// closed pipe is not an error.
+pub(crate) fn print_summary(plan: &ScanPlan, report: &Report) -> Result<(), Error> {
+    if plan.quiet {
         return Ok(());
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = if plan.json {
+        report::json::write(&mut out, report)
+    } else {
+        report::text::write(&mut out, report, &Summary::for_stdout(plan.top))
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if !is_broken_pipe(&e) => Err(Error::Summary(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The state moves on only once the reports are out: a run that fails redoes the work.
+/// Returns whether it moved on.
+pub(crate) fn commit(
+    args: &ScanArgs,
+    state: Option<&mut (PathBuf, Lock, State)>,
+    stats: &Stats,
+    reports_ok: bool,
+) -> Result<bool, Error> {
+    let Some((path, _lock, st)) = state else {
+        return Ok(false);
     };
     if !reports_ok {
         eprintln!(
             "mailcodes: {}: state left unchanged, so the next run reads the same lines again",
             path.display()
         );
-        return Ok(());
+        return Ok(false);
     }
     let now = crate::input::now();
-    st.keep_open_evidence(&scanned.stats.persistent, scanned.stats.last, now);
-    st.save(&path).map_err(Error::State)?;
-    commit_journal_cursor(args, &path).map_err(Error::Journal)
-}
-
-/// The output folder, with `{date}` replaced by the window's start date (or, without a
-/// window, the date of the first event; without events, today).
-fn out_dir(dir: &Path, window: &crate::window::Window, stats: &Stats) -> PathBuf {
-    let text = dir.to_string_lossy();
-    if !text.contains("{date}") {
-        return dir.to_path_buf();
-    }
-    let date = window
-        .since
-        .map(|b| b.stamp().date_string())
-        .or_else(|| stats.first.map(|s| s.date_string()))
-        .unwrap_or_else(|| jiff::Zoned::now().date().to_string());
-    PathBuf::from(text.replace("{date}", &date))
+    st.keep_open_evidence(&stats.persistent, stats.last, now);
+    st.generation += 1;
+    st.save(path).map_err(Error::State)?;
+    commit_journal_cursor(args, path).map_err(Error::Journal)?;
+    Ok(true)
 }
 
 /// Renders the report set of the run in memory: summary.json and what `--report` asks for.

@@ -184,7 +184,9 @@ fn repeat(s: &[u8]) -> Option<u32> {
 }
 
 /// After a syslog timestamp: `host tag[pid]: message`. Returns the program, the host and
-/// the message.
+/// the message. (Always inlined into the parser: [`crate::parse::line_time`], its second
+/// caller, must not turn it into a call on the hot path.)
+#[inline(always)]
 fn syslog_rest(s: &[u8]) -> Option<(Program<'_>, &[u8], &[u8])> {
     let (host, rest) = token(s)?;
     if rest.first() == Some(&b'l') {

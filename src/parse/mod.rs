@@ -232,6 +232,9 @@ impl Context {
         }
     }
 
+    // Inlined into the parser as before `line_time` became its second caller: the hot
+    // path must not pay a call for it.
+    #[inline(always)]
     fn resolve(&self, t: RawTime) -> Option<Stamp> {
         match t {
             // A date absurdly far from the file's time is trusted for nothing.
@@ -347,6 +350,23 @@ pub fn parse_line_at<'a>(line: &'a [u8], ctx: &'a Context, status_at: Option<usi
         host,
     };
     Line::Event(ev, weight)
+}
+
+/// The time of any line, mail event or not, as an event on it would have it (Exim through
+/// syslog: its own stamp inside); `None` when the line has no header or its time is not
+/// believed. Used to date the lines around a change of day, not on every line.
+pub fn line_time(line: &[u8], ctx: &Context) -> Option<Stamp> {
+    let h = parse_header(line)?;
+    let time = match h.program {
+        Program::Tag(name) if is_exim_tag(name) && ctx.format != Format::Postfix => {
+            match header::exim_stamp(h.msg) {
+                Some((st, _)) => RawTime::Full(st),
+                None => h.time,
+            }
+        }
+        _ => h.time,
+    };
+    ctx.resolve(time)
 }
 
 /// Where `inner` starts in `outer`, when it is a part of it (`None` for a slice from

@@ -1,7 +1,8 @@
 //! The state file on disk: a small tab-separated text file, so an admin can read it.
 //!
 //! ```text
-//! mailcodes-state TAB 2
+//! mailcodes-state TAB 3
+//! generation TAB N
 //! input TAB HEX(PATH) TAB DEV TAB INO TAB SIZE TAB OFFSET TAB FP_LEN TAB FP_HASH TAB ROTATED
 //! evidence TAB HEX(RCPT) TAB ATTEMPTS TAB FIRST TAB LAST TAB FLAGS TAB FIRST_DEFERRAL TAB
 //!     LAST_SUCCESS TAB HEX(REPLY)
@@ -12,6 +13,11 @@
 //! every byte before it, so a file cut anywhere (even back to its first line) or changed by
 //! hand is found damaged instead of silently read as "nothing read yet". Version 1 files
 //! (mailcodes before the end line) are still read, without that check.
+//!
+//! `generation` (version 3) counts the saves: each run that commits writes one more than it
+//! read, so a run can tell whether the day folders it finds were left by a run that started
+//! from this very state and never committed (see [`crate::days::folders`]). Version 1 and
+//! 2 files are generation 0.
 
 use super::rotation::{FileState, Fingerprint, Rotated};
 use super::{Error, State};
@@ -20,7 +26,7 @@ use crate::time::Stamp;
 use std::path::Path;
 
 /// The state file format this version writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 const MAGIC: &str = "mailcodes-state";
 
 /// FNV-1a over `bytes`: the fingerprint hash and the state checksum.
@@ -30,11 +36,11 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn unhex(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {
         return None;
     }
@@ -79,7 +85,7 @@ fn parse_stamp(f: &str) -> Option<Option<Stamp>> {
 
 /// The state as the text of a state file, `end` line included.
 pub(crate) fn render(state: &State) -> String {
-    let mut out = format!("{MAGIC}\t{VERSION}\n");
+    let mut out = format!("{MAGIC}\t{VERSION}\ngeneration\t{}\n", state.generation);
     for (name, f) in &state.files {
         out.push_str(&format!(
             "input\t{}\t{}\t{}\t{}\t{}\t{}\t{:016x}\t{}\n",
@@ -136,6 +142,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
     let first = text.split('\n').next().unwrap_or("");
     let version = match first.split('\t').collect::<Vec<_>>().as_slice() {
         [MAGIC, "1"] => 1,
+        [MAGIC, "2"] => 2,
         [MAGIC, v] if *v == VERSION.to_string() => VERSION,
         [MAGIC, v] => {
             return Err(Error::Version {
@@ -180,6 +187,9 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
                 };
                 let rcpt = unhex(r).ok_or_else(|| bad(n, "bad recipient"))?;
                 state.evidence.push((rcpt.into_boxed_slice(), e));
+            }
+            ["generation", g] if version >= 3 => {
+                state.generation = g.parse().map_err(|_| bad(n, "bad number"))?;
             }
             [""] => {}
             _ => return Err(bad(n, "unknown record")),

@@ -20,7 +20,7 @@ pub use rotation::{plan, FileState, Fingerprint, Piece, Plan, FINGERPRINT_LEN};
 use crate::input::{self, Source, Span};
 use crate::persistent::{Evidence, Tracker};
 use crate::pipeline::{InputError, Pipeline};
-use crate::stats::Stats;
+use crate::tally::Tally;
 use crate::time::Stamp;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -44,6 +44,8 @@ const TEMP_PREFIX: &str = ".mailcodes-state.";
 /// Everything kept between runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct State {
+    /// How many times the state was saved (see [`format`]).
+    pub generation: u64,
     pub files: BTreeMap<String, FileState>,
     pub evidence: Vec<(Box<[u8]>, Evidence)>,
 }
@@ -273,13 +275,13 @@ impl State {
 /// Errors come with the index of their input in `sources`. `show` is called before each
 /// piece is read (for a progress bar), `done` after each input read without an error, with
 /// the index of the input and what was read of it.
-pub fn scan_new(
+pub fn scan_new<T: Tally>(
     pipeline: &Pipeline<'_>,
     sources: &[Source],
     st: &mut State,
     mut show: impl FnMut(&Path, Span),
-    mut done: impl FnMut(usize, &Stats),
-) -> Result<(Stats, Vec<(usize, InputError)>), Error> {
+    mut done: impl FnMut(usize, &T),
+) -> Result<(T, Vec<(usize, InputError)>), Error> {
     let paths: Vec<(usize, &PathBuf)> = sources
         .iter()
         .enumerate()
@@ -289,7 +291,7 @@ pub fn scan_new(
         })
         .collect();
     refuse_overlaps(&paths.iter().map(|(_, p)| *p).collect::<Vec<_>>())?;
-    let mut total = Stats::default();
+    let mut total = T::default();
     let mut errors = Vec::new();
     for (index, path) in paths {
         let key = std::path::absolute(path)
@@ -319,13 +321,13 @@ pub fn scan_new(
 }
 
 /// Reads the pieces of one plan; returns what they held and the state to record.
-fn scan_plan(
+fn scan_plan<T: Tally>(
     pipeline: &Pipeline<'_>,
     plan: &Plan,
     errors: &mut Vec<InputError>,
     show: &mut impl FnMut(&Path, Span),
-) -> (Stats, FileState) {
-    let mut total = Stats::default();
+) -> (T, FileState) {
+    let mut total = T::default();
     let mut reached = plan.reached(0, 0);
     for (i, piece) in plan.pieces.iter().enumerate() {
         let name = piece.path.display().to_string();

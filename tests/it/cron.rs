@@ -332,7 +332,7 @@ fn concurrent_runs_on_one_state_do_not_count_twice() {
     assert!(a == [0, 0, 0] || b == [0, 0, 0]);
     assert!(std::fs::read_to_string(&state)
         .unwrap()
-        .starts_with("mailcodes-state\t2\n"));
+        .starts_with("mailcodes-state\t3\ngeneration\t"));
 }
 
 #[test]

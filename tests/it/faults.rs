@@ -346,7 +346,8 @@ fn a_read_cut_short_moves_the_state_only_past_what_was_read() {
             start: piece.start,
             end: piece.end,
         };
-        let got = pipeline.scan_file("mail.log", piece.file.try_clone().unwrap(), span, false);
+        let got: mailcodes::pipeline::Scanned =
+            pipeline.scan_file("mail.log", piece.file.try_clone().unwrap(), span, false);
         let whole = all[..cut].rfind('\n').unwrap() + 1;
         let lines_read = all[..whole].lines().count() as u64;
         assert_eq!((got.consumed, got.stats.events), (whole as u64, lines_read));

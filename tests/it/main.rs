@@ -10,6 +10,7 @@ pub fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
 }
 
 mod cron;
+mod days;
 mod diagnose;
 mod diagnoses_scan;
 mod events;
