@@ -2,41 +2,81 @@
 //! everything needed to rebuild a run's [`Stats`] exactly, so that `mailcodes merge` can
 //! combine hosts (or days) into reports byte-identical to one scan over all their logs.
 //!
-//! Two JSON lines. The first is a header, read before anything else so that a file of
-//! another version is refused with a clear message even if its body changed shape:
+//! Schema 2 (written since 0.2): a header line, the aggregates as one JSON line, then the
+//! per-recipient records as short text lines.
 //!
 //! ```text
-//! {"format":"mailcodes-merge","schema":1,"key_id":"…","bytes":N,"checksum":"…"}
-//! {"lines":…,"events":…,"classes":[…],…,"delivered":[[hash,[local,offset]],…],"evidence":"…"}
+//! {"format":"mailcodes-merge","schema":2,"key_id":"…","bytes":N,"checksum":"…"}   (padded)
+//! {"lines":…,"events":…,"classes":[…],…,"failures":{…},"records":{"delivered":D,"deferred":E}}
+//! d <TAB> BASE64                     (up to 48 delivered recipients a line)
+//! r <TAB> ID <TAB> REPLY             (a reply, before the first e line that names it)
+//! e <TAB> RECIPIENT <TAB> …          (a deferred recipient's evidence)
 //! ```
 //!
-//! `bytes` and `checksum` (FNV-1a 64 of the body line, hex) catch a truncated or damaged
-//! body. Byte strings from the log that need not be UTF-8 (domains, relays, hosts, the
-//! evidence text) are written as text with `%` and every byte of an invalid UTF-8 sequence
-//! as `%XX`, which is lossless. Times are `[local seconds, offset minutes or null]`.
-//! `key_id` names the hash key the delivered recipients' hashes were made with (see
-//! [`key`]): files with different key ids cannot be merged.
+//! Why lines: the per-recipient parts are most of the file (hundreds of MB for millions of
+//! recipients). As a JSON document they had to be built whole in memory before the first
+//! byte was written, and again before the first byte was parsed; as lines, the writer
+//! streams them from the tracker into the file and the reader back into a tracker, and
+//! neither holds more than a line and a shard's sort order (see [`lines`]).
+//!
+//! - The header is read first, so that a file of another schema is refused with a clear
+//!   message before its body is read. It sits in a slot of fixed size, padded with spaces
+//!   (which JSON allows), filled in once the body is written: `bytes` is the length of
+//!   everything after the header line and `checksum` its checksum (FNV-1a 64 a word at a
+//!   time, see [`lines::Checksum`]), which catch a truncated or damaged file.
+//! - The JSON line is the small part: counts, codes, domains, hours, hosts, diagnoses and
+//!   providers. A diagnosis's recipients past `distinct::EXACT` are a HyperLogLog sketch, in
+//!   base64. `records` says how many `d` records and `e` lines follow.
+//! - A `d` line holds up to 48 recipients with only 2xx, 16 bytes each in base64: the keyed
+//!   hash of the address, then the time of its latest 2xx in 64 bits (bit 63 set, the local
+//!   seconds in bits 62–16, two's complement, the offset in minutes in bits 15–0, 0x8000 for
+//!   none), both big-endian.
+//! - `r` and `e` lines are the tracker's compact evidence text (`crate::persistent`'s
+//!   `compact` module), one deferred recipient a line.
+//!
+//! The bytes are the same for the same statistics and key: everything is sorted (tables by
+//! name; recipients shard by shard, by hash; replies numbered in order of first use), so
+//! two runs over the same logs, with any number of threads, write identical files.
+//!
+//! Schema 1 (0.1): the same header, then one JSON line that also holds `delivered`
+//! (`[[hash,[local,offset]],…]`) and `evidence` (the compact text as one `%`-encoded string),
+//! with sketches as `%`-encoded strings and `bytes`/`checksum` (FNV-1a 64 a byte at a time)
+//! of that line without its `\n`. It is still read, so that folders written before an
+//! upgrade merge with those written after.
+//!
+//! Byte strings from the log that need not be UTF-8 (domains, relays, hosts) are written in
+//! the JSON line as text with `%` and every byte of an invalid UTF-8 sequence as `%XX`,
+//! which is lossless. Times are `[local seconds, offset minutes or null]`. `key_id` names the
+//! hash key the recipients' hashes were made with (see [`key`]): files with different key
+//! ids cannot be merged.
 
 use crate::stats::Stats;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::io;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+pub(crate) mod base64;
 pub mod key;
+mod lines;
 
 /// The file's name in an out folder.
 pub const FILE_NAME: &str = "merge.jsonl";
 /// The `format` of the header.
 pub const FORMAT: &str = "mailcodes-merge";
-/// The schema this build writes and reads.
-pub const SCHEMA: u32 = 1;
+/// The schema this build writes.
+pub const SCHEMA: u32 = 2;
+/// The oldest schema this build reads.
+pub const OLDEST_SCHEMA: u32 = 1;
+/// The size of the header's slot: the header line, padded with spaces.
+const SLOT: usize = 512;
 
 /// A time: local seconds and the offset in minutes, when the log gave one.
 pub(crate) type StampDoc = (i64, Option<i16>);
 
 /// The header line.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Header {
     format: String,
     schema: u32,
@@ -45,7 +85,8 @@ struct Header {
     checksum: String,
 }
 
-/// The body line: every aggregate of [`Stats`].
+/// The JSON line of the body: every aggregate of [`Stats`] (in schema 1, the per-recipient
+/// parts too).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct StatsDoc {
     pub lines: u64,
@@ -68,10 +109,25 @@ pub(crate) struct StatsDoc {
     pub last: Option<StampDoc>,
     pub hosts: Vec<(String, [u64; 3])>,
     pub failures: FailuresDoc,
-    /// Recipients with only 2xx: `[keyed hash, latest 2xx]`.
+    /// Schema 1: recipients with only 2xx, `[keyed hash, latest 2xx]` (schema 2: `d` lines).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub delivered: Vec<(u64, StampDoc)>,
-    /// The deferred recipients' evidence, in the compact text of the state file.
+    /// Schema 1: the deferred recipients' evidence, in the tracker's compact text, encoded
+    /// (schema 2: `r` and `e` lines).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub evidence: String,
+    /// Schema 2: how many records follow the JSON line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<Records>,
+}
+
+/// The records that follow the JSON line (schema 2).
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
+pub(crate) struct Records {
+    /// Recipients with only 2xx, in `d` lines.
+    pub delivered: u64,
+    /// Deferred recipients, one `e` line each.
+    pub deferred: u64,
 }
 
 /// Diagnoses and providers (see [`crate::failures`]).
@@ -91,7 +147,8 @@ pub(crate) struct TallyDoc {
     pub count: u64,
     /// Recipient hashes (fixed seed: the same in every process), while few.
     pub recipients: Vec<u64>,
-    /// Past `distinct::EXACT` recipients: the HyperLogLog registers (encoded bytes).
+    /// Past `distinct::EXACT` recipients: the HyperLogLog registers (base64; schema 1:
+    /// encoded bytes).
     #[serde(default)]
     pub sketch: Option<String>,
     /// The earliest reply: its time and raw text (encoded bytes).
@@ -203,62 +260,127 @@ pub(crate) fn decode_bytes(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The mergeable summary of `stats`, hashed under the key named `key_id`.
-pub fn render(stats: &Stats, key_id: &str) -> Vec<u8> {
-    // The body is serialised straight after a slot for the header, which is filled in once
-    // the body's length and checksum are known (padded with spaces, which JSON allows): the
-    // body, hundreds of MB for millions of recipients, is never copied.
-    const SLOT: usize = 512;
-    let mut out = vec![b' '; SLOT];
-    if serde_json::to_writer(&mut out, &stats.to_doc()).is_err() {
-        out.truncate(SLOT);
-    }
-    let body = &out[SLOT..];
+/// The header's slot before the body is written: spaces and an end of line.
+fn blank_slot() -> Vec<u8> {
+    let mut slot = vec![b' '; SLOT];
+    slot[SLOT - 1] = b'\n';
+    slot
+}
+
+/// The header of a body of `bytes` bytes with `checksum`, in its slot.
+fn header_slot(key_id: &str, bytes: u64, checksum: u64) -> io::Result<Vec<u8>> {
     let header = Header {
         format: FORMAT.to_string(),
         schema: SCHEMA,
         key_id: key_id.to_string(),
-        bytes: body.len() as u64,
-        checksum: format!("{:016x}", fnv1a(body)),
+        bytes,
+        checksum: format!("{checksum:016x}"),
     };
-    let head = serde_json::to_vec(&header).unwrap_or_default();
-    if head.len() < SLOT {
-        out[..head.len()].copy_from_slice(&head);
-        out[SLOT - 1] = b'\n';
-    } else {
-        let mut line = head;
-        line.push(b'\n');
-        out.splice(..SLOT, line);
+    let head = serde_json::to_vec(&header)?;
+    if head.len() >= SLOT {
+        return Err(io::Error::other(
+            "the key id is too long for merge.jsonl's header",
+        ));
     }
-    out.push(b'\n');
-    out
+    let mut slot = blank_slot();
+    slot[..head.len()].copy_from_slice(&head);
+    Ok(slot)
 }
 
-/// A mergeable summary read and checked, its body not parsed yet.
+/// Writes the mergeable summary of `stats`, hashed under the key named `key_id`, to `file`
+/// (empty, from its start): the body is streamed after a blank slot for the header, which
+/// is written last, in place, once the body's length and checksum are known.
+pub fn write(file: &File, stats: &Stats, key_id: &str) -> io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::FileExt;
+    let mut f = file;
+    f.write_all(&blank_slot())?;
+    let (bytes, checksum) = lines::write_body(f, stats)?;
+    file.write_all_at(&header_slot(key_id, bytes, checksum)?, 0)
+}
+
+/// Writes the mergeable summary of `stats` (see [`write`]) into `dir` as a staged member of
+/// the report set that [`crate::report::atomic::write_set_with`] will commit there.
+pub fn stage(
+    dir: &Path,
+    stats: &Stats,
+    key_id: &str,
+) -> Result<crate::report::atomic::Staged, crate::report::atomic::Error> {
+    crate::report::atomic::stage_streamed(dir, FILE_NAME, |file| write(file, stats, key_id))
+}
+
+/// The mergeable summary of `stats` in memory (for tests and small summaries: [`write`]
+/// streams it instead).
+pub fn render(stats: &Stats, key_id: &str) -> io::Result<Vec<u8>> {
+    let mut out = blank_slot();
+    let (bytes, checksum) = lines::write_body(&mut out, stats)?;
+    out[..SLOT].copy_from_slice(&header_slot(key_id, bytes, checksum)?);
+    Ok(out)
+}
+
+/// A mergeable summary whose header was read and checked; its body is read by
+/// [`Loaded::stats`].
 pub struct Loaded {
     pub dir: PathBuf,
     pub key_id: String,
-    body: Vec<u8>,
+    body: Body,
 }
 
-/// Reads `dir`'s summary and checks its header, length and checksum.
+/// Where a summary's body is.
+enum Body {
+    /// Schema 1: the JSON line, its length and checksum already checked.
+    Whole(Vec<u8>),
+    /// Schema 2, checked as it is read: in memory, after the header line.
+    Lines(Header, Vec<u8>),
+    /// Schema 2 in its file, after the header line of `offset` bytes.
+    File(Header, PathBuf, u64),
+}
+
+/// The longest header line looked for.
+const MAX_HEADER: u64 = 4096;
+
+/// Reads `dir`'s summary header and checks it; a schema 1 file is read and checked whole,
+/// a schema 2 file only has its length checked (its body is read by [`Loaded::stats`]).
 pub fn load(dir: &Path) -> Result<Loaded, MergeError> {
     let path = dir.join(FILE_NAME);
-    match std::fs::read(&path) {
-        Ok(data) => from_bytes(dir, data),
+    let io_error = |e| MergeError::Io(dir.to_path_buf(), e);
+    let file = match File::open(&path) {
+        Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound && dir.is_dir() => {
-            Err(MergeError::Missing(dir.to_path_buf()))
+            return Err(MergeError::Missing(dir.to_path_buf()))
         }
-        Err(e) => Err(MergeError::Io(dir.to_path_buf(), e)),
+        Err(e) => return Err(io_error(e)),
+    };
+    let mut r = BufReader::new(file);
+    let mut data = Vec::new();
+    (&mut r)
+        .take(MAX_HEADER)
+        .read_until(b'\n', &mut data)
+        .map_err(io_error)?;
+    let header = read_header(dir, &data)?;
+    if header.schema == 1 {
+        r.read_to_end(&mut data).map_err(io_error)?;
+        return from_bytes(dir, data);
     }
+    let size = r.get_ref().metadata().map_err(io_error)?.len();
+    let offset = data.len() as u64;
+    check_length(dir, &header, size.saturating_sub(offset))?;
+    Ok(Loaded {
+        dir: dir.to_path_buf(),
+        key_id: header.key_id.clone(),
+        body: Body::File(header, path, offset),
+    })
 }
 
-/// Checks a summary's header, length and checksum (`dir` names it in errors).
-pub fn from_bytes(dir: &Path, mut data: Vec<u8>) -> Result<Loaded, MergeError> {
+/// The header in the first line of `data` (with its `\n`), if it is one of a schema read
+/// here.
+fn read_header(dir: &Path, data: &[u8]) -> Result<Header, MergeError> {
     let version = |m: String| MergeError::Version(dir.to_path_buf(), m);
-    let damaged = |m: &str| MergeError::Damaged(dir.to_path_buf(), m.to_string());
-    let split = memchr::memchr(b'\n', &data).unwrap_or(data.len());
-    let header: Header = serde_json::from_slice(&data[..split])
+    let line = match memchr::memchr(b'\n', data) {
+        Some(end) => &data[..end],
+        None => return Err(version("not a mailcodes mergeable summary".to_string())),
+    };
+    let header: Header = serde_json::from_slice(line)
         .map_err(|_| version("not a mailcodes mergeable summary".to_string()))?;
     if header.format != FORMAT {
         return Err(version(format!(
@@ -266,41 +388,87 @@ pub fn from_bytes(dir: &Path, mut data: Vec<u8>) -> Result<Loaded, MergeError> {
             header.format
         )));
     }
-    if header.schema != SCHEMA {
+    if !(OLDEST_SCHEMA..=SCHEMA).contains(&header.schema) {
         return Err(version(format!(
-            "schema {}, but this mailcodes reads schema {SCHEMA}: scan with the same version, or merge with the version that wrote it",
+            "schema {}, but this mailcodes reads schemas {OLDEST_SCHEMA} to {SCHEMA}: scan with \
+             the same version, or merge with the version that wrote it",
             header.schema
         )));
     }
+    Ok(header)
+}
+
+/// An error unless a body of `len` bytes is as long as `header` says.
+fn check_length(dir: &Path, header: &Header, len: u64) -> Result<(), MergeError> {
+    if len == header.bytes {
+        return Ok(());
+    }
+    Err(MergeError::Damaged(
+        dir.to_path_buf(),
+        format!("{len} bytes of a {}-byte body", header.bytes),
+    ))
+}
+
+/// Checks a summary held in memory: its header, and its length (`dir` names it in errors);
+/// for schema 1, its checksum too.
+pub fn from_bytes(dir: &Path, mut data: Vec<u8>) -> Result<Loaded, MergeError> {
+    let damaged = |m: &str| MergeError::Damaged(dir.to_path_buf(), m.to_string());
+    let header = read_header(dir, &data)?;
+    let split = memchr::memchr(b'\n', &data).unwrap_or(data.len());
     let body = data.split_off((split + 1).min(data.len()));
+    let loaded = |body| Loaded {
+        dir: dir.to_path_buf(),
+        key_id: header.key_id.clone(),
+        body,
+    };
+    if header.schema != 1 {
+        check_length(dir, &header, body.len() as u64)?;
+        return Ok(loaded(Body::Lines(header.clone(), body)));
+    }
     let body = match body.strip_suffix(b"\n") {
         Some(b) => b.to_vec(),
         None => return Err(damaged("no end of line after the body")),
     };
-    if body.len() as u64 != header.bytes {
-        return Err(damaged(&format!(
-            "{} bytes of a {}-byte body",
-            body.len(),
-            header.bytes
-        )));
-    }
+    check_length(dir, &header, body.len() as u64)?;
     if format!("{:016x}", fnv1a(&body)) != header.checksum {
         return Err(damaged("checksum mismatch"));
     }
-    Ok(Loaded {
-        dir: dir.to_path_buf(),
-        key_id: header.key_id,
-        body,
-    })
+    Ok(loaded(Body::Whole(body)))
 }
 
 impl Loaded {
     /// The statistics it holds (hashes under the key this process has installed).
     pub fn stats(&self) -> Result<Stats, MergeError> {
         let damaged = |m: String| MergeError::Damaged(self.dir.clone(), m);
-        let doc: StatsDoc =
-            serde_json::from_slice(&self.body).map_err(|e| damaged(e.to_string()))?;
-        Stats::from_doc(doc).map_err(|m| damaged(m.to_string()))
+        let read = |r: Result<Stats, lines::ReadError>| {
+            r.map_err(|e| match e {
+                lines::ReadError::Io(e) => MergeError::Io(self.dir.clone(), e),
+                lines::ReadError::Damaged(m) => damaged(m),
+            })
+        };
+        match &self.body {
+            Body::Whole(body) => {
+                let doc: StatsDoc =
+                    serde_json::from_slice(body).map_err(|e| damaged(e.to_string()))?;
+                Stats::from_doc(doc, 1).map_err(|m| damaged(m.to_string()))
+            }
+            Body::Lines(header, body) => read(lines::read_body(&body[..], header)),
+            Body::File(header, path, offset) => {
+                let io_error = |e| MergeError::Io(self.dir.clone(), e);
+                let mut file = File::open(path).map_err(io_error)?;
+                let mut head = vec![0; *offset as usize];
+                file.read_exact(&mut head).map_err(io_error)?;
+                // The file replaced since its header was checked (a scan writing into the
+                // folder meanwhile) is not mixed up with the one that was.
+                if read_header(&self.dir, &head).ok().as_ref() != Some(header) {
+                    return Err(damaged(
+                        "it changed while it was merged; merge again".into(),
+                    ));
+                }
+                let r = BufReader::with_capacity(1 << 18, file);
+                read(lines::read_body(r, header))
+            }
+        }
     }
 }
 

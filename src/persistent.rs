@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 
 mod compact;
 mod portable;
-pub use compact::EvidenceError;
+pub use compact::{EvidenceError, EvidenceReader};
 
 /// Why a recipient's mailbox keeps refusing mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -172,11 +172,13 @@ fn write_all(
             None => &f.run,
         };
         let report = report_of(plan, stats);
-        let summary = crate::mergeable::render(stats, &key);
-        write_files(&plan.reports, &f.dir, &report, &summary).map_err(|error| Error::Reports {
+        let reports_error = |error| Error::Reports {
             dir: f.dir.clone(),
             error,
-        })?;
+        };
+        let summary =
+            crate::mergeable::stage(&f.dir, stats, &key).map_err(|e| reports_error(e.into()))?;
+        write_files(&plan.reports, &f.dir, &report, summary).map_err(reports_error)?;
     }
     Ok(())
 }

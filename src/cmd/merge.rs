@@ -58,12 +58,14 @@ fn merge(args: &MergeArgs) -> Result<(), Error> {
     };
     let names: Vec<String> = args.dirs.iter().map(|d| d.display().to_string()).collect();
     let report = Report::new(&stats, &rule, &names, None);
-    let mergeable = mergeable::render(&stats, &key::current_id());
-    crate::cmd::scan::write_files(&args.output.report, &args.out_dir, &report, &mergeable)
-        .map_err(|error| Error::Reports {
-            dir: args.out_dir.clone(),
-            error,
-        })?;
+    let reports_error = |error| Error::Reports {
+        dir: args.out_dir.clone(),
+        error,
+    };
+    let mergeable = mergeable::stage(&args.out_dir, &stats, &key::current_id())
+        .map_err(|e| reports_error(e.into()))?;
+    crate::cmd::scan::write_files(&args.output.report, &args.out_dir, &report, mergeable)
+        .map_err(reports_error)?;
     if args.quiet {
         return Ok(());
     }

@@ -13,7 +13,7 @@ use crate::error::{is_broken_pipe, Error, Exit};
 use crate::input::{Source, Span};
 use crate::pipeline::{InputError, Pipeline};
 use crate::plan::ScanPlan;
-use crate::report::{self, table::Counted, table::Report, text::Summary};
+use crate::report::{self, atomic::Staged, table::Counted, table::Report, text::Summary};
 use crate::state::{self, Lock, State};
 use crate::stats::Stats;
 use crate::tally::Tally;
@@ -130,15 +130,16 @@ fn finish(
     // The mergeable summary holds this run's lines only (before the evidence carried from
     // earlier runs is added), so that merging days of one `--state` host counts each once.
     // The report's tables that do not need that evidence are made meanwhile.
+    // It is streamed into its temporary file in the out folder, joining the report set
+    // when that is committed.
     let stats = &scanned.stats;
     let shows = !(plan.quiet && plan.out_dir.is_none());
     let (mergeable, counted) = both(
         plan.threads != 1,
         || {
             let id = crate::mergeable::key::current_id();
-            plan.out_dir
-                .is_some()
-                .then(|| crate::mergeable::render(stats, &id))
+            let dir = plan.out_dir.as_deref();
+            dir.map(|dir| crate::mergeable::stage(dir, stats, &id))
         },
         || shows.then(|| Counted::new(stats)),
     );
@@ -146,7 +147,7 @@ fn finish(
         st.restore_evidence(&mut scanned.stats.persistent);
     }
     let written = counted.map_or(Ok(()), |counted| {
-        write_reports(plan, &scanned.stats, counted, mergeable.as_deref())
+        write_reports(plan, &scanned.stats, counted, mergeable)
     });
     let reports_ok = match written {
         Ok(()) => true,
@@ -318,19 +319,21 @@ pub(crate) fn report_of(plan: &ScanPlan, stats: &Stats) -> Report {
     Counted::new(stats).finish(stats, &plan.rule, &plan.names, window_line(plan, stats))
 }
 
-/// Writes the report files (with `--out-dir`) and the summary (unless `--quiet`), the report
-/// made of `counted` and the persistent list.
+/// Writes the report files (with `--out-dir`, the staged `merge.jsonl` among them) and the
+/// summary (unless `--quiet`), the report made of `counted` and the persistent list.
 fn write_reports(
     plan: &ScanPlan,
     stats: &Stats,
     counted: Counted,
-    mergeable: Option<&[u8]>,
+    mergeable: Option<Result<Staged, report::atomic::Error>>,
 ) -> Result<(), Error> {
     let report = counted.finish(stats, &plan.rule, &plan.names, window_line(plan, stats));
     let mut result = Ok(());
-    if let Some(dir) = &plan.out_dir {
-        let mergeable = mergeable.unwrap_or_default();
-        if let Err(error) = write_files(&plan.reports, dir, &report, mergeable) {
+    if let (Some(dir), Some(mergeable)) = (&plan.out_dir, mergeable) {
+        let written = mergeable
+            .map_err(std::io::Error::from)
+            .and_then(|m| write_files(&plan.reports, dir, &report, m));
+        if let Err(error) = written {
             result = Err(Error::Reports {
                 dir: dir.clone(),
                 error,
@@ -414,14 +417,18 @@ pub(crate) fn render_files(
     Ok(files)
 }
 
-/// Writes the report set and the mergeable summary (`crate::mergeable::render`) into `dir`.
+/// Writes the report set into `dir`, with the mergeable summary staged there
+/// (`crate::mergeable::stage`).
 pub(crate) fn write_files(
     kinds: &[ReportKind],
     dir: &Path,
     report: &Report,
-    mergeable: &[u8],
+    mergeable: Staged,
 ) -> std::io::Result<()> {
     let mut files = render_files(kinds, report)?;
-    files.push((crate::mergeable::FILE_NAME.to_string(), mergeable.to_vec()));
-    report::write_atomically(dir, &files)
+    let files: Vec<(&str, Vec<u8>)> = files
+        .iter_mut()
+        .map(|(name, bytes)| (name.as_str(), std::mem::take(bytes)))
+        .collect();
+    report::atomic::write_set_with(dir, &files, vec![mergeable]).map_err(std::io::Error::from)
 }

@@ -4,7 +4,7 @@
 use super::{Failures, Tally};
 use crate::diagnose::Diagnosis;
 use crate::distinct::Distinct;
-use crate::mergeable::{decode_bytes, encode_bytes, FailuresDoc, RelayDoc, TallyDoc};
+use crate::mergeable::{base64, decode_bytes, encode_bytes, FailuresDoc, RelayDoc, TallyDoc};
 use crate::parse::Class;
 use crate::stats::portable::{doc_stamp, stamp_doc};
 
@@ -29,7 +29,7 @@ impl Failures {
                 class: DIGITS[c.index()],
                 count: t.count,
                 recipients: t.recipients.hashes().unwrap_or_default(),
-                sketch: t.recipients.registers().map(encode_bytes),
+                sketch: t.recipients.registers().map(base64::encode),
                 example: t
                     .example
                     .as_ref()
@@ -64,8 +64,12 @@ impl Failures {
         }
     }
 
-    /// Back from [`Failures::to_doc`].
-    pub(crate) fn from_doc(doc: FailuresDoc) -> Result<Failures, &'static str> {
+    /// Back from [`Failures::to_doc`], with `sketch` to decode the sketches' registers (their
+    /// text differs between schemas).
+    pub(crate) fn from_doc(
+        doc: FailuresDoc,
+        sketch: fn(&str) -> Option<Vec<u8>>,
+    ) -> Result<Failures, &'static str> {
         let mut f = Failures {
             without_reply: doc.without_reply,
             ..Failures::default()
@@ -79,7 +83,7 @@ impl Failures {
                 None => None,
             };
             let mut recipients = match &t.sketch {
-                Some(s) => decode_bytes(s)
+                Some(s) => sketch(s)
                     .and_then(|r| Distinct::from_registers(&r))
                     .ok_or("bad recipient sketch")?,
                 None => Distinct::default(),

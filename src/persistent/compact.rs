@@ -11,8 +11,14 @@
 //! Times are `LOCAL` or `LOCAL@OFFSET` (seconds, minutes), or `-`; flags are `F`, `D`, `G`
 //! or `-`; the reply id is `-` when there is none. Bytes below 0x21, 0x7f and `%` are
 //! written as `%XX`; a NUL in a reply stands for the recipient's own address.
+//!
+//! The text is the same for the same evidence, whatever order the tracker learnt it in (one
+//! thread or several, chunks merged in any order): recipients come shard by shard, in each
+//! shard sorted by their hash and then their bytes, and replies are numbered in the order the
+//! text first uses them, not as the tracker happened to intern them. `merge.jsonl` holds
+//! this text, and two runs over the same logs write it byte for byte alike.
 
-use super::{Evidence, Tracker, DISABLED, FULL, GREY};
+use super::{Evidence, Open, Tracker, DISABLED, FULL, GREY};
 use crate::time::Stamp;
 use std::collections::HashMap;
 use std::fmt;
@@ -46,10 +52,12 @@ impl From<io::Error> for EvidenceError {
     }
 }
 
+// Writing to a `Vec` cannot fail: the results of `write!` below are ignored.
+
 fn escape(out: &mut Vec<u8>, bytes: &[u8]) {
     for &b in bytes {
         if b < 0x21 || b == 0x7f || b == b'%' {
-            out.extend_from_slice(format!("%{b:02X}").as_bytes());
+            let _ = write!(out, "%{b:02X}");
         } else {
             out.push(b);
         }
@@ -73,14 +81,13 @@ fn unescape(field: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn stamp(out: &mut Vec<u8>, s: Option<Stamp>) {
-    let text = match s {
-        None => "-".to_string(),
+    let _ = match s {
+        None => write!(out, "-"),
         Some(s) => match s.offset() {
-            Some(o) => format!("{}@{o}", s.local()),
-            None => s.local().to_string(),
+            Some(o) => write!(out, "{}@{o}", s.local()),
+            None => write!(out, "{}", s.local()),
         },
     };
-    out.extend_from_slice(text.as_bytes());
 }
 
 /// A field as text.
@@ -99,55 +106,45 @@ fn parse_stamp(field: &str) -> Option<Option<Stamp>> {
 }
 
 impl Tracker {
-    /// Writes the evidence of every deferred recipient that `keep` accepts; returns how many
-    /// recipients were written.
+    /// Writes the evidence of every deferred recipient that `keep` accepts, in the order the
+    /// module documentation gives; returns how many recipients were written. Memory: one
+    /// shard's order (16 bytes a recipient of it) and a number per stored reply.
     pub fn write_evidence(
         &self,
         w: &mut impl Write,
         keep: impl Fn(&Evidence) -> bool,
     ) -> io::Result<u64> {
-        let mut written_replies = vec![false; self.replies.len()];
+        // The number each stored reply has in the text, once written (u32::MAX before).
+        let (mut numbers, mut next) = (vec![u32::MAX; self.replies.len()], 0);
         let (mut n, mut line) = (0, Vec::new());
+        let mut order: Vec<(u32, &Open)> = Vec::new();
         for s in &self.shards {
-            for o in &s.open {
+            order.clear();
+            order.extend(s.open.iter().map(|o| (o.hash, o)));
+            order.sort_unstable_by(|(ha, a), (hb, b)| {
+                ha.cmp(hb)
+                    .then_with(|| a.text(&s.keys).cmp(b.text(&s.keys)))
+            });
+            for (_, o) in &order {
                 let e = self.evidence_of(s, o);
                 if !keep(&e) {
                     continue;
                 }
                 line.clear();
-                let m = (o.mailbox as usize)
+                let reply = (o.mailbox as usize)
                     .checked_sub(1)
-                    .and_then(|i| s.mailboxes.get(i));
-                let reply = m
-                    .map(|m| m.reply)
-                    .filter(|r| (*r as usize) < written_replies.len());
-                if let Some(r) = reply.filter(|r| !written_replies[*r as usize]) {
-                    written_replies[r as usize] = true;
-                    line.extend_from_slice(format!("r\t{r}\t").as_bytes());
-                    escape(&mut line, self.replies.get(r).as_bytes());
-                    line.push(b'\n');
-                }
-                line.extend_from_slice(b"e\t");
-                escape(&mut line, o.text(&s.keys));
-                line.extend_from_slice(format!("\t{}\t", e.attempts).as_bytes());
-                for t in [
-                    e.first_deferral,
-                    e.first_mailbox,
-                    e.last_mailbox,
-                    e.last_success,
-                ] {
-                    stamp(&mut line, t);
-                    line.push(b'\t');
-                }
-                let flags = [(GREY, b'G'), (FULL, b'F'), (DISABLED, b'D')];
-                line.extend(flags.iter().filter(|(f, _)| o.has(*f)).map(|(_, c)| c));
-                if !(o.has(GREY) || o.has(FULL) || o.has(DISABLED)) {
-                    line.push(b'-');
-                }
-                match reply {
-                    Some(r) => line.extend_from_slice(format!("\t{r}\n").as_bytes()),
-                    None => line.extend_from_slice(b"\t-\n"),
-                }
+                    .and_then(|i| s.mailboxes.get(i))
+                    .map(|m| m.reply as usize)
+                    .filter(|r| *r < numbers.len());
+                let number = reply.map(|r| {
+                    if numbers[r] == u32::MAX {
+                        numbers[r] = next;
+                        next += 1;
+                        reply_line(&mut line, numbers[r], self.replies.get(r as u32));
+                    }
+                    numbers[r]
+                });
+                evidence_line(&mut line, o.text(&s.keys), &e, o, number);
                 w.write_all(&line)?;
                 n += 1;
             }
@@ -158,55 +155,114 @@ impl Tracker {
     /// Adds the evidence that [`Tracker::write_evidence`] wrote, a line at a time; returns
     /// how many recipients were read.
     pub fn read_evidence(&mut self, r: impl BufRead) -> Result<u64, EvidenceError> {
-        let mut replies: HashMap<u32, String> = HashMap::new();
+        let mut reader = EvidenceReader::default();
         let mut n = 0;
         for (i, line) in r.split(b'\n').enumerate() {
-            let line = line?;
-            let bad = |what| EvidenceError::Bad {
-                line: i as u64 + 1,
-                what,
-            };
-            let fields: Vec<&[u8]> = line.split(|b| *b == b'\t').collect();
-            match fields[..] {
-                [b"r", id, reply] => {
-                    let id = text(id).and_then(|s| s.parse().ok());
-                    let reply = unescape(reply).and_then(|t| String::from_utf8(t).ok());
-                    replies.insert(
-                        id.ok_or(bad("bad reply id"))?,
-                        reply.ok_or(bad("bad reply"))?,
-                    );
-                }
-                [b"e", key, attempts, fd, fm, lm, ls, flags, reply] => {
-                    let key = unescape(key).ok_or(bad("bad recipient"))?;
-                    let time = |f: &[u8]| text(f).and_then(parse_stamp).ok_or(bad("bad time"));
-                    let flags = text(flags).ok_or(bad("bad flags"))?;
-                    let attempts = text(attempts).and_then(|a| a.parse().ok());
-                    let mut e = Evidence {
-                        attempts: attempts.ok_or(bad("bad number"))?,
-                        first_deferral: time(fd)?,
-                        first_mailbox: time(fm)?,
-                        last_mailbox: time(lm)?,
-                        last_success: time(ls)?,
-                        saw_greylisting: flags.contains('G'),
-                        saw_full: flags.contains('F'),
-                        saw_disabled: flags.contains('D'),
-                        last_reply: String::new(),
-                    };
-                    if reply != b"-" {
-                        let id: u32 = text(reply)
-                            .and_then(|r| r.parse().ok())
-                            .ok_or(bad("bad reply id"))?;
-                        let stored = replies.get(&id).ok_or(bad("unknown reply id"))?;
-                        super::reply_into(&mut e.last_reply, stored, &key);
-                    }
-                    self.insert(&key, &e);
-                    n += 1;
-                }
-                [b""] => {}
-                _ => return Err(bad("unknown record")),
-            }
+            n += u64::from(reader.line(self, i as u64 + 1, &line?)?);
         }
         Ok(n)
+    }
+}
+
+/// Appends the `r` line of a reply, numbered `number`.
+fn reply_line(line: &mut Vec<u8>, number: u32, reply: &str) {
+    let _ = write!(line, "r\t{number}\t");
+    escape(line, reply.as_bytes());
+    line.push(b'\n');
+}
+
+/// Appends the `e` line of a recipient (`key`, its evidence `e`, its entry `o`).
+fn evidence_line(line: &mut Vec<u8>, key: &[u8], e: &Evidence, o: &Open, reply: Option<u32>) {
+    line.extend_from_slice(b"e\t");
+    escape(line, key);
+    let _ = write!(line, "\t{}\t", e.attempts);
+    for t in [
+        e.first_deferral,
+        e.first_mailbox,
+        e.last_mailbox,
+        e.last_success,
+    ] {
+        stamp(line, t);
+        line.push(b'\t');
+    }
+    let flags = [(GREY, b'G'), (FULL, b'F'), (DISABLED, b'D')];
+    line.extend(flags.iter().filter(|(f, _)| o.has(*f)).map(|(_, c)| c));
+    if !(o.has(GREY) || o.has(FULL) || o.has(DISABLED)) {
+        line.push(b'-');
+    }
+    match reply {
+        Some(r) => {
+            let _ = writeln!(line, "\t{r}");
+        }
+        None => line.extend_from_slice(b"\t-\n"),
+    }
+}
+
+/// Reads the lines of [`Tracker::write_evidence`] one at a time, remembering the replies
+/// they name, for a reader that meets them among other lines (`merge.jsonl`).
+#[derive(Debug, Default)]
+pub struct EvidenceReader {
+    replies: HashMap<u32, String>,
+}
+
+impl EvidenceReader {
+    /// Adds one line (without its `\n`) to `t`; `number` names it in errors. Returns
+    /// whether it was a recipient (an `e` line); an empty line is skipped.
+    pub fn line(
+        &mut self,
+        t: &mut Tracker,
+        number: u64,
+        line: &[u8],
+    ) -> Result<bool, EvidenceError> {
+        let bad = |what| EvidenceError::Bad { line: number, what };
+        let mut fields = [&b""[..]; 10];
+        let mut count = 0;
+        for f in line.split(|b| *b == b'\t') {
+            if count == fields.len() {
+                return Err(bad("unknown record"));
+            }
+            fields[count] = f;
+            count += 1;
+        }
+        match fields[..count] {
+            [b"r", id, reply] => {
+                let id = text(id).and_then(|s| s.parse().ok());
+                let reply = unescape(reply).and_then(|t| String::from_utf8(t).ok());
+                self.replies.insert(
+                    id.ok_or(bad("bad reply id"))?,
+                    reply.ok_or(bad("bad reply"))?,
+                );
+                Ok(false)
+            }
+            [b"e", key, attempts, fd, fm, lm, ls, flags, reply] => {
+                let key = unescape(key).ok_or(bad("bad recipient"))?;
+                let time = |f: &[u8]| text(f).and_then(parse_stamp).ok_or(bad("bad time"));
+                let flags = text(flags).ok_or(bad("bad flags"))?;
+                let attempts = text(attempts).and_then(|a| a.parse().ok());
+                let mut e = Evidence {
+                    attempts: attempts.ok_or(bad("bad number"))?,
+                    first_deferral: time(fd)?,
+                    first_mailbox: time(fm)?,
+                    last_mailbox: time(lm)?,
+                    last_success: time(ls)?,
+                    saw_greylisting: flags.contains('G'),
+                    saw_full: flags.contains('F'),
+                    saw_disabled: flags.contains('D'),
+                    last_reply: String::new(),
+                };
+                if reply != b"-" {
+                    let id: u32 = text(reply)
+                        .and_then(|r| r.parse().ok())
+                        .ok_or(bad("bad reply id"))?;
+                    let stored = self.replies.get(&id).ok_or(bad("unknown reply id"))?;
+                    super::reply_into(&mut e.last_reply, stored, &key);
+                }
+                t.insert(&key, &e);
+                Ok(true)
+            }
+            [b""] => Ok(false),
+            _ => Err(bad("unknown record")),
+        }
     }
 }
 

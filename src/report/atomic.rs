@@ -11,6 +11,11 @@
 //! 4. Existing targets get a hard-linked backup; the temporary files are renamed into place;
 //!    the folder is flushed; the journal and backups are removed.
 //!
+//! A file too big to hold in memory (`merge.jsonl` of millions of recipients) is written by a
+//! callback straight into its temporary file ([`stage_streamed`]), possibly before the rest of
+//! the set is ready, and joins the set's commit ([`write_set_with`]) like the others: until
+//! then it is only a temporary file, removed if the set is not completed.
+//!
 //! If a rename fails, the ones already done are undone from the backups, so the old set is
 //! back. If the process is killed between two renames, the journal is left behind, complete;
 //! the next run that writes into that folder finishes the renames first (roll forward), so the
@@ -112,30 +117,85 @@ pub fn write_atomically<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> io
 
 /// [`write_atomically`] with its typed error.
 pub fn write_set(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+    write_set_with(dir, files, Vec::new())
+}
+
+/// A file of a report set already written to its temporary file in the set's folder (see
+/// [`stage_streamed`]); removed when dropped before its set is committed.
+#[derive(Debug)]
+pub struct Staged {
+    name: String,
+    tmp: tempfile::TempPath,
+}
+
+impl Staged {
+    /// The report's file name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Writes the report `name` of the set in `dir` (created if missing) by `write`, straight
+/// into a temporary file that is flushed to disk, so that its contents never need to be held
+/// in memory. The file replaces `name` only when [`write_set_with`] commits the set it is
+/// given to. Its mode is set as [`write_set`] sets it: that of the file it replaces, else
+/// 0666 less the umask.
+pub fn stage_streamed(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&File) -> io::Result<()>,
+) -> Result<Staged, Error> {
+    prepare_dir(dir)?;
+    let mode = existing_mode(&dir.join(name))?;
+    let tmp = stage(dir, name, mode, write)?;
+    Ok(Staged {
+        name: name.to_string(),
+        tmp,
+    })
+}
+
+/// [`write_set`] with files already staged in `dir` ([`stage_streamed`]): every file of
+/// `files` and of `staged` replaces its target, or none does.
+pub fn write_set_with(
+    dir: &Path,
+    files: &[(&str, Vec<u8>)],
+    staged: Vec<Staged>,
+) -> Result<(), Error> {
     prepare_dir(dir)?;
     recover(dir);
     remove_stale_temps(dir, is_temp, STALE_AFTER);
-    let modes = files
+    let (staged_names, staged): (Vec<String>, Vec<_>) =
+        staged.into_iter().map(|s| (s.name, s.tmp)).unzip();
+    let names: Vec<&str> = files
         .iter()
-        .map(|(name, _)| existing_mode(&dir.join(name)))
+        .map(|(n, _)| *n)
+        .chain(staged_names.iter().map(String::as_str))
+        .collect();
+    let modes = names
+        .iter()
+        .map(|name| existing_mode(&dir.join(name)))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut staged = Vec::with_capacity(files.len());
+    let mut temps = Vec::with_capacity(names.len());
     for ((name, contents), mode) in files.iter().zip(&modes) {
-        staged.push(stage(dir, name, contents, *mode)?);
+        temps.push(stage(dir, name, *mode, |f| {
+            let mut f = f;
+            f.write_all(contents)
+        })?);
     }
-    let journal = Journal::write(dir, files, &staged)?;
+    temps.extend(staged);
+    let journal = Journal::write(dir, &names, &temps)?;
     let mut backups = Vec::new();
-    for ((name, _), mode) in files.iter().zip(&modes) {
+    for (name, mode) in names.iter().zip(&modes) {
         let target = dir.join(name);
         backups.push(match mode {
             Some(_) => Some(backup(dir, name, &target)?),
             None => None,
         });
     }
-    for (i, ((name, _), tmp)) in files.iter().zip(&staged).enumerate() {
+    for (i, (name, tmp)) in names.iter().zip(&temps).enumerate() {
         let target = dir.join(name);
         if let Err(source) = fs::rename(tmp, &target) {
-            roll_back(dir, files, &backups, i);
+            roll_back(dir, &names, &backups, i);
             return Err(Error::Io {
                 path: target,
                 action: "replace it (the reports already replaced were put back)",
@@ -209,30 +269,30 @@ fn existing_mode(path: &Path) -> Result<Option<u32>, Error> {
     }
 }
 
-/// Writes one file to a flushed temporary file in `dir`: mode `mode` if given, else
-/// 0666 less the umask.
+/// Writes one file by `write` to a flushed temporary file in `dir`: mode `mode` if given,
+/// else 0666 less the umask.
 fn stage(
     dir: &Path,
     name: &str,
-    contents: &[u8],
     mode: Option<u32>,
+    write: impl FnOnce(&File) -> io::Result<()>,
 ) -> Result<tempfile::TempPath, Error> {
     let target = dir.join(name);
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .permissions(Permissions::from_mode(0o666))
         .tempfile_in(dir)
         .map_err(io_err(&target, "create a temporary file for it"))?;
-    let write = |tmp: &mut tempfile::NamedTempFile| -> io::Result<()> {
+    let written = (|| -> io::Result<()> {
         tmp.as_file().lock()?;
         if let Some(m) = mode {
             tmp.as_file().set_permissions(Permissions::from_mode(m))?;
         }
-        tmp.write_all(contents)?;
+        write(tmp.as_file())?;
         tmp.as_file().sync_all()
-    };
-    write(&mut tmp).map_err(io_err(&target, "write it"))?;
+    })();
+    written.map_err(io_err(&target, "write it"))?;
     Ok(tmp.into_temp_path())
 }
 
@@ -246,8 +306,8 @@ fn backup(dir: &Path, name: &str, target: &Path) -> Result<PathBuf, Error> {
 
 /// Undoes the first `done` renames (backups back in place, new files removed) and removes
 /// the other backups.
-fn roll_back(dir: &Path, files: &[(&str, Vec<u8>)], backups: &[Option<PathBuf>], done: usize) {
-    for (i, ((name, _), b)) in files.iter().zip(backups).enumerate() {
+fn roll_back(dir: &Path, names: &[&str], backups: &[Option<PathBuf>], done: usize) {
+    for (i, (name, b)) in names.iter().zip(backups).enumerate() {
         let target = dir.join(name);
         let _ = match (b, i < done) {
             (Some(b), true) => fs::rename(b, &target),
@@ -265,22 +325,18 @@ struct Journal {
 }
 
 impl Journal {
-    fn write(
-        dir: &Path,
-        files: &[(&str, Vec<u8>)],
-        staged: &[tempfile::TempPath],
-    ) -> Result<Journal, Error> {
+    fn write(dir: &Path, names: &[&str], staged: &[tempfile::TempPath]) -> Result<Journal, Error> {
         let mut file = tempfile::Builder::new()
             .prefix(JOURNAL_PREFIX)
             .suffix(JOURNAL_SUFFIX)
             .tempfile_in(dir)
             .map_err(io_err(dir, "write the journal of the reports"))?;
         let mut text = String::new();
-        for ((name, _), tmp) in files.iter().zip(staged) {
+        for (name, tmp) in names.iter().zip(staged) {
             let tmp_name = tmp.file_name().unwrap_or_default().to_string_lossy();
             text.push_str(&format!("{tmp_name}\t{name}\n"));
         }
-        text.push_str(&format!("end\t{}\n", files.len()));
+        text.push_str(&format!("end\t{}\n", names.len()));
         let mut put = || -> io::Result<()> {
             file.as_file().lock()?;
             file.write_all(text.as_bytes())?;
@@ -382,6 +438,48 @@ mod tests {
     }
 
     #[test]
+    fn a_streamed_file_joins_the_set_and_goes_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write_atomically(d, &[("a.csv", b"old a".to_vec())]).unwrap();
+        fs::write(d.join("merge.jsonl"), "old m").unwrap();
+        fs::set_permissions(d.join("merge.jsonl"), Permissions::from_mode(0o640)).unwrap();
+        let write = |f: &File| {
+            let mut f = f;
+            f.write_all(b"new ")?;
+            f.write_all(b"m")
+        };
+        // Staged, then dropped: nothing replaced, nothing left.
+        drop(stage_streamed(d, "merge.jsonl", write).unwrap());
+        assert_eq!(names(d), ["a.csv", "merge.jsonl"]);
+        // Staged, then the set fails (a folder where b.csv goes): the same.
+        let staged = stage_streamed(d, "merge.jsonl", write).unwrap();
+        assert_eq!(staged.name(), "merge.jsonl");
+        assert_eq!(names(d).len(), 3, "the staged temporary file");
+        fs::create_dir(d.join("b.csv")).unwrap();
+        let e = write_set_with(d, &[("b.csv", b"b".to_vec())], vec![staged]).unwrap_err();
+        assert!(e.to_string().contains("b.csv"), "{e}");
+        assert_eq!(fs::read(d.join("merge.jsonl")).unwrap(), b"old m");
+        assert_eq!(names(d), ["a.csv", "b.csv", "merge.jsonl"]);
+        // Committed with the set: it replaces the old file and keeps its mode.
+        fs::remove_dir(d.join("b.csv")).unwrap();
+        let staged = stage_streamed(d, "merge.jsonl", write).unwrap();
+        write_set_with(d, &[("a.csv", b"new a".to_vec())], vec![staged]).unwrap();
+        assert_eq!(fs::read(d.join("merge.jsonl")).unwrap(), b"new m");
+        assert_eq!(fs::read(d.join("a.csv")).unwrap(), b"new a");
+        let mode = fs::metadata(d.join("merge.jsonl"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o640);
+        assert_eq!(names(d), ["a.csv", "merge.jsonl"]);
+        // A folder where the streamed file goes is an error before anything is written.
+        fs::create_dir(d.join("x.jsonl")).unwrap();
+        let e = stage_streamed(d, "x.jsonl", write).unwrap_err();
+        assert!(matches!(e, Error::NotAFile { .. }), "{e}");
+    }
+
+    #[test]
     fn a_set_that_cannot_be_completed_replaces_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
@@ -410,7 +508,7 @@ mod tests {
     fn roll_back_puts_the_old_set_back() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let files = [("a.csv", vec![]), ("b.csv", vec![]), ("c.csv", vec![])];
+        let files = ["a.csv", "b.csv", "c.csv"];
         fs::write(d.join("a.csv"), "old a").unwrap();
         fs::write(d.join("c.csv"), "old c").unwrap();
         let backups = vec![

@@ -2,7 +2,7 @@
 //! module, so that the private hour tables need no accessors.
 
 use super::{add_counts, Stats};
-use crate::mergeable::{decode_bytes, encode_bytes, StampDoc, StatsDoc};
+use crate::mergeable::{base64, decode_bytes, encode_bytes, Records, StampDoc, StatsDoc};
 use crate::parse::Enhanced;
 use crate::time::Stamp;
 
@@ -26,17 +26,9 @@ fn encoded<'a>(keys: impl Iterator<Item = (&'a [u8], [u64; 3])>) -> Vec<(String,
 }
 
 impl Stats {
-    /// Everything the reports read, as the mergeable summary's body.
+    /// Every aggregate the reports read, as the JSON line of the mergeable summary's body
+    /// (schema 2: the per-recipient records follow it as lines, see `crate::mergeable`).
     pub(crate) fn to_doc(&self) -> StatsDoc {
-        let mut evidence = Vec::new();
-        // Writing to memory cannot fail.
-        let _ = self.persistent.write_evidence(&mut evidence, |_| true);
-        let mut delivered: Vec<(u64, StampDoc)> = self
-            .persistent
-            .delivered_records()
-            .map(|(h, t)| (h, stamp_doc(t)))
-            .collect();
-        delivered.sort_unstable();
         StatsDoc {
             lines: self.lines,
             event_lines: self.event_lines,
@@ -61,13 +53,23 @@ impl Stats {
             last: self.last.map(stamp_doc),
             hosts: encoded(self.host_counts().into_iter()),
             failures: self.failures.to_doc(),
-            delivered,
-            evidence: encode_bytes(&evidence),
+            delivered: Vec::new(),
+            evidence: String::new(),
+            records: Some(Records {
+                delivered: self.persistent.delivered_len(),
+                deferred: self.persistent.len().0 as u64,
+            }),
         }
     }
 
-    /// The statistics a body holds; a message for a body that does not add up.
-    pub(crate) fn from_doc(doc: StatsDoc) -> Result<Stats, &'static str> {
+    /// The statistics the JSON line of a body of `schema` holds (in schema 1, with the
+    /// per-recipient parts); a message for one that does not add up.
+    pub(crate) fn from_doc(doc: StatsDoc, schema: u32) -> Result<Stats, &'static str> {
+        let sketch = if schema == 1 {
+            decode_bytes
+        } else {
+            base64::decode
+        };
         let mut s = Stats {
             lines: doc.lines,
             event_lines: doc.event_lines,
@@ -81,7 +83,7 @@ impl Stats {
             mtas: doc.mtas,
             first: doc.first.map(doc_stamp),
             last: doc.last.map(doc_stamp),
-            failures: crate::failures::Failures::from_doc(doc.failures)?,
+            failures: crate::failures::Failures::from_doc(doc.failures, sketch)?,
             ..Stats::default()
         };
         for (code, n) in doc.codes {
@@ -106,12 +108,14 @@ impl Stats {
             let name = decode_bytes(&name).ok_or("bad host")?;
             add_counts(s.hosts.entry(name.into()).or_default(), &counts);
         }
-        let evidence = decode_bytes(&doc.evidence).ok_or("bad evidence")?;
-        s.persistent
-            .read_evidence(&evidence[..])
-            .map_err(|_| "bad evidence")?;
-        for (hash, t) in doc.delivered {
-            s.persistent.add_delivered_record(hash, doc_stamp(t));
+        if schema == 1 {
+            let evidence = decode_bytes(&doc.evidence).ok_or("bad evidence")?;
+            s.persistent
+                .read_evidence(&evidence[..])
+                .map_err(|_| "bad evidence")?;
+            for (hash, t) in doc.delivered {
+                s.persistent.add_delivered_record(hash, doc_stamp(t));
+            }
         }
         Ok(s)
     }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// `stats` written as a mergeable summary and read back.
 fn round_trip(stats: &Stats) -> Stats {
-    let bytes = mergeable::render(stats, &current_id());
+    let bytes = mergeable::render(stats, &current_id()).unwrap();
     mergeable::from_bytes(Path::new("host"), bytes)
         .unwrap()
         .stats()
@@ -193,7 +193,7 @@ fn bad_folders_are_clear_errors_naming_the_folder() {
         ),
         (
             "schema",
-            text.replacen("\"schema\":1", "\"schema\":99", 1)
+            text.replacen("\"schema\":2", "\"schema\":99", 1)
                 .into_bytes(),
             "schema 99",
         ),
