@@ -20,7 +20,8 @@ impl Tracker {
         &self,
         mut emit: impl FnMut(u64, u64) -> Result<(), E>,
     ) -> Result<u64, E> {
-        let (mut order, mut n) = (Vec::new(), 0);
+        let most = self.shards.iter().map(|s| s.delivered.len()).max();
+        let (mut order, mut n) = (Vec::with_capacity(most.unwrap_or(0)), 0);
         for s in &self.shards {
             order.clear();
             order.extend(s.delivered.iter().map(|d| (d.hash, d.last.0)));
