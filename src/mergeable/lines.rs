@@ -163,7 +163,8 @@ pub(crate) fn read_body(mut r: impl BufRead, header: &Header) -> Result<Stats, R
     let want = doc.records.ok_or_else(|| damaged("no record counts"))?;
     let mut stats = Stats::from_doc(doc, 2).map_err(damaged)?;
     let (mut evidence, mut scratch) = (EvidenceReader::default(), Vec::new());
-    let (mut delivered, mut deferred, mut number) = (0, 0, 1);
+    // Lines are numbered as in the file: the header is line 1, the JSON line 2.
+    let (mut delivered, mut deferred, mut number) = (0, 0, 2);
     while next_line(&mut r, &mut line, &mut sum)? {
         number += 1;
         match line.first() {

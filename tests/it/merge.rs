@@ -79,6 +79,32 @@ fn a_delivery_on_another_host_recovers_the_recipient() {
     assert_eq!(csvs(&both), csvs(&whole));
 }
 
+/// Bounces of 2,100 distinct recipients: past `distinct::EXACT`, so their diagnosis counts
+/// its recipients in a sketch.
+fn many_bounces() -> String {
+    (0..2100)
+        .map(|i| {
+            let (m, s) = (i / 60 % 60, i % 60);
+            format!(
+                "Nov 28 09:{m:02}:{s:02} mx1 postfix/smtp[1]: B{i}: to=<user{i}@example.com>, relay=mx[192.0.2.1]:25, delay=1, dsn=5.1.1, status=bounced (host mx[192.0.2.1] said: 550 5.1.1 <user{i}@example.com>: Recipient address rejected: User unknown in local recipient table (in reply to RCPT TO command))\n"
+            )
+        })
+        .collect()
+}
+
+/// Two hosts' logs: the first half of the Postfix sample, the cross-host deferrals and
+/// [`many_bounces`] on mx1 (its `merge.jsonl` as mailcodes 0.1 wrote it, schema 1, is
+/// `fixtures/merge/v1/mx1`), and the rest of the sample and the delivery on mx2.
+fn v1_hosts() -> [String; 2] {
+    let postfix = std::fs::read_to_string(fixture("sample/postfix-mail.log")).unwrap();
+    let cut = postfix[..postfix.len() / 2].rfind('\n').unwrap() + 1;
+    let [mx1, mx2] = cross_host_logs();
+    [
+        format!("{}{mx1}{}", &postfix[..cut], many_bounces()),
+        format!("{}{mx2}", &postfix[cut..]),
+    ]
+}
+
 fn scan_into(out: &Path, logs: &[&Path], extra: &[&str]) {
     mailcodes()
         .args(["scan", "-q", "--year", "2021"])
@@ -179,6 +205,10 @@ fn bad_folders_are_clear_errors_naming_the_folder() {
     let file = |name: &str| d.join("out").join(name).join("merge.jsonl");
     let good = std::fs::read(file("good")).unwrap();
     let text = String::from_utf8(good.clone()).unwrap();
+    // A line of delivered records whose first characters are not base64 (same length).
+    let mut damaged_record = good.clone();
+    let at = text.find("\nd\t").unwrap() + 3;
+    damaged_record[at..at + 4].copy_from_slice(b"!!!!");
     let variants: Vec<(&str, Vec<u8>, &str)> = vec![
         (
             "truncated",
@@ -201,6 +231,11 @@ fn bad_folders_are_clear_errors_naming_the_folder() {
             "garbage",
             b"PK\x03\x04 not json\n".to_vec(),
             "not a mailcodes mergeable summary",
+        ),
+        (
+            "record",
+            damaged_record.clone(),
+            "line 3: bad delivered records",
         ),
     ];
     assert!(text.contains("\"lines\":2252"), "fixture changed");
@@ -330,4 +365,102 @@ fn an_unreadable_default_key_is_a_warning_a_given_one_an_error() {
         .arg(&log)
         .assert()
         .code(2);
+}
+
+/// Runs merge over `dirs` into `out` with `extra` arguments, which must succeed.
+fn merge_into(dirs: &[&Path], out: &Path, extra: &[&str]) {
+    mailcodes()
+        .args(["merge", "-q"])
+        .args(extra)
+        .args(dirs)
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+#[test]
+fn schema_1_folders_written_before_an_upgrade_still_merge() {
+    // fixtures/merge/v1/mx1 was written by mailcodes 0.1 (schema 1) from the first log of
+    // `v1_hosts`, with fixtures/merge/mailcodes.key: its evidence, delivered recipients and
+    // a recipient sketch are read as the new schema's are.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let old = fixture("merge/v1/mx1");
+    let text = String::from_utf8(std::fs::read(old.join("merge.jsonl")).unwrap()).unwrap();
+    assert!(text.contains("\"schema\":1") && text.contains("\"sketch\":\"\\u0003"));
+    let key = fixture("merge/mailcodes.key");
+    let key_arg = ["--hash-key", key.to_str().unwrap()];
+    let [a, b] = v1_hosts();
+    let (log_a, log_b) = (d.join("a.log"), d.join("b.log"));
+    std::fs::write(&log_a, &a).unwrap();
+    std::fs::write(&log_b, &b).unwrap();
+    scan_into(&d.join("one"), &[&log_a, &log_b], &key_arg);
+    scan_into(&d.join("mx1"), &[&log_a], &key_arg);
+    scan_into(&d.join("mx2"), &[&log_b], &key_arg);
+    // Alone, it gives what a scan of its log gives today.
+    merge_into(&[&old], &d.join("old"), &key_arg);
+    assert_same_csvs(&d.join("mx1"), &d.join("old"));
+    // With a schema 2 folder, whose 2xx recovers the recipient it saw deferred.
+    merge_into(&[&old, &d.join("mx2")], &d.join("mixed"), &key_arg);
+    assert_same_csvs(&d.join("one"), &d.join("mixed"));
+    let persistent = std::fs::read_to_string(d.join("mixed/persistent_450.csv")).unwrap();
+    assert!(!persistent.contains("stuck@"), "{persistent}");
+    // What it holds is what the new scan of the same log holds, to the byte once written.
+    merge_into(&[&d.join("mx1"), &d.join("mx2")], &d.join("new"), &key_arg);
+    let summary = |dir: &str| std::fs::read(d.join(dir).join("merge.jsonl")).unwrap();
+    assert_eq!(summary("mixed"), summary("new"));
+    // Damaged or cut, it is refused as before.
+    let bytes = text.as_bytes();
+    let variants: [(&str, Vec<u8>, &str); 2] = [
+        (
+            "v1cut",
+            bytes[..bytes.len() - 40].to_vec(),
+            "damaged or truncated",
+        ),
+        (
+            "v1damaged",
+            text.replacen("\"lines\":", "\"lines\":1", 1).into_bytes(),
+            "damaged or truncated",
+        ),
+    ];
+    for (name, bytes, want) in variants {
+        std::fs::create_dir_all(d.join(name)).unwrap();
+        std::fs::write(d.join(name).join("merge.jsonl"), bytes).unwrap();
+        let err = merge_fails(&[&d.join(name)], &d.join("m"));
+        assert!(err.contains(want) && err.contains(name), "{name}: {err}");
+    }
+}
+
+#[test]
+fn merge_jsonl_is_the_same_bytes_for_any_threads_and_chunks() {
+    // The evidence of the deferred recipients, their replies' numbers and the delivered
+    // recipients come out in one order however the scan split and merged its work.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let [a, b] = v1_hosts();
+    let mixed = std::fs::read_to_string(fixture("persistent/mixed.log")).unwrap();
+    let log = d.join("mail.log");
+    std::fs::write(&log, format!("{a}{b}{mixed}")).unwrap();
+    let runs: [&[&str]; 4] = [
+        &["-j", "1"],
+        &["-j", "2"],
+        &["-j", "2", "--chunk-size", "4096"],
+        &["-j", "2", "--chunk-size", "65536"],
+    ];
+    let mut seen = Vec::new();
+    for (i, extra) in runs.iter().enumerate() {
+        let out = d.join(format!("out{i}"));
+        scan_into(&out, &[&log], extra);
+        seen.push(std::fs::read(out.join("merge.jsonl")).unwrap());
+    }
+    let text = String::from_utf8_lossy(&seen[0]);
+    assert!(text.contains("\nr\t") && text.contains("\ne\t") && text.contains("\nd\t"));
+    assert!(
+        seen.iter().all(|s| *s == seen[0]),
+        "merge.jsonl differs between runs"
+    );
+    // A merge of the folder writes it again, the same.
+    merge_into(&[&d.join("out1")], &d.join("m"), &[]);
+    assert_eq!(std::fs::read(d.join("m/merge.jsonl")).unwrap(), seen[0]);
 }
