@@ -17,6 +17,7 @@ use crate::types::{add_counts, ClassCounts, Map};
 use std::hash::{BuildHasher, Hasher};
 
 mod portable;
+pub(crate) use portable::RelaysOut;
 mod relays;
 
 use relays::Relays;

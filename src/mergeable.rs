@@ -86,9 +86,11 @@ struct Header {
 }
 
 /// The JSON line of the body: every aggregate of [`Stats`] (in schema 1, the per-recipient
-/// parts too).
+/// parts too). Read as it is declared; written with the domains (`D`) and relays (`R`)
+/// serialized one at a time from the tables ([`StatsOut`]), so that a log naming millions
+/// of them does not need a document of them.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct StatsDoc {
+pub(crate) struct StatsDoc<D = Vec<(String, [u64; 3])>, R = Vec<RelayDoc>> {
     pub lines: u64,
     pub event_lines: u64,
     pub overlong_lines: u64,
@@ -103,12 +105,13 @@ pub(crate) struct StatsDoc {
     pub codes: Vec<(u16, u64)>,
     /// `[[class, subject, detail], count]`.
     pub enhanced: Vec<((u8, u16, u16), u64)>,
-    pub domains: Vec<(String, [u64; 3])>,
+    /// `[name, counts]`.
+    pub domains: D,
     pub hourly: Vec<(i64, [u64; 3])>,
     pub first: Option<StampDoc>,
     pub last: Option<StampDoc>,
     pub hosts: Vec<(String, [u64; 3])>,
-    pub failures: FailuresDoc,
+    pub failures: FailuresDoc<R>,
     /// Schema 1: recipients with only 2xx, `[keyed hash, latest 2xx]` (schema 2: `d` lines).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub delivered: Vec<(u64, StampDoc)>,
@@ -121,6 +124,10 @@ pub(crate) struct StatsDoc {
     pub records: Option<Records>,
 }
 
+/// The JSON line as it is written.
+pub(crate) type StatsOut<'a> =
+    StatsDoc<crate::stats::portable::DomainsOut<'a>, crate::failures::RelaysOut<'a>>;
+
 /// The records that follow the JSON line (schema 2).
 #[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
 pub(crate) struct Records {
@@ -132,10 +139,10 @@ pub(crate) struct Records {
 
 /// Diagnoses and providers (see [`crate::failures`]).
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct FailuresDoc {
+pub(crate) struct FailuresDoc<R = Vec<RelayDoc>> {
     pub without_reply: u64,
     pub tallies: Vec<TallyDoc>,
-    pub relays: Vec<RelayDoc>,
+    pub relays: R,
 }
 
 /// One diagnosis in one class.

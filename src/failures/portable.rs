@@ -1,12 +1,14 @@
 //! [`Failures`] out to the mergeable summary and back (see `crate::mergeable`): a child
 //! module, so that the tallies' private fields need no accessors.
 
+use super::relays::Failure;
 use super::{Failures, Tally};
 use crate::diagnose::Diagnosis;
 use crate::distinct::Distinct;
-use crate::mergeable::{base64, decode_bytes, encode_bytes, FailuresDoc, RelayDoc, TallyDoc};
+use crate::mergeable::{base64, decode_bytes, encode_bytes, FailuresDoc, TallyDoc};
 use crate::parse::Class;
 use crate::stats::portable::{doc_stamp, stamp_doc};
+use crate::types::ClassCounts;
 
 const DIGITS: [u8; 3] = [2, 4, 5];
 
@@ -18,9 +20,39 @@ fn class(digit: u8) -> Result<Class, &'static str> {
     Class::from_digit(digit).ok_or("bad class")
 }
 
+/// The relays of the mergeable summary as written: references sorted by name, each made
+/// into its [`crate::mergeable::RelayDoc`] only as it is serialized (a log may name a relay per recipient
+/// domain, hundreds of thousands of them).
+pub(crate) struct RelaysOut<'a>(Vec<(&'a [u8], ClassCounts, &'a [Failure])>);
+
+impl serde::Serialize for RelaysOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|(name, classes, failures)| {
+            let mut diagnoses: Vec<(&str, u8, u64)> = failures
+                .iter()
+                .map(|((d, c), n)| (d.name(), DIGITS[c.index()], *n))
+                .collect();
+            diagnoses.sort_unstable();
+            RelayOut {
+                relay: encode_bytes(name),
+                classes,
+                diagnoses,
+            }
+        }))
+    }
+}
+
+/// A [`crate::mergeable::RelayDoc`] as it is written.
+#[derive(serde::Serialize)]
+struct RelayOut<'a> {
+    relay: String,
+    classes: &'a ClassCounts,
+    diagnoses: Vec<(&'static str, u8, u64)>,
+}
+
 impl Failures {
     /// The tallies as the mergeable summary holds them, sorted.
-    pub(crate) fn to_doc(&self) -> FailuresDoc {
+    pub(crate) fn to_doc(&self) -> FailuresDoc<RelaysOut<'_>> {
         let mut tallies: Vec<TallyDoc> = self
             .tallies
             .iter()
@@ -38,29 +70,12 @@ impl Failures {
             .collect();
         tallies.sort_by(|a, b| (&a.diagnosis, a.class).cmp(&(&b.diagnosis, b.class)));
         // One row per relay (lower case): its outcomes and its failures by diagnosis.
-        let mut relays: Vec<RelayDoc> = self
-            .relays
-            .iter()
-            .map(|(k, classes, failures)| {
-                let mut diagnoses: Vec<(String, u8, u64)> = failures
-                    .iter()
-                    .map(|((d, c), n)| (d.name().to_string(), DIGITS[c.index()], *n))
-                    .collect();
-                diagnoses.sort_unstable();
-                RelayDoc {
-                    relay: encode_bytes(k),
-                    classes,
-                    diagnoses,
-                }
-            })
-            .collect();
-        relays.sort_by(|a, b| {
-            (&a.relay, a.classes, &a.diagnoses).cmp(&(&b.relay, b.classes, &b.diagnoses))
-        });
+        let mut relays: Vec<(&[u8], ClassCounts, &[Failure])> = self.relays.iter().collect();
+        relays.sort_unstable_by(|a, b| a.0.cmp(b.0));
         FailuresDoc {
             without_reply: self.without_reply,
             tallies,
-            relays,
+            relays: RelaysOut(relays),
         }
     }
 

@@ -2,7 +2,7 @@
 //! module, so that the private hour tables need no accessors.
 
 use super::{add_counts, Stats};
-use crate::mergeable::{base64, decode_bytes, encode_bytes, Records, StampDoc, StatsDoc};
+use crate::mergeable::{base64, decode_bytes, encode_bytes, Records, StampDoc, StatsDoc, StatsOut};
 use crate::parse::Enhanced;
 use crate::time::Stamp;
 
@@ -17,6 +17,16 @@ pub(crate) fn doc_stamp((local, offset): StampDoc) -> Stamp {
     }
 }
 
+/// The domains of the JSON line as written: references sorted by name (so that the file is
+/// the same for the same statistics), each encoded only as it is serialized.
+pub(crate) struct DomainsOut<'a>(Vec<(&'a [u8], [u64; 3])>);
+
+impl serde::Serialize for DomainsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|(k, c)| (encode_bytes(k), c)))
+    }
+}
+
 /// Byte keys with their counts, encoded and sorted (the file is the same for the same
 /// statistics).
 fn encoded<'a>(keys: impl Iterator<Item = (&'a [u8], [u64; 3])>) -> Vec<(String, [u64; 3])> {
@@ -28,7 +38,9 @@ fn encoded<'a>(keys: impl Iterator<Item = (&'a [u8], [u64; 3])>) -> Vec<(String,
 impl Stats {
     /// Every aggregate the reports read, as the JSON line of the mergeable summary's body
     /// (schema 2: the per-recipient records follow it as lines, see `crate::mergeable`).
-    pub(crate) fn to_doc(&self) -> StatsDoc {
+    pub(crate) fn to_doc(&self) -> StatsOut<'_> {
+        let mut domains: Vec<(&[u8], [u64; 3])> = self.domains.iter().collect();
+        domains.sort_unstable();
         StatsDoc {
             lines: self.lines,
             event_lines: self.event_lines,
@@ -47,7 +59,7 @@ impl Stats {
                 .into_iter()
                 .map(|(e, n)| ((e.class, e.subject, e.detail), n))
                 .collect(),
-            domains: encoded(self.domains.iter()),
+            domains: DomainsOut(domains),
             hourly: self.hourly_sorted(),
             first: self.first.map(stamp_doc),
             last: self.last.map(stamp_doc),
