@@ -349,7 +349,13 @@ const MAX_HEADER: u64 = 4096;
 /// Reads `dir`'s summary header and checks it; a schema 1 file is read and checked whole,
 /// a schema 2 file only has its length checked (its body is read by [`Loaded::stats`]).
 pub fn load(dir: &Path) -> Result<Loaded, MergeError> {
-    let path = dir.join(FILE_NAME);
+    load_file(dir, &dir.join(FILE_NAME))
+}
+
+/// [`load`] from the file at `path`, a summary of the folder `dir` (which errors name): a
+/// copy kept beside it, say.
+pub fn load_file(dir: &Path, path: &Path) -> Result<Loaded, MergeError> {
+    let path = path.to_path_buf();
     let io_error = |e| MergeError::Io(dir.to_path_buf(), e);
     let file = match File::open(&path) {
         Ok(f) => f,

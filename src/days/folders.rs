@@ -146,16 +146,17 @@ pub fn base(
         Ok(_) => {}
     }
     let copy = generation.map(|g| dir.join(copy_name(g)));
-    let kept = match copy.as_deref().map(std::fs::read) {
-        Some(Err(e)) if e.kind() != io::ErrorKind::NotFound => {
-            return Err(io_error(copy.as_deref().unwrap_or(dir), "read")(e))
+    let kept = match copy.as_deref().map(|c| (c, std::fs::metadata(c))) {
+        Some((c, Err(e))) if e.kind() != io::ErrorKind::NotFound => {
+            return Err(io_error(c, "read")(e))
         }
-        Some(Ok(bytes)) => Some(bytes),
+        Some((c, Ok(m))) => Some((c, m.len())),
         _ => None,
     };
+    // The copy is read as the folder's merge.jsonl is, a line at a time.
     let loaded = match kept {
-        Some(bytes) if bytes.is_empty() => return Ok(None),
-        Some(bytes) => mergeable::from_bytes(dir, bytes).map_err(FolderError::Summary)?,
+        Some((_, 0)) => return Ok(None),
+        Some((c, _)) => mergeable::load_file(dir, c).map_err(FolderError::Summary)?,
         None => match mergeable::load(dir) {
             Ok(l) => l,
             Err(MergeError::Missing(_)) if !dir.join("summary.json").exists() => return Ok(None),
