@@ -2,7 +2,7 @@
 //! everything needed to rebuild a run's [`Stats`] exactly, so that `mailcodes merge` can
 //! combine hosts (or days) into reports byte-identical to one scan over all their logs.
 //!
-//! Schema 2 (written since 0.2): a header line, the aggregates as one JSON line, then the
+//! Schema 2 (written by this version): a header line, the aggregates as one JSON line, then the
 //! per-recipient records as short text lines.
 //!
 //! ```text
@@ -504,5 +504,60 @@ mod tests {
         }
         assert_eq!(decode_bytes("%zz"), None);
         assert_eq!(decode_bytes("%4"), None);
+    }
+
+    /// Statistics with deferred recipients (several replies) and delivered ones.
+    fn some_stats() -> Stats {
+        use crate::persistent::tests::{ev, mixed_events};
+        let mut stats = Stats::default();
+        mixed_events()
+            .iter()
+            .for_each(|e| stats.persistent.add(e, 1));
+        for i in 0..100 {
+            let t = crate::time::Stamp::with_offset(1_700_000_000 + i, 60);
+            let hash = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            stats.persistent.add_delivered_record(hash, t);
+        }
+        stats
+            .persistent
+            .add(&ev(9, 200, (2, 0, 0), "z@x", "250 ok"), 1);
+        stats
+    }
+
+    #[test]
+    fn a_schema_2_summary_streams_back_to_the_same_statistics() {
+        use crate::persistent::tests::sorted_evidence;
+        let stats = some_stats();
+        let bytes = render(&stats, "k").unwrap();
+        assert_eq!(&bytes[SLOT - 1..SLOT], b"\n", "the header fills its slot");
+        let text = String::from_utf8_lossy(&bytes);
+        assert_eq!(text.lines().filter(|l| l.starts_with("d\t")).count(), 3);
+        let back = from_bytes(Path::new("h"), bytes.clone()).unwrap();
+        assert_eq!(back.key_id, "k");
+        let back = back.stats().unwrap();
+        let got = sorted_evidence(&back.persistent);
+        assert_eq!(got, sorted_evidence(&stats.persistent));
+        assert_eq!(back.persistent.len(), stats.persistent.len());
+        assert_eq!(
+            render(&back, "k").unwrap(),
+            bytes,
+            "written again, the same bytes"
+        );
+    }
+
+    #[test]
+    fn record_counts_that_do_not_add_up_are_damage() {
+        let bytes = render(&some_stats(), "k").unwrap();
+        let text = String::from_utf8(bytes[SLOT..].to_vec()).unwrap();
+        // One recipient fewer than the JSON line says: a body cut at a line, with a header
+        // (length, checksum) made for the cut body.
+        let cut = &text[..text.trim_end().rfind('\n').unwrap() + 1];
+        let mut sum = lines::Checksum::default();
+        sum.update(cut.as_bytes());
+        let mut file = header_slot("k", sum.bytes, sum.finish()).unwrap();
+        file.extend_from_slice(cut.as_bytes());
+        let err = from_bytes(Path::new("h"), file).unwrap().stats();
+        let err = err.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("record counts") && err.contains("h:"), "{err}");
     }
 }
