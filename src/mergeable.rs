@@ -16,14 +16,15 @@
 //! Why lines: the per-recipient parts are most of the file (hundreds of MB for millions of
 //! recipients). As a JSON document they had to be built whole in memory before the first
 //! byte was written, and again before the first byte was parsed; as lines, the writer
-//! streams them from the tracker into the file and the reader back into a tracker, and
-//! neither holds more than a line and a shard's sort order (see [`lines`]).
+//! streams them from the tracker into the file, holding a copy of one of its 64 shards at a
+//! time, and the reader streams them back into a tracker a line at a time (see the `lines`
+//! module).
 //!
 //! - The header is read first, so that a file of another schema is refused with a clear
 //!   message before its body is read. It sits in a slot of fixed size, padded with spaces
 //!   (which JSON allows), filled in once the body is written: `bytes` is the length of
 //!   everything after the header line and `checksum` its checksum (FNV-1a 64 a word at a
-//!   time, see [`lines::Checksum`]), which catch a truncated or damaged file.
+//!   time, see `lines::Checksum`), which catch a truncated or damaged file.
 //! - The JSON line is the small part: counts, codes, domains, hours, hosts, diagnoses and
 //!   providers. A diagnosis's recipients past `distinct::EXACT` are a HyperLogLog sketch, in
 //!   base64. `records` says how many `d` records and `e` lines follow.
@@ -306,7 +307,7 @@ pub fn write(file: &File, stats: &Stats, key_id: &str) -> io::Result<()> {
     file.write_all_at(&header_slot(key_id, bytes, checksum)?, 0)
 }
 
-/// Writes the mergeable summary of `stats` (see [`write`]) into `dir` as a staged member of
+/// Writes the mergeable summary of `stats` (see [`write()`]) into `dir` as a staged member of
 /// the report set that [`crate::report::atomic::write_set_with`] will commit there.
 pub fn stage(
     dir: &Path,
@@ -316,7 +317,7 @@ pub fn stage(
     crate::report::atomic::stage_streamed(dir, FILE_NAME, |file| write(file, stats, key_id))
 }
 
-/// The mergeable summary of `stats` in memory (for tests and small summaries: [`write`]
+/// The mergeable summary of `stats` in memory (for tests and small summaries: [`write()`]
 /// streams it instead).
 pub fn render(stats: &Stats, key_id: &str) -> io::Result<Vec<u8>> {
     let mut out = blank_slot();

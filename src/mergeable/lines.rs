@@ -2,8 +2,8 @@
 //! the parent module's documentation): the aggregates as one JSON line, then the
 //! delivered recipients (`d` lines) and the deferred recipients' evidence (`r` and `e`
 //! lines) streamed straight from the tracker. Neither side ever holds the whole text: a
-//! writer holds one shard's order and one line, a reader one line, so writing the summary
-//! of 5 million recipients costs what their tracker already costs.
+//! writer holds a copy of one shard's entries and one line, a reader one line, so writing
+//! the summary of 5 million recipients costs little beside what their tracker costs.
 
 use super::{base64, Header, StatsDoc};
 use crate::persistent::EvidenceReader;
