@@ -6,8 +6,7 @@
 //! write nothing.
 
 use crate::scan_cli::mailcodes;
-use crate::split::{csvs, RECIPIENTS, TEMPLATES};
-use mailcodes::mergeable;
+use crate::split::{RECIPIENTS, TEMPLATES};
 use proptest::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -103,9 +102,8 @@ fn one_pass_per_day(dir: &Path, log: &[(u32, String)], extra: &[&str]) -> Vec<Pa
         .collect()
 }
 
-/// The files of a folder (hidden ones too), with summary.json's `inputs` left out, and
-/// merge.jsonl's body (whose tables are not written in a fixed order) as the CSV files of
-/// its statistics.
+/// The files of a folder (hidden ones too), with summary.json's `inputs` left out;
+/// merge.jsonl as it is (its records are written in a fixed order).
 fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -117,14 +115,6 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
                 let mut doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
                 doc.as_object_mut().unwrap().remove("inputs");
                 bytes = serde_json::to_vec_pretty(&doc).unwrap();
-            }
-            if name == mergeable::FILE_NAME {
-                let stats = mergeable::from_bytes(dir, bytes).unwrap().stats().unwrap();
-                bytes = csvs(&stats)
-                    .into_iter()
-                    .flat_map(|(n, b)| [n.into_bytes(), b])
-                    .flatten()
-                    .collect();
             }
             (name, bytes)
         })
