@@ -9,8 +9,8 @@
 //! ```
 //!
 //! Times are `LOCAL` or `LOCAL@OFFSET` (seconds, minutes), or `-`; flags are `F`, `D`, `G`
-//! or `-`; the reply id is `-` when there is none. Bytes below 0x21, 0x7f and `%` are
-//! written as `%XX`; a NUL in a reply stands for the recipient's own address.
+//! or `-`; the reply id is `-` when there is none. Bytes below 0x21, from 0x7f up and `%`
+//! are written as `%XX`, so the text is ASCII; a NUL in a reply stands for the recipient's own address.
 //!
 //! The text is the same for the same evidence, whatever order the tracker learnt it in (one
 //! thread or several, chunks merged in any order): recipients come shard by shard, in each
@@ -56,7 +56,7 @@ impl From<io::Error> for EvidenceError {
 
 fn escape(out: &mut Vec<u8>, bytes: &[u8]) {
     for &b in bytes {
-        if b < 0x21 || b == 0x7f || b == b'%' {
+        if !(0x21..0x7f).contains(&b) || b == b'%' {
             let _ = write!(out, "%{b:02X}");
         } else {
             out.push(b);

@@ -4,10 +4,18 @@
 //! mailcodes-state TAB 3
 //! generation TAB N
 //! input TAB HEX(PATH) TAB DEV TAB INO TAB SIZE TAB OFFSET TAB FP_LEN TAB FP_HASH TAB ROTATED
-//! evidence TAB HEX(RCPT) TAB ATTEMPTS TAB FIRST TAB LAST TAB FLAGS TAB FIRST_DEFERRAL TAB
-//!     LAST_SUCCESS TAB HEX(REPLY)
+//! r TAB ID TAB REPLY
+//! e TAB RCPT TAB ATTEMPTS TAB FIRST_DEFERRAL TAB FIRST_MAILBOX TAB LAST_MAILBOX TAB
+//!     LAST_SUCCESS TAB FLAGS TAB REPLY_ID
 //! end TAB RECORDS TAB CHECKSUM
 //! ```
+//!
+//! The `r` and `e` lines are the tracker's compact evidence text
+//! ([`crate::persistent::Tracker::write_evidence`], the text merge.jsonl holds too): an
+//! address escaped rather than in hex, a reply shared by many recipients written once. A
+//! greylisted recipient costs its address and about 26 bytes (version 3 wrote each address
+//! and reply in hex: 147 bytes a recipient on the benchmark logs). Version 3's `evidence`
+//! lines are still read.
 //!
 //! The `end` line closes the file: it counts the records and holds a hash (FNV-1a, 64 bits) of
 //! every byte before it, so a file cut anywhere (even back to its first line) or changed by
@@ -21,12 +29,12 @@
 
 use super::rotation::{FileState, Fingerprint, Rotated};
 use super::{Error, State};
-use crate::persistent::Evidence;
+use crate::persistent::{Evidence, EvidenceError, Tracker};
 use crate::time::Stamp;
 use std::path::Path;
 
 /// The state file format this version writes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 const MAGIC: &str = "mailcodes-state";
 
 /// FNV-1a over `bytes`: the fingerprint hash and the state checksum.
@@ -50,6 +58,8 @@ pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// A time as version 3 wrote it (read by [`parse_stamp`]).
+#[cfg(test)]
 fn stamp_field(s: Option<Stamp>) -> String {
     match s {
         None => "-".into(),
@@ -99,36 +109,22 @@ pub(crate) fn render(state: &State) -> String {
             rotated_field(f.rotated),
         ));
     }
+    let mut kept = Tracker::default();
     for (r, e) in &state.evidence {
-        out.push_str(&evidence_line(r, e));
+        kept.insert(r, e);
     }
-    let records = state.files.len() + state.evidence.len();
+    let mut text = Vec::new();
+    let _ = kept.write_evidence(&mut text, |_| true); // a Vec: cannot fail
+                                                      // ASCII by construction (the evidence text escapes every other byte).
+    out.push_str(&String::from_utf8_lossy(&text));
+    let records = state.files.len()
+        + text
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .count();
     let sum = fnv1a(out.as_bytes());
     out.push_str(&format!("end\t{records}\t{sum:016x}\n"));
     out
-}
-
-fn evidence_line(r: &[u8], e: &Evidence) -> String {
-    let flags: String = [
-        (e.saw_full, 'F'),
-        (e.saw_disabled, 'D'),
-        (e.saw_greylisting, 'G'),
-    ]
-    .iter()
-    .filter(|x| x.0)
-    .map(|x| x.1)
-    .collect();
-    format!(
-        "evidence\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-        hex(r),
-        e.attempts,
-        stamp_field(e.first_mailbox),
-        stamp_field(e.last_mailbox),
-        if flags.is_empty() { "-".into() } else { flags },
-        stamp_field(e.first_deferral),
-        stamp_field(e.last_success),
-        hex(e.last_reply.as_bytes())
-    )
 }
 
 /// Parses the bytes of the state file at `path` (named in errors).
@@ -143,6 +139,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
     let version = match first.split('\t').collect::<Vec<_>>().as_slice() {
         [MAGIC, "1"] => 1,
         [MAGIC, "2"] => 2,
+        [MAGIC, "3"] => 3,
         [MAGIC, v] if *v == VERSION.to_string() => VERSION,
         [MAGIC, v] => {
             return Err(Error::Version {
@@ -158,10 +155,12 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
         text
     };
     let mut state = State::default();
+    let mut compact = Compact::default();
     for (i, line) in body.split('\n').enumerate().skip(1) {
         let n = i + 1;
         let f: Vec<&str> = line.split('\t').collect();
         match f.as_slice() {
+            ["r" | "e", ..] if version >= 4 => compact.push(n, line),
             ["input", p, rest @ ..] if rest.len() == 6 || rest.len() == 7 => {
                 let name = unhex(p)
                     .and_then(|b| String::from_utf8(b).ok())
@@ -195,7 +194,44 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
             _ => return Err(bad(n, "unknown record")),
         }
     }
+    // (Version 3 files have `evidence` lines instead, read above.)
+    let compact = compact.read().map_err(|(n, what)| bad(n, &what))?;
+    state.evidence.extend(compact);
     Ok(state)
+}
+
+/// The compact evidence lines of a state file, gathered to be read in one go.
+#[derive(Default)]
+struct Compact {
+    /// The file line of the first of them.
+    first: usize,
+    text: Vec<u8>,
+}
+
+impl Compact {
+    fn push(&mut self, n: usize, line: &str) {
+        if self.text.is_empty() {
+            self.first = n;
+        }
+        self.text.extend_from_slice(line.as_bytes());
+        self.text.push(b'\n');
+    }
+
+    /// The evidence, by recipient; a bad line as its file line and what is wrong with it.
+    #[allow(clippy::type_complexity)]
+    fn read(self) -> Result<Vec<(Box<[u8]>, Evidence)>, (usize, String)> {
+        let mut t = Tracker::default();
+        if let Err(e) = t.read_evidence(&self.text[..]) {
+            return Err(match e {
+                EvidenceError::Bad { line, what } => (self.first + line as usize - 1, what.into()),
+                EvidenceError::Io(e) => (self.first, e.to_string()),
+            });
+        }
+        let mut all: Vec<(Box<[u8]>, Evidence)> =
+            t.evidence().map(|(k, e)| (k.into(), e)).collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(all)
+    }
 }
 
 /// The fields of an `input` record after its path: 6 in version 1, 7 (the rotated files'
@@ -264,7 +300,11 @@ fn check_end<'a>(text: &'a str, bad: &dyn Fn(usize, &str) -> Error) -> Result<&'
     };
     let counted = body
         .split('\n')
-        .filter(|l| l.starts_with("input\t") || l.starts_with("evidence\t"))
+        .filter(|l| {
+            ["input\t", "evidence\t", "r\t", "e\t"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
         .count();
     if records.parse::<usize>().ok() != Some(counted)
         || u64::from_str_radix(sum, 16).ok() != Some(fnv1a(body.as_bytes()))
@@ -326,6 +366,44 @@ mod tests {
             b[at] ^= 0x01;
             assert!(parse(p, &b).is_err(), "byte {at} changed");
         }
+    }
+
+    #[test]
+    fn version_3_evidence_lines_are_still_read() {
+        let body = format!(
+            "{MAGIC}\t3\ngeneration\t2\nevidence\t{}\t6\t100\t200\tF\t100\t-\t{}\n",
+            hex(b"Full@Example.net"),
+            hex(b"450 4.2.2 full")
+        );
+        let text = format!("{body}end\t1\t{:016x}\n", fnv1a(body.as_bytes()));
+        let st = parse(Path::new("st"), text.as_bytes()).unwrap();
+        assert_eq!(st.generation, 2);
+        let (r, e) = &st.evidence[0];
+        assert_eq!(
+            (&r[..], e.attempts, e.saw_full),
+            (&b"Full@Example.net"[..], 6, true)
+        );
+        assert_eq!(e.last_mailbox, Some(Stamp::naive(200)));
+        assert_eq!(e.last_reply, "450 4.2.2 full");
+    }
+
+    #[test]
+    fn a_greylisted_recipient_costs_under_sixty_bytes() {
+        let mut st = State::default();
+        let n = 10_000;
+        for i in 0..n {
+            let e = Evidence {
+                first_deferral: Some(Stamp::naive(1_795_845_600 + i)),
+                saw_greylisting: true,
+                ..Evidence::default()
+            };
+            let r = format!("user{i}@d{}.example.org", i % 500);
+            st.evidence.push((r.into_bytes().into_boxed_slice(), e));
+        }
+        st.evidence.sort_by(|a, b| a.0.cmp(&b.0));
+        let text = render(&st);
+        assert!(text.len() / n as usize <= 60, "{} bytes", text.len());
+        assert_eq!(parse(Path::new("st"), text.as_bytes()).unwrap(), st);
     }
 
     #[test]

@@ -433,7 +433,8 @@ mod tests {
                 attempts: 6,
                 first_mailbox: Some(Stamp::naive(t)),
                 last_mailbox: Some(Stamp::with_offset(t + 3600, -90)),
-                last_reply: "450 4.2.2\tfull, \"quoted\"".into(),
+                // As the tracker keeps replies: cleaned (no tabs or control characters).
+                last_reply: "450 4.2.2 full, \"quoted\", 100% ünïcode".into(),
                 saw_full: true,
                 saw_disabled: false,
                 first_deferral: Some(Stamp::naive(t)),
