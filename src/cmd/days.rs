@@ -64,8 +64,9 @@ pub(crate) fn finish(
     for f in folders {
         total.merge(f.run);
     }
-    if let Some((_, _, st)) = &held {
-        st.restore_evidence(&mut total.persistent);
+    if let Some((path, _, st)) = &held {
+        st.restore_evidence(&mut total.persistent, path)
+            .map_err(Error::State)?;
     }
     print_summary(plan, &report_of(plan, &total))?;
     let committed = commit(args, held.as_mut(), &total, reports_ok)?;

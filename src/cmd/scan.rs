@@ -143,8 +143,9 @@ fn finish(
         },
         || shows.then(|| Counted::new(stats)),
     );
-    if let Some((_, _, st)) = &scanned.state {
-        st.restore_evidence(&mut scanned.stats.persistent);
+    if let Some((path, _, st)) = &scanned.state {
+        st.restore_evidence(&mut scanned.stats.persistent, path)
+            .map_err(Error::State)?;
     }
     let written = counted.map_or(Ok(()), |counted| {
         write_reports(plan, &scanned.stats, counted, mergeable)

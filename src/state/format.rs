@@ -29,7 +29,7 @@
 
 use super::rotation::{FileState, Fingerprint, Rotated};
 use super::{Error, State};
-use crate::persistent::{Evidence, EvidenceError, Tracker};
+use crate::persistent::{Evidence, Tracker};
 use crate::time::Stamp;
 use std::path::Path;
 
@@ -109,19 +109,13 @@ pub(crate) fn render(state: &State) -> String {
             rotated_field(f.rotated),
         ));
     }
-    let mut kept = Tracker::default();
-    for (r, e) in &state.evidence {
-        kept.insert(r, e);
-    }
-    let mut text = Vec::new();
-    let _ = kept.write_evidence(&mut text, |_| true); // a Vec: cannot fail
-                                                      // ASCII by construction (the evidence text escapes every other byte).
-    out.push_str(&String::from_utf8_lossy(&text));
-    let records = state.files.len()
-        + text
-            .split(|b| *b == b'\n')
-            .filter(|l| !l.is_empty())
-            .count();
+    // ASCII by construction (the evidence text escapes every other byte).
+    out.push_str(&String::from_utf8_lossy(&state.evidence));
+    let lines = state
+        .evidence
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty());
+    let records = state.files.len() + lines.count();
     let sum = fnv1a(out.as_bytes());
     out.push_str(&format!("end\t{records}\t{sum:016x}\n"));
     out
@@ -155,12 +149,15 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
         text
     };
     let mut state = State::default();
-    let mut compact = Compact::default();
+    let mut old = Vec::new(); // version 3's `evidence` lines
     for (i, line) in body.split('\n').enumerate().skip(1) {
         let n = i + 1;
         let f: Vec<&str> = line.split('\t').collect();
         match f.as_slice() {
-            ["r" | "e", ..] if version >= 4 => compact.push(n, line),
+            ["r" | "e", ..] if version >= 4 => {
+                state.evidence.extend_from_slice(line.as_bytes());
+                state.evidence.push(b'\n');
+            }
             ["input", p, rest @ ..] if rest.len() == 6 || rest.len() == 7 => {
                 let name = unhex(p)
                     .and_then(|b| String::from_utf8(b).ok())
@@ -185,7 +182,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
                     last_success: st(last_ok)?,
                 };
                 let rcpt = unhex(r).ok_or_else(|| bad(n, "bad recipient"))?;
-                state.evidence.push((rcpt.into_boxed_slice(), e));
+                old.push((rcpt, e));
             }
             ["generation", g] if version >= 3 => {
                 state.generation = g.parse().map_err(|_| bad(n, "bad number"))?;
@@ -194,44 +191,32 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<State, Error> {
             _ => return Err(bad(n, "unknown record")),
         }
     }
-    // (Version 3 files have `evidence` lines instead, read above.)
-    let compact = compact.read().map_err(|(n, what)| bad(n, &what))?;
-    state.evidence.extend(compact);
+    if !old.is_empty() {
+        state.evidence = compact(&old);
+    }
     Ok(state)
 }
 
-/// The compact evidence lines of a state file, gathered to be read in one go.
-#[derive(Default)]
-struct Compact {
-    /// The file line of the first of them.
-    first: usize,
-    text: Vec<u8>,
+/// `entries` as the tracker's compact evidence text (how version 3's evidence lines are
+/// carried on, and how tests make evidence).
+pub(crate) fn compact(entries: &[(Vec<u8>, Evidence)]) -> Vec<u8> {
+    let mut t = Tracker::default();
+    for (r, e) in entries {
+        t.insert(r, e);
+    }
+    let mut text = Vec::new();
+    let _ = t.write_evidence(&mut text, |_| true); // a Vec: cannot fail
+    text
 }
 
-impl Compact {
-    fn push(&mut self, n: usize, line: &str) {
-        if self.text.is_empty() {
-            self.first = n;
-        }
-        self.text.extend_from_slice(line.as_bytes());
-        self.text.push(b'\n');
-    }
-
-    /// The evidence, by recipient; a bad line as its file line and what is wrong with it.
-    #[allow(clippy::type_complexity)]
-    fn read(self) -> Result<Vec<(Box<[u8]>, Evidence)>, (usize, String)> {
-        let mut t = Tracker::default();
-        if let Err(e) = t.read_evidence(&self.text[..]) {
-            return Err(match e {
-                EvidenceError::Bad { line, what } => (self.first + line as usize - 1, what.into()),
-                EvidenceError::Io(e) => (self.first, e.to_string()),
-            });
-        }
-        let mut all: Vec<(Box<[u8]>, Evidence)> =
-            t.evidence().map(|(k, e)| (k.into(), e)).collect();
-        all.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(all)
-    }
+/// The evidence a compact text holds, by recipient.
+#[cfg(test)]
+pub(crate) fn entries(text: &[u8]) -> Vec<(Vec<u8>, Evidence)> {
+    let mut t = Tracker::default();
+    t.read_evidence(text).unwrap();
+    let mut all: Vec<_> = t.evidence().map(|(k, e)| (k.to_vec(), e)).collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    all
 }
 
 /// The fields of an `input` record after its path: 6 in version 1, 7 (the rotated files'
@@ -347,14 +332,14 @@ mod tests {
                 rotated: Some(Rotated([9, 0xabc, 0, 0])),
             },
         );
-        st.evidence.push((
-            b"a@b".to_vec().into_boxed_slice(),
+        st.evidence = compact(&[(
+            b"a@b".to_vec(),
             Evidence {
                 attempts: 3,
                 last_reply: "450 full".into(),
                 ..Evidence::default()
             },
-        ));
+        )]);
         let text = render(&st);
         let p = Path::new("st");
         assert_eq!(parse(p, text.as_bytes()).unwrap(), st);
@@ -378,7 +363,8 @@ mod tests {
         let text = format!("{body}end\t1\t{:016x}\n", fnv1a(body.as_bytes()));
         let st = parse(Path::new("st"), text.as_bytes()).unwrap();
         assert_eq!(st.generation, 2);
-        let (r, e) = &st.evidence[0];
+        let all = entries(&st.evidence);
+        let (r, e) = &all[0];
         assert_eq!(
             (&r[..], e.attempts, e.saw_full),
             (&b"Full@Example.net"[..], 6, true)
@@ -390,6 +376,7 @@ mod tests {
     #[test]
     fn a_greylisted_recipient_costs_under_sixty_bytes() {
         let mut st = State::default();
+        let mut all = Vec::new();
         let n = 10_000;
         for i in 0..n {
             let e = Evidence {
@@ -398,9 +385,9 @@ mod tests {
                 ..Evidence::default()
             };
             let r = format!("user{i}@d{}.example.org", i % 500);
-            st.evidence.push((r.into_bytes().into_boxed_slice(), e));
+            all.push((r.into_bytes(), e));
         }
-        st.evidence.sort_by(|a, b| a.0.cmp(&b.0));
+        st.evidence = compact(&all);
         let text = render(&st);
         assert!(text.len() / n as usize <= 60, "{} bytes", text.len());
         assert_eq!(parse(Path::new("st"), text.as_bytes()).unwrap(), st);

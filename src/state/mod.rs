@@ -47,7 +47,10 @@ pub struct State {
     /// How many times the state was saved (see [`format`]).
     pub generation: u64,
     pub files: BTreeMap<String, FileState>,
-    pub evidence: Vec<(Box<[u8]>, Evidence)>,
+    /// The open evidence in the tracker's compact text (`r`/`e` lines, see
+    /// [`Tracker::write_evidence`]), held as the file holds it: millions of open recipients
+    /// cost their text, not an allocation each.
+    pub evidence: Vec<u8>,
 }
 
 /// What can go wrong with a state file, its lock, or the inputs it tracks.
@@ -233,10 +236,16 @@ impl State {
         sync_dir(dir).map_err(io_err("flush the state's folder"))
     }
 
-    /// Adds the kept evidence to a tracker.
-    pub fn restore_evidence(&self, tracker: &mut Tracker) {
-        for (r, e) in &self.evidence {
-            tracker.insert(r, e);
+    /// Adds the kept evidence to a tracker; `path` (the state's) names a line that cannot
+    /// be read (the checksum makes that a bug, not damage).
+    pub fn restore_evidence(&self, tracker: &mut Tracker, path: &Path) -> Result<(), Error> {
+        match tracker.read_evidence(&self.evidence[..]) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(Error::Damaged {
+                path: path.to_path_buf(),
+                line: 0,
+                what: format!("its evidence, {e}"),
+            }),
         }
     }
 
@@ -246,20 +255,16 @@ impl State {
     /// epoch): one line dated years ahead must not expire every open case.
     pub fn keep_open_evidence(&mut self, tracker: &Tracker, newest: Option<Stamp>, now: i64) {
         let newest = newest.map(|n| n.instant().min(now));
-        let mut open: Vec<(Box<[u8]>, Evidence)> = tracker
-            .evidence()
-            .filter(|(_, e)| e.has_deferrals() && !e.recovered())
-            .filter(|(_, e)| {
-                let latest = e.last_mailbox.max(e.first_deferral);
-                match (latest, newest) {
-                    (Some(l), Some(n)) => n - l.instant() <= EVIDENCE_MAX_AGE,
-                    _ => true,
-                }
-            })
-            .map(|(k, e)| (k.into(), e))
-            .collect();
-        open.sort_by(|a, b| a.0.cmp(&b.0));
-        self.evidence = open;
+        let open = |e: &Evidence| {
+            let recent = match (e.last_mailbox.max(e.first_deferral), newest) {
+                (Some(l), Some(n)) => n - l.instant() <= EVIDENCE_MAX_AGE,
+                _ => true,
+            };
+            e.has_deferrals() && !e.recovered() && recent
+        };
+        let mut text = Vec::new();
+        let _ = tracker.write_evidence(&mut text, open); // a Vec: cannot fail
+        self.evidence = text;
     }
 }
 
@@ -427,8 +432,8 @@ mod tests {
             },
         );
         let t = naive_seconds(2026, 11, 28, 6, 0, 0).unwrap();
-        s.evidence.push((
-            b"full@example.net".to_vec().into_boxed_slice(),
+        s.evidence = format::compact(&[(
+            b"full@example.net".to_vec(),
             Evidence {
                 attempts: 6,
                 first_mailbox: Some(Stamp::naive(t)),
@@ -441,7 +446,7 @@ mod tests {
                 saw_greylisting: true,
                 last_success: None,
             },
-        ));
+        )]);
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("state");
         s.save(&p).unwrap();
@@ -499,7 +504,10 @@ mod tests {
         );
         let mut st = State::default();
         st.keep_open_evidence(&tracker, Some(Stamp::naive(t0 + 40 * day)), i64::MAX);
-        let kept: Vec<&[u8]> = st.evidence.iter().map(|(k, _)| &k[..]).collect();
-        assert_eq!(kept, vec![&b"stuck@x"[..]]);
+        let kept: Vec<Vec<u8>> = format::entries(&st.evidence)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(kept, vec![b"stuck@x".to_vec()]);
     }
 }
