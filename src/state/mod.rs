@@ -18,7 +18,7 @@ pub use lock::{lock_with_timeout, Lock, DEFAULT_TIMEOUT};
 pub use rotation::{plan, FileState, Fingerprint, Piece, Plan, FINGERPRINT_LEN};
 
 use crate::input::{self, Source, Span};
-use crate::persistent::{Evidence, Tracker};
+use crate::persistent::{Evidence, EvidenceError, Tracker};
 use crate::pipeline::{InputError, Pipeline};
 use crate::tally::Tally;
 use crate::time::Stamp;
@@ -236,16 +236,20 @@ impl State {
         sync_dir(dir).map_err(io_err("flush the state's folder"))
     }
 
-    /// Adds the kept evidence to a tracker; `path` (the state's) names a line that cannot
-    /// be read (the checksum makes that a bug, not damage).
+    /// Adds the kept evidence to a tracker. A line that cannot be read (the checksum lets
+    /// through only a file rewritten whole) is an error naming the state `path` and the line.
     pub fn restore_evidence(&self, tracker: &mut Tracker, path: &Path) -> Result<(), Error> {
+        let damaged = |line, what: &str| Error::Damaged {
+            path: path.to_path_buf(),
+            line,
+            what: what.to_string(),
+        };
+        // The evidence lines follow the magic, generation and input lines.
+        let before = 2 + self.files.len();
         match tracker.read_evidence(&self.evidence[..]) {
             Ok(_) => Ok(()),
-            Err(e) => Err(Error::Damaged {
-                path: path.to_path_buf(),
-                line: 0,
-                what: format!("its evidence, {e}"),
-            }),
+            Err(EvidenceError::Bad { line, what }) => Err(damaged(before + line as usize, what)),
+            Err(EvidenceError::Io(e)) => Err(damaged(before, &e.to_string())),
         }
     }
 
@@ -471,6 +475,19 @@ mod tests {
             let e = State::load(&p).unwrap_err().to_string();
             assert!(e.contains(what) && e.contains("state"), "{e}");
         }
+    }
+
+    #[test]
+    fn an_unreadable_evidence_line_names_its_line() {
+        let s = State {
+            evidence: b"e\tx@y\tnot-a-number\t-\t-\t-\t-\tG\t-\n".to_vec(),
+            ..State::default()
+        };
+        let e = s
+            .restore_evidence(&mut Tracker::default(), Path::new("st"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("st") && e.contains("line 3"), "{e}");
     }
 
     #[test]
