@@ -52,7 +52,7 @@ impl<T: Slot> Slots<T> {
     #[inline]
     pub fn touch(&self, hash: u64) {
         if !self.slots.is_empty() {
-            let i = hash as usize & (self.slots.len() - 1);
+            let i = stored(hash) as usize & (self.slots.len() - 1);
             std::hint::black_box(self.slots[i].hash());
         }
     }
@@ -74,9 +74,11 @@ impl<T: Slot> Slots<T> {
         if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
+        // Probing starts where `grow` puts the entry: at its stored hash (a hash of zero is
+        // stored as one).
         let want = stored(hash);
         let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
+        let mut i = want as usize & mask;
         loop {
             let h = self.slots[i].hash();
             if h == 0 {
@@ -97,9 +99,11 @@ impl<T: Slot> Slots<T> {
         if self.slots.is_empty() {
             return None;
         }
+        // Probing starts where `grow` puts the entry: at its stored hash (a hash of zero is
+        // stored as one).
         let want = stored(hash);
         let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
+        let mut i = want as usize & mask;
         loop {
             match self.slots[i].hash() {
                 0 => return None,
@@ -149,6 +153,24 @@ mod tests {
         fn hash(&self) -> u64 {
             self.hash
         }
+    }
+
+    #[test]
+    fn a_hash_of_zero_is_found_after_growth() {
+        // Found by a real Exim log: the relay of local bounces ("") hashed to zero, was
+        // stored as one, moved by `grow` to slot 1 and then looked for from slot 0.
+        let mut t: Slots<E> = Slots::default();
+        let first = |n| E { hash: stored(0), n };
+        t.find_or_insert(0, |_| true, || first(0));
+        for k in 2..200u64 {
+            t.insert_new(k, E { hash: k, n: 1 });
+        }
+        let (_, e) = t.find_or_insert(0, |_| true, || first(7));
+        assert_eq!(
+            e.n, 0,
+            "the entry of hash 0 was not found: a second one was made"
+        );
+        assert_eq!(t.len(), 199);
     }
 
     #[test]
