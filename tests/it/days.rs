@@ -173,6 +173,15 @@ fn midnight_log() -> Vec<(u32, String)> {
     log_from(28, &lines)
 }
 
+/// Writes `part` as the start of `d`'s mail.log and runs the first `--state` run over it;
+/// returns the log's path, to append the rest to.
+fn first_state_run(d: &Path, part: &[(u32, String)]) -> PathBuf {
+    let path = d.join("mail.log");
+    append(&path, &text(part));
+    ok(&state_run(d, &path, &[]));
+    path
+}
+
 fn text(log: &[(u32, String)]) -> String {
     log.iter().map(|(_, l)| l.as_str()).collect()
 }
@@ -218,10 +227,8 @@ fn two_state_runs_on_one_day_add_up() {
         .into_iter()
         .filter(|(day, _)| *day == 28)
         .collect();
-    let path = d.join("mail.log");
     let half = log.len() / 2;
-    append(&path, &text(&log[..half]));
-    ok(&state_run(d, &path, &[]));
+    let path = first_state_run(d, &log[..half]);
     let first = crate::csv_rows(&d.join("out/2026-11-28/classes.csv"));
     append(&path, &text(&log[half..]));
     ok(&state_run(d, &path, &[]));
@@ -313,10 +320,8 @@ fn a_failed_run_and_its_rerun_count_each_line_once() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let log = midnight_log();
-    let path = d.join("mail.log");
     let third = log.len() / 3;
-    append(&path, &text(&log[..third]));
-    ok(&state_run(d, &path, &[]));
+    let path = first_state_run(d, &log[..third]);
     append(&path, &text(&log[third..]));
     failing_run(d, &path, &[]);
     assert!(d.join("out/2026-11-28/.mailcodes-premerge.1").exists());
@@ -334,10 +339,8 @@ fn a_folder_a_failed_run_wrote_and_the_rerun_does_not_read_goes_back() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let log = midnight_log();
-    let path = d.join("mail.log");
     let third = log.len() / 3;
-    append(&path, &text(&log[..third]));
-    ok(&state_run(d, &path, &[]));
+    let path = first_state_run(d, &log[..third]);
     let before = contents(&d.join("out/2026-11-28"));
     append(&path, &text(&log[third..]));
     failing_run(d, &path, &[]);
@@ -376,10 +379,8 @@ fn damaged_and_other_key_folders_are_errors_that_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let log = midnight_log();
-    let path = d.join("mail.log");
     let half = log.len() / 4;
-    append(&path, &text(&log[..half]));
-    ok(&state_run(d, &path, &[]));
+    let path = first_state_run(d, &log[..half]);
     append(&path, &text(&log[half..]));
     let summary = d.join("out/2026-11-28/merge.jsonl");
     let good = std::fs::read(&summary).unwrap();
