@@ -659,6 +659,25 @@ impl Stats {
     /// (the only order-dependent part of a scan, repeat notes at chunk edges, is kept apart
     /// in [`crate::scan::Edge`]).
     pub fn merge(&mut self, mut other: Stats) {
+        // The recipients' tables are merged beside the rest (on a worker of the pool, when
+        // called from one: two threads halve the last, sequential step of a scan).
+        let mine = std::mem::take(&mut self.persistent);
+        let theirs = std::mem::take(&mut other.persistent);
+        let merge_recipients = move || {
+            let mut mine = mine;
+            mine.merge(theirs);
+            mine
+        };
+        self.persistent = if rayon::current_thread_index().is_some() {
+            rayon::join(merge_recipients, || self.merge_counts(other)).0
+        } else {
+            self.merge_counts(other);
+            merge_recipients()
+        };
+    }
+
+    /// [`Stats::merge`] of everything but the recipients' tables.
+    fn merge_counts(&mut self, mut other: Stats) {
         self.lines += other.lines;
         self.event_lines += other.event_lines;
         self.overlong_lines += other.overlong_lines;
@@ -700,7 +719,6 @@ impl Stats {
             (a, b) => a.or(b),
         };
         self.last = self.last.max(other.last);
-        self.persistent.merge(std::mem::take(&mut other.persistent));
     }
 
     /// Enhanced codes with their counts, ascending.
