@@ -41,6 +41,7 @@
 //! assert_eq!((stats.lines, stats.events, stats.classes), (2, 1, [1, 0, 0]));
 //! ```
 
+pub mod alloc;
 pub mod cli;
 pub mod cmd;
 pub mod days;
