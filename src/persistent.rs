@@ -11,6 +11,7 @@
 
 use crate::intern::{folded_hash, same_key, Arena, Interner, KeyRef};
 use crate::parse::{Class, Event};
+use crate::slots::{stored, Slot, Slots};
 use crate::text::clean_text_capped_into;
 use crate::time::Stamp;
 use aho_corasick::AhoCorasick;
@@ -291,11 +292,18 @@ struct Mailbox {
 /// Two addresses with the same 64-bit hash would share this entry: a delivery to one would
 /// count as a recovery of the other, hiding a persistent 450 or adding one to the recovered
 /// count. With the hash seeded per run, the chance among n recipients is about n²/2⁶⁵ (under
-/// one in a million for 5 million recipients), and a sender cannot aim at it.
-#[derive(Debug, Clone, Copy)]
+/// one in a million for 5 million recipients), and a sender cannot aim at it. (A hash of
+/// zero is kept as one, as [`Slots`] stores it: one more such pair, as unlikely.)
+#[derive(Debug, Clone, Copy, Default)]
 struct Delivered {
     hash: u64,
     last: Packed,
+}
+
+impl Slot for Delivered {
+    fn hash(&self) -> u64 {
+        self.hash
+    }
 }
 
 /// One of [`SHARDS`] parts of the tables, by hash: merging trackers goes shard by shard, so
@@ -306,7 +314,7 @@ struct Shard {
     /// The addresses of `open`: per shard, so that a merge frees them with the shard.
     keys: Arena,
     mailboxes: Vec<Mailbox>,
-    delivered: HashTable<Delivered>,
+    delivered: Slots<Delivered>,
 }
 
 const SHARDS: usize = 64;
@@ -337,7 +345,7 @@ fn is_key(keys: &Arena, o: &Open, hash: u64, rcpt: &[u8]) -> bool {
 /// The open entry of `rcpt`, created when missing (taking over its delivered entry).
 fn open_mut<'t>(
     open: &'t mut HashTable<Open>,
-    delivered: &mut HashTable<Delivered>,
+    delivered: &mut Slots<Delivered>,
     keys: &mut Arena,
     hash: u64,
     rcpt: &[u8],
@@ -350,9 +358,9 @@ fn open_mut<'t>(
     match entry {
         hashbrown::hash_table::Entry::Occupied(o) => o.into_mut(),
         hashbrown::hash_table::Entry::Vacant(v) => {
-            let last_success = match delivered.find_entry(hash, |d| d.hash == hash) {
-                Ok(d) => d.remove().0.last,
-                Err(_) => Packed::NONE,
+            let last_success = match delivered.find(hash, |_| true) {
+                Some(i) => delivered.remove(i).last,
+                None => Packed::NONE,
             };
             v.insert(Open::new(keys.push(rcpt), rcpt.len(), hash, last_success))
                 .into_mut()
@@ -428,12 +436,12 @@ impl Tracker {
     }
 
     /// [`Tracker::add`], given the [`folded_hash`] of the event's recipient.
-    /// Reads where a 2xx-only recipient with `hash` would be, so that a batch of events
-    /// waits for its cache misses together (see `Stats::add_batch`); changes nothing.
+    /// Asks for the slot where a 2xx-only recipient with `hash` would be, so that a batch
+    /// of events waits for its cache misses together (see `Stats::add_batch`).
     #[inline]
     pub fn touch(&self, hash: u64) {
         if let Some(shard) = self.shards.get(shard_of(hash)) {
-            std::hint::black_box(shard.delivered.find(hash, |d| d.hash == hash).is_some());
+            shard.delivered.touch(hash);
         }
     }
 
@@ -648,7 +656,7 @@ impl Tracker {
         let mut replies = vec![u32::MAX; other.replies.len()];
         for i in 0..other.shards.len() {
             let theirs = std::mem::take(&mut other.shards[i]);
-            for d in &theirs.delivered {
+            for d in theirs.delivered.iter() {
                 self.add_success_hash(d.hash, d.last);
             }
             for o in &theirs.open {
@@ -767,7 +775,7 @@ impl Tracker {
             .map(|s| {
                 s.keys.allocated()
                     + s.open.allocation_size()
-                    + s.delivered.allocation_size()
+                    + s.delivered.allocated()
                     + s.mailboxes.capacity() * std::mem::size_of::<Mailbox>()
             })
             .sum::<usize>()
@@ -799,13 +807,13 @@ fn folded_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     a.iter().map(lower).cmp(b.iter().map(lower))
 }
 
-fn add_delivered(delivered: &mut HashTable<Delivered>, hash: u64, last: Packed) {
-    match delivered.find_mut(hash, |d| d.hash == hash) {
-        Some(d) => d.last = d.last.max(last.get()),
-        None => {
-            delivered.insert_unique(hash, Delivered { hash, last }, |d| d.hash);
-        }
-    }
+fn add_delivered(delivered: &mut Slots<Delivered>, hash: u64, last: Packed) {
+    let make = || Delivered {
+        hash: stored(hash),
+        last: Packed::NONE,
+    };
+    let (_, d) = delivered.find_or_insert(hash, |_| true, make);
+    d.last = d.last.max(last.get());
 }
 
 /// The mailbox record of `o`, created when missing.
