@@ -9,6 +9,7 @@
 //! that names a provider was looked at) and compares keys in full.
 //! It forgets everything when it holds [`Memo::CAPACITY`] replies, so its memory is bounded.
 
+use super::rules::Matched;
 use super::{provider, Diagnosis, Rules};
 use crate::parse::Enhanced;
 use hashbrown::HashTable;
@@ -40,7 +41,7 @@ pub struct Memo {
     table: HashTable<Entry>,
     texts: Vec<u8>,
     /// Room for which patterns matched ([`Rules::verdict_in`]).
-    matched: Vec<bool>,
+    matched: Matched,
     state: foldhash::fast::RandomState,
 }
 
