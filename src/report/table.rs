@@ -401,6 +401,7 @@ fn persistent(s: &Stats, rule: &Rule) -> Table {
 /// `diagnoses`: `diagnosis,class,count,recipients,top_provider,example,fix` — one row per
 /// diagnosis and class, count descending.
 fn diagnoses(s: &Stats) -> Table {
+    let mut top = s.failures.top_providers();
     let rows = s
         .failures
         .diagnoses()
@@ -411,7 +412,7 @@ fn diagnoses(s: &Stats) -> Table {
                 text(class.label()),
                 Cell::Count(t.count),
                 Cell::Count(t.recipients()),
-                text(s.failures.top_provider(d, class)),
+                text(top.remove(&(d, class)).unwrap_or_default()),
                 text(t.example()),
                 text(format!(
                     "{} ({}): {}",
