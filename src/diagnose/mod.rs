@@ -5,7 +5,7 @@
 //! basic code, enhanced code, reply text and relay host, by an ordered table of rules
 //! ([`Rules`]). The rules are data: the built-in table lives in `rules.tsv` next to this
 //! file, in the same line format as a user rule file (see [`rules`]), and the patterns of all
-//! rules are matched in one pass by a `regex::bytes::RegexSet` compiled once.
+//! rules are matched in one pass by one pattern set compiled once (see [`rules`]).
 //!
 //! **Cost.** The rule set runs over the reply text once per call, about a microsecond for a
 //! reply of 150 bytes. Callers classify failures only (a 4xx, a 5xx, or a deferral or bounce
