@@ -2,7 +2,9 @@
 //! rotation styles (rename, gzip/xz/zstd compression, delaycompress, copytruncate), appends,
 //! and rotations while a run is reading, over both read paths (settled files mapped, and
 //! `--no-mmap`). Every line written must be counted exactly once over the runs that
-//! committed (discrepancy 0).
+//! committed (discrepancy 0). The same loop runs once more with `-o DIR/{date}`, where the
+//! runs add to day folders instead of writing a report each: there the day folders at the
+//! end must hold every line once.
 //!
 //! The random loop is seeded and bounded: `cargo test` runs a short one (a few seconds).
 //! A longer soak: `MAILCODES_SOAK_STEPS=2000 MAILCODES_SOAK_SEED=7 cargo test --test it
@@ -78,6 +80,8 @@ struct Server {
     log: PathBuf,
     state: PathBuf,
     no_mmap: bool,
+    /// Day folders (`-o DIR/days/{date}`) instead of a report folder per run.
+    days: bool,
     written: u64,
     counted: u64,
     runs: u64,
@@ -85,12 +89,13 @@ struct Server {
 }
 
 impl Server {
-    fn new(dir: &Path, no_mmap: bool) -> Server {
+    fn new(dir: &Path, no_mmap: bool, days: bool) -> Server {
         Server {
             dir: dir.to_path_buf(),
             log: dir.join("mail.log"),
             state: dir.join("state"),
             no_mmap,
+            days,
             written: 0,
             counted: 0,
             runs: 0,
@@ -99,7 +104,16 @@ impl Server {
     }
 
     fn write(&mut self, n: u64) {
-        append(&self.log, &sent(n as usize, &format!("W{}x", self.written)));
+        let tag = format!("W{}x", self.written);
+        let lines = match self.days {
+            // Three days, one after the other, so that runs meet more than one folder.
+            true => sent(n as usize, &tag).replace(
+                "Nov 28 ",
+                &format!("Nov {} ", 28 + (self.written / 400).min(2)),
+            ),
+            false => sent(n as usize, &tag),
+        };
+        append(&self.log, &lines);
         self.written += n;
         self.history.push(format!("append {n}"));
     }
@@ -146,7 +160,10 @@ impl Server {
 
     fn command(&mut self) -> (Command, PathBuf) {
         self.runs += 1;
-        let out = self.dir.join(format!("out{}", self.runs));
+        let out = match self.days {
+            true => self.dir.join("days").join("{date}"),
+            false => self.dir.join(format!("out{}", self.runs)),
+        };
         let mut c = Command::new(assert_cmd::cargo::cargo_bin("mailcodes"));
         c.args(["scan", "-q", "--year", "2026", "--state"])
             .arg(&self.state)
@@ -184,7 +201,7 @@ impl Server {
         }
         let committed = o.status.success() || std::fs::read(&self.state).ok() != before;
         let mut got = 0;
-        if committed {
+        if committed && !self.days {
             // The reports are written before the state: a run that moved the state on
             // wrote its reports whole.
             got = if out.exists() { events(&out) } else { 0 };
@@ -200,16 +217,37 @@ impl Server {
                 (None, false) => "killed",
             }
         ));
-        let _ = std::fs::remove_dir_all(out);
+        if !self.days {
+            let _ = std::fs::remove_dir_all(out);
+        }
         committed
+    }
+
+    /// With day folders: the events they hold, which is what the runs counted.
+    fn count_days(&mut self) {
+        let Ok(folders) = std::fs::read_dir(self.dir.join("days")) else {
+            return;
+        };
+        // The day folders are named by date (`2026-11-28`); the key and the pre-merge
+        // copies of a run that failed lie beside them.
+        let is_day = |p: &Path| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.len() == 10 && n.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+            })
+        };
+        self.counted = folders
+            .map(|f| f.unwrap().path())
+            .filter(|p| is_day(p))
+            .map(|p| events(&p))
+            .sum();
     }
 }
 
 /// The random loop over one read path; returns the server's books.
-fn soak(no_mmap: bool, seed: u64, steps: u64) -> Server {
+fn soak(no_mmap: bool, days: bool, seed: u64, steps: u64) -> Server {
     let dir = tempfile::tempdir().unwrap().keep();
     let mut rng = Rng::new(seed);
-    let mut s = Server::new(&dir, no_mmap);
+    let mut s = Server::new(&dir, no_mmap, days);
     s.write(5);
     // May logrotate run now? Not before the first run that committed (the state does not
     // know the log yet), and not twice between two runs that committed.
@@ -253,6 +291,9 @@ fn soak(no_mmap: bool, seed: u64, steps: u64) -> Server {
     // The last nights: runs that are not killed collect everything.
     s.run(None, |_| {});
     s.run(None, |_| {});
+    if days {
+        s.count_days();
+    }
     // The folder goes when the books balance; it stays for a look when they do not.
     if s.written == s.counted {
         let _ = std::fs::remove_dir_all(&dir);
@@ -266,17 +307,17 @@ fn soak(no_mmap: bool, seed: u64, steps: u64) -> Server {
 fn random_kills_rotations_and_appends_lose_and_double_nothing() {
     let seed = env_u64("MAILCODES_SOAK_SEED", 0x5eed_2026);
     let steps = env_u64("MAILCODES_SOAK_STEPS", 40);
-    for no_mmap in [false, true] {
-        let s = soak(no_mmap, seed, steps);
+    for (no_mmap, days) in [(false, false), (true, false), (false, true)] {
+        let s = soak(no_mmap, days, seed, steps);
         assert_eq!(
             s.counted,
             s.written,
-            "seed {seed}, --no-mmap {no_mmap}: discrepancy {} after {:?}",
+            "seed {seed}, --no-mmap {no_mmap}, day folders {days}: discrepancy {} after {:?}",
             s.counted as i64 - s.written as i64,
             s.history
         );
         eprintln!(
-            "faults: seed {seed}, --no-mmap {no_mmap}: {} runs, {} lines, discrepancy 0",
+            "faults: seed {seed}, --no-mmap {no_mmap}, day folders {days}: {} runs, {} lines, discrepancy 0",
             s.runs, s.written
         );
     }
@@ -288,7 +329,7 @@ fn copytruncate_while_a_run_reads_a_big_live_file() {
     // the truncation ended the process with SIGBUS.
     for no_mmap in [false, true] {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Server::new(dir.path(), no_mmap);
+        let mut s = Server::new(dir.path(), no_mmap, false);
         s.write(5);
         assert!(s.run(None, |_| {}));
         s.write(150_000);
@@ -371,7 +412,7 @@ fn the_harness_catches_a_double_count() {
     // The books are not trivially balanced: a run over a state that was removed counts
     // everything again, and the harness sees it.
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Server::new(dir.path(), false);
+    let mut s = Server::new(dir.path(), false, false);
     s.write(10);
     assert!(s.run(None, |_| {}));
     std::fs::remove_file(&s.state).unwrap();
