@@ -212,21 +212,9 @@ impl Failures {
         self.top_providers().remove(&(d, class)).unwrap_or_default()
     }
 
-    /// [`Failures::top_provider`] of every diagnosis and class that failed, in one pass
-    /// over the relays (a pass per row, with a provider name made per relay, took a third
-    /// of the report's time on a log with 50,000 relays).
+    /// [`Failures::top_provider`] of every diagnosis and class that failed.
     pub fn top_providers(&self) -> Map<(Diagnosis, Class), String> {
-        let mut by: Map<(Diagnosis, Class), Map<std::borrow::Cow<'_, str>, u64>> = Map::default();
-        for (relay, _, failures) in self.relays.iter() {
-            if failures.is_empty() {
-                continue;
-            }
-            let p = provider(relay);
-            for (k, n) in failures {
-                *by.entry(*k).or_default().entry(p.clone()).or_default() += n;
-            }
-        }
-        by.into_iter().map(|(k, counts)| (k, top(counts))).collect()
+        self.provider_tables().1
     }
 
     /// Folds `other` into `self`.
@@ -255,6 +243,13 @@ impl Failures {
 
     /// Outcomes per provider, by total descending, then name.
     pub fn providers(&self) -> Vec<ProviderRow> {
+        self.provider_tables().0
+    }
+
+    /// [`Failures::providers`] and [`Failures::top_providers`] from one pass over the relays,
+    /// naming each relay's provider once (a pass per row of `diagnoses.csv` took a third of
+    /// the report's time on a log with 50,000 relays).
+    pub fn provider_tables(&self) -> (Vec<ProviderRow>, Map<(Diagnosis, Class), String>) {
         // Provider names mostly borrow from the relay names: no allocation per relay.
         type Row = (ClassCounts, Vec<((Diagnosis, Class), u64)>);
         let mut by: Map<std::borrow::Cow<'_, str>, Row> = Map::default();
@@ -268,16 +263,26 @@ impl Failures {
                 }
             }
         }
-        let mut rows: Vec<ProviderRow> = by
+        let mut per_kind: Map<(Diagnosis, Class), Map<&str, u64>> = Map::default();
+        for (provider, (_, diagnoses)) in &by {
+            for (k, n) in diagnoses {
+                *per_kind.entry(*k).or_default().entry(provider).or_default() += n;
+            }
+        }
+        let tops = per_kind
             .into_iter()
+            .map(|(k, counts)| (k, top(counts)))
+            .collect();
+        let mut rows: Vec<ProviderRow> = by
+            .iter()
             .map(|(provider, (classes, diagnoses))| {
-                let mut per: Map<String, u64> = Map::default();
+                let mut per: Map<&str, u64> = Map::default();
                 for ((d, _), n) in diagnoses {
-                    *per.entry(d.name().to_string()).or_default() += n;
+                    *per.entry(d.name()).or_default() += n;
                 }
                 ProviderRow {
-                    provider: provider.into_owned(),
-                    classes,
+                    provider: provider.to_string(),
+                    classes: *classes,
                     top_diagnosis: top(per),
                 }
             })
@@ -288,7 +293,7 @@ impl Failures {
                 .cmp(&total(a))
                 .then_with(|| a.provider.cmp(&b.provider))
         });
-        rows
+        (rows, tops)
     }
 }
 

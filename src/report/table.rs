@@ -10,12 +10,15 @@
 //! cleaned of invalid UTF-8 and control characters; each writer makes them safe for its own
 //! format (a leading `'` against spreadsheet formulas in CSV, for example).
 
+use crate::diagnose::Diagnosis;
+use crate::failures::ProviderRow;
 use crate::kb::{self, Code};
 use crate::parse::{Class, Outcome};
 use crate::persistent::{Reason, Rule};
 use crate::report::clean_text;
 use crate::stats::Stats;
 use crate::time::Stamp;
+use crate::types::Map;
 
 /// One cell of a table.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +128,7 @@ pub struct Counted {
 impl Counted {
     /// The tables of `stats` that do not read its persistent tracker.
     pub fn new(stats: &Stats) -> Counted {
+        let (provider_rows, top_providers) = stats.failures.provider_tables();
         Counted {
             tables: vec![
                 classes(stats),
@@ -132,8 +136,8 @@ impl Counted {
                 enhanced(stats),
                 domains(stats),
                 hourly(stats),
-                diagnoses(stats),
-                providers(stats),
+                diagnoses(stats, top_providers),
+                providers(provider_rows),
                 hosts(stats),
             ],
         }
@@ -400,8 +404,7 @@ fn persistent(s: &Stats, rule: &Rule) -> Table {
 
 /// `diagnoses`: `diagnosis,class,count,recipients,top_provider,example,fix` — one row per
 /// diagnosis and class, count descending.
-fn diagnoses(s: &Stats) -> Table {
-    let mut top = s.failures.top_providers();
+fn diagnoses(s: &Stats, mut top: Map<(Diagnosis, Class), String>) -> Table {
     let rows = s
         .failures
         .diagnoses()
@@ -439,10 +442,8 @@ fn diagnoses(s: &Stats) -> Table {
 }
 
 /// `providers`: `provider,2xx,4xx,5xx,total,top_diagnosis` — total descending, then name.
-fn providers(s: &Stats) -> Table {
-    let rows = s
-        .failures
-        .providers()
+fn providers(rows: Vec<ProviderRow>) -> Table {
+    let rows = rows
         .into_iter()
         .map(|p| {
             let mut row = class_row(text(p.provider), p.classes, true);
