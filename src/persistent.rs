@@ -656,6 +656,9 @@ impl Tracker {
         let mut replies = vec![u32::MAX; other.replies.len()];
         for i in 0..other.shards.len() {
             let theirs = std::mem::take(&mut other.shards[i]);
+            if let Some(mine) = self.shards.get_mut(i) {
+                mine.delivered.reserve(theirs.delivered.len());
+            }
             for d in theirs.delivered.iter() {
                 self.add_success_hash(d.hash, d.last);
             }

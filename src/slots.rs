@@ -169,10 +169,26 @@ impl<T: Slot> Slots<T> {
         self.slots.iter().filter(|e| e.hash() != 0)
     }
 
+    /// Makes room for `additional` more entries at once. Call it before adding the entries of
+    /// another table: they come in the order of their slots, that is of their hashes' low
+    /// bits, and a table smaller than theirs would pile them up in long runs (a merge of two
+    /// tables of 5 million domains took minutes instead of a second).
+    pub fn reserve(&mut self, additional: usize) {
+        let need = self.len + additional;
+        if need * 4 > self.slots.len() * 3 {
+            let size = (need * 4 / 3 + 1).next_power_of_two().max(16);
+            self.grow_to(size);
+        }
+    }
+
     /// Doubles the array (at least 16 slots) and puts every entry in its new slot.
     #[cold]
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(16);
+        self.grow_to((self.slots.len() * 2).max(16));
+    }
+
+    /// Moves every entry into a new array of `size` slots (a power of two).
+    fn grow_to(&mut self, size: usize) {
         let old = std::mem::replace(&mut self.slots, vec![T::default(); size]);
         let mask = size - 1;
         for e in old.into_iter().filter(|e| e.hash() != 0) {

@@ -96,6 +96,7 @@ impl Relays {
 
     /// Adds every relay of `other`.
     pub fn merge(&mut self, other: &Relays) {
+        self.table.reserve(other.len());
         for (name, counts, failures) in other.iter() {
             self.add_all(name, &counts, failures);
         }
