@@ -236,6 +236,42 @@ mod tests {
     }
 
     #[test]
+    fn reserve_makes_room_for_a_whole_table_before_it_is_added() {
+        // Another table's entries come in its slot order; a table that grew while taking
+        // them would pile them up in long runs (minutes for two tables of 5 M domains).
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut theirs: Slots<E> = Slots::default();
+        for _ in 0..50_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            theirs.insert_new(
+                x,
+                E {
+                    hash: stored(x),
+                    n: 1,
+                },
+            );
+        }
+        let mut mine: Slots<E> = Slots::default();
+        mine.insert_new(
+            1 << 40,
+            E {
+                hash: 1 << 40,
+                n: 1,
+            },
+        );
+        mine.reserve(theirs.len());
+        let room = mine.capacity();
+        assert!(room >= theirs.capacity(), "{room} < {}", theirs.capacity());
+        for e in theirs.iter() {
+            mine.insert_new(e.hash, *e);
+        }
+        assert_eq!(mine.capacity(), room, "the table grew during the merge");
+        assert_eq!(mine.len(), 50_001);
+    }
+
+    #[test]
     fn removing_keeps_every_other_entry_reachable() {
         // 200 keys whose home slots (in a table of 256) crowd the last 32 slots and the
         // first 8, in long runs that wrap round the end, so that every case of moving back
