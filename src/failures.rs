@@ -252,7 +252,8 @@ impl Failures {
     pub fn provider_tables(&self) -> (Vec<ProviderRow>, Map<(Diagnosis, Class), String>) {
         // Provider names mostly borrow from the relay names: no allocation per relay.
         type Row = (ClassCounts, Vec<((Diagnosis, Class), u64)>);
-        let mut by: Map<std::borrow::Cow<'_, str>, Row> = Map::default();
+        let mut by: Map<std::borrow::Cow<'_, str>, Row> =
+            Map::with_capacity_and_hasher(self.relays.len(), Default::default());
         for (relay, classes, failures) in self.relays.iter() {
             let row = by.entry(provider(relay)).or_default();
             add_counts(&mut row.0, &classes);
@@ -287,11 +288,8 @@ impl Failures {
                 }
             })
             .collect();
-        rows.sort_by(|a, b| {
-            let total = |r: &ProviderRow| r.classes.iter().sum::<u64>();
-            total(b)
-                .cmp(&total(a))
-                .then_with(|| a.provider.cmp(&b.provider))
+        crate::types::sort_by_total_then_name(&mut rows, |r| {
+            (r.classes.iter().sum(), r.provider.as_str())
         });
         (rows, tops)
     }

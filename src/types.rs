@@ -17,6 +17,36 @@ pub fn add_counts(into: &mut ClassCounts, from: &ClassCounts) {
     }
 }
 
+/// Sorts `rows` by total descending, then name ascending; `key` gives a row's total and
+/// name, and names must be unique (the order is then total, and any sort gives it). A
+/// comparison reads the total and the name's first eight bytes, kept beside each row while
+/// sorting, and reads the name itself only when those are equal: sorting millions of
+/// domains by name alone waited on a cache miss in nearly every comparison.
+pub fn sort_by_total_then_name<T>(rows: &mut Vec<T>, key: impl Fn(&T) -> (u64, &str)) {
+    let mut keyed: Vec<(std::cmp::Reverse<u64>, u64, T)> = std::mem::take(rows)
+        .into_iter()
+        .map(|row| {
+            let (total, name) = key(&row);
+            (std::cmp::Reverse(total), name_prefix(name), row)
+        })
+        .collect();
+    keyed.sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| key(&a.2).1.cmp(key(&b.2).1))
+    });
+    rows.extend(keyed.into_iter().map(|(_, _, row)| row));
+}
+
+/// The first eight bytes of `name` as a number that orders as the names do (a shorter name
+/// padded with zero bytes: where two prefixes are equal the names are compared in full).
+fn name_prefix(name: &str) -> u64 {
+    let mut b = [0; 8];
+    let n = name.len().min(8);
+    b[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u64::from_be_bytes(b)
+}
+
 /// The counts of the key being counted, kept beside a table: consecutive events mostly share
 /// their hour, host or relay, so the table is touched only when the key changes. Used for the
 /// hours and hosts of [`crate::stats::Stats`] and the relays of [`crate::failures::Failures`].
@@ -96,5 +126,43 @@ mod tests {
             [(b"a".to_vec(), [1, 1, 0]), (b"b".to_vec(), [0, 0, 1])]
         );
         assert_eq!(run.current(), Some((&b"a".to_vec(), [1, 0, 0])));
+    }
+
+    #[test]
+    fn sorting_by_total_then_name_agrees_with_comparing_whole_names() {
+        // Names sharing their first eight bytes, names that are prefixes of others, names
+        // shorter than eight bytes, non-ASCII, and equal totals.
+        let mut names: Vec<String> = [
+            "",
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgha",
+            "abcdefgh.example",
+            "abcdefg",
+            "zz",
+            "\u{e9}cole.fr",
+            "\u{e9}",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for i in 0..300u64 {
+            names.push(format!("d{}.example", i * 7919 % 1000));
+        }
+        names.sort();
+        names.dedup();
+        let rows: Vec<(String, u64)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), (i as u64 * 31) % 4))
+            .collect();
+        let mut want = rows.clone();
+        want.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut got = rows;
+        got.reverse();
+        sort_by_total_then_name(&mut got, |r| (r.1, r.0.as_str()));
+        assert_eq!(got, want);
     }
 }

@@ -24,7 +24,9 @@ use crate::types::Map;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     /// Text: a name, a code, a recipient, a meaning. Never read as a number or a date.
-    Text(String),
+    /// (Boxed rather than a `String`, so that a cell takes 24 bytes: a table may hold
+    /// millions of domains.)
+    Text(Box<str>),
     /// A count.
     Count(u64),
     /// A fraction 0–1, shown as a percentage where the format can.
@@ -39,7 +41,7 @@ impl Cell {
     /// The cell as the CSV files have always written it (before spreadsheet escaping).
     pub fn plain(&self) -> String {
         match self {
-            Cell::Text(t) => t.clone(),
+            Cell::Text(t) => t.to_string(),
             Cell::Count(n) => n.to_string(),
             Cell::Share(f) => format!("{f:.4}"),
             Cell::Hour(h) => crate::time::hour_label(*h),
@@ -70,7 +72,79 @@ pub struct Table {
     /// The file stem: `classes` for `classes.csv`, the sheet name in the workbook.
     pub name: &'static str,
     pub columns: &'static [&'static str],
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Rows,
+}
+
+/// The rows of a table, their cells end to end in one vector: a row costs its cells and
+/// nothing more (a vector per row cost 40 bytes and an allocation more, a row of each of
+/// millions of domains and providers).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rows {
+    /// Cells per row; every row has as many.
+    width: usize,
+    cells: Vec<Cell>,
+}
+
+impl Rows {
+    /// No rows yet, room for `rows` of `width` cells.
+    pub fn with_capacity(width: usize, rows: usize) -> Rows {
+        Rows {
+            width,
+            cells: Vec::with_capacity(width * rows),
+        }
+    }
+
+    /// Adds a row; every row must be as wide as the first.
+    pub fn push(&mut self, row: impl IntoIterator<Item = Cell>) {
+        let before = self.cells.len();
+        self.cells.extend(row);
+        let width = self.cells.len() - before;
+        if before == 0 {
+            self.width = width;
+        }
+        assert_eq!(width, self.width, "a table's rows are all as wide");
+    }
+
+    /// The rows in order.
+    pub fn iter(&self) -> std::slice::ChunksExact<'_, Cell> {
+        self.cells.chunks_exact(self.width.max(1))
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.cells.len() / self.width.max(1)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// Row `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&[Cell]> {
+        let w = self.width.max(1);
+        self.cells.get(i * w..(i + 1) * w)
+    }
+}
+
+impl<'a> IntoIterator for &'a Rows {
+    type Item = &'a [Cell];
+    type IntoIter = std::slice::ChunksExact<'a, Cell>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<R: IntoIterator<Item = Cell>> FromIterator<R> for Rows {
+    fn from_iter<I: IntoIterator<Item = R>>(rows: I) -> Rows {
+        let rows = rows.into_iter();
+        let mut all = Rows::default();
+        all.cells.reserve(rows.size_hint().0);
+        for row in rows {
+            all.push(row);
+        }
+        all
+    }
 }
 
 impl Table {
@@ -234,7 +308,7 @@ fn facts(
     }
 }
 
-fn text(s: impl Into<String>) -> Cell {
+fn text(s: impl Into<Box<str>>) -> Cell {
     Cell::Text(s.into())
 }
 
@@ -302,26 +376,45 @@ fn enhanced(s: &Stats) -> Table {
 
 /// Counts keyed by log bytes, as rows keyed by their cleaned text (keys that read the same
 /// once cleaned — invalid UTF-8, control characters — share a row; an empty name becomes
-/// `empty`), sorted by total descending, then name.
+/// `empty`), sorted by total descending, then name. The keys are unique, so where every
+/// one is clean already (the usual case) no two rows can share a name and none are merged.
 fn by_clean_name<'k>(
     counts: impl IntoIterator<Item = (&'k [u8], [u64; 3])>,
     empty: &str,
 ) -> Vec<(String, [u64; 3])> {
-    let mut merged: std::collections::HashMap<String, [u64; 3]> = std::collections::HashMap::new();
+    let counts = counts.into_iter();
+    let mut rows: Vec<(String, [u64; 3])> = Vec::with_capacity(counts.size_hint().0);
+    let mut cleaned = false;
     for (k, v) in counts {
-        let name = match clean_text(k) {
-            n if n.is_empty() => empty.to_string(),
-            n => n,
+        let name = match std::str::from_utf8(k) {
+            Ok(name) if is_clean(name) => name.to_string(),
+            _ => {
+                cleaned = true;
+                match clean_text(k) {
+                    n if n.is_empty() => empty.to_string(),
+                    n => n,
+                }
+            }
         };
-        let row = merged.entry(name).or_default();
-        for i in 0..3 {
-            row[i] += v[i];
-        }
+        rows.push((name, v));
     }
-    let mut rows: Vec<(String, [u64; 3])> = merged.into_iter().collect();
-    let total = |c: &[u64; 3]| c.iter().sum::<u64>();
-    rows.sort_by(|a, b| total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0)));
+    if cleaned {
+        let mut merged: Map<String, [u64; 3]> = Map::default();
+        for (name, v) in rows.drain(..) {
+            crate::types::add_counts(merged.entry(name).or_default(), &v);
+        }
+        rows.extend(merged);
+    }
+    crate::types::sort_by_total_then_name(&mut rows, |(name, c)| (c.iter().sum(), name));
     rows
+}
+
+/// Whether `name` is what [`clean_text`] makes of it: printable ASCII, not empty, no
+/// blank at either end.
+fn is_clean(name: &str) -> bool {
+    let b = name.as_bytes();
+    matches!((b.first(), b.last()), (Some(&f), Some(&l)) if f != b' ' && l != b' ')
+        && b.iter().all(|c| (0x20..0x7f).contains(c))
 }
 
 /// The domains sorted by total descending, then name.
@@ -329,29 +422,33 @@ pub fn sorted_domains(s: &Stats) -> Vec<(String, [u64; 3])> {
     by_clean_name(s.domain_counts(), "")
 }
 
-fn class_row(first: Cell, c: [u64; 3], total: bool) -> Vec<Cell> {
-    let mut row = vec![
+/// A name and its counts per class, with their total when `total`.
+fn class_row(first: Cell, c: [u64; 3], total: bool) -> impl Iterator<Item = Cell> {
+    [
         first,
         Cell::Count(c[0]),
         Cell::Count(c[1]),
         Cell::Count(c[2]),
-    ];
-    if total {
-        row.push(Cell::Count(c.iter().sum()));
+    ]
+    .into_iter()
+    .chain(total.then(|| Cell::Count(c.iter().sum())))
+}
+
+/// Rows of a name and its counts per class and total, taking the names as they go.
+fn named_class_rows(rows: Vec<(String, [u64; 3])>) -> Rows {
+    let mut all = Rows::with_capacity(5, rows.len());
+    for (name, c) in rows {
+        all.push(class_row(text(name), c, true));
     }
-    row
+    all
 }
 
 /// `domains`: `domain,2xx,4xx,5xx,total` — total descending, then domain.
 fn domains(s: &Stats) -> Table {
-    let rows = sorted_domains(s)
-        .into_iter()
-        .map(|(d, c)| class_row(text(d), c, true))
-        .collect();
     Table {
         name: "domains",
         columns: &["domain", "2xx", "4xx", "5xx", "total"],
-        rows,
+        rows: named_class_rows(sorted_domains(s)),
     }
 }
 
@@ -442,15 +539,12 @@ fn diagnoses(s: &Stats, mut top: Map<(Diagnosis, Class), String>) -> Table {
 }
 
 /// `providers`: `provider,2xx,4xx,5xx,total,top_diagnosis` — total descending, then name.
-fn providers(rows: Vec<ProviderRow>) -> Table {
-    let rows = rows
-        .into_iter()
-        .map(|p| {
-            let mut row = class_row(text(p.provider), p.classes, true);
-            row.push(text(p.top_diagnosis));
-            row
-        })
-        .collect();
+fn providers(providers: Vec<ProviderRow>) -> Table {
+    let mut rows = Rows::with_capacity(6, providers.len());
+    for p in providers {
+        let top = text(p.top_diagnosis);
+        rows.push(class_row(text(p.provider), p.classes, true).chain([top]));
+    }
     Table {
         name: "providers",
         columns: &["provider", "2xx", "4xx", "5xx", "total", "top_diagnosis"],
@@ -461,13 +555,9 @@ fn providers(rows: Vec<ProviderRow>) -> Table {
 /// `hosts`: `host,2xx,4xx,5xx,total` — the server that logged each event (the syslog host
 /// field, or `--host`; `unknown` for lines with neither), total descending, then name.
 fn hosts(s: &Stats) -> Table {
-    let rows = by_clean_name(s.host_counts(), "unknown")
-        .into_iter()
-        .map(|(h, c)| class_row(text(h), c, true))
-        .collect();
     Table {
         name: "hosts",
         columns: &["host", "2xx", "4xx", "5xx", "total"],
-        rows,
+        rows: named_class_rows(by_clean_name(s.host_counts(), "unknown")),
     }
 }

@@ -2,7 +2,7 @@
 //! same [`Report`] as every other format and only chooses what to show.
 
 use crate::kb::{self, Code};
-use crate::report::table::{Cell, Report, Table};
+use crate::report::table::{Cell, Report, Rows, Table};
 use std::io::{self, Write};
 
 /// What the summary needs besides the report.
@@ -133,9 +133,8 @@ fn header<W: Write>(w: &mut W, r: &Report) -> io::Result<()> {
 /// (codes ascending).
 fn by_count(table: Option<&Table>, label: usize, count: usize) -> Vec<(String, u64)> {
     let mut rows: Vec<(String, u64)> = table
-        .map(|t| &t.rows[..])
-        .unwrap_or_default()
-        .iter()
+        .into_iter()
+        .flat_map(|t| &t.rows)
         .map(|row| (row[label].plain(), row[count].count().unwrap_or(0)))
         .collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.1));
@@ -163,9 +162,8 @@ fn top_codes<W: Write>(
 
 fn failing_domains<W: Write>(w: &mut W, table: Option<&Table>, top: usize) -> io::Result<()> {
     let mut failing: Vec<(String, u64, u64)> = table
-        .map(|t| &t.rows[..])
-        .unwrap_or_default()
-        .iter()
+        .into_iter()
+        .flat_map(|t| &t.rows)
         .map(|row| {
             let n = |i: usize| row[i].count().unwrap_or(0);
             (row[0].plain(), n(2), n(3))
@@ -219,7 +217,8 @@ fn advice<W: Write>(w: &mut W, codes: &[(String, u64)], width: usize) -> io::Res
 
 fn persistent<W: Write>(w: &mut W, r: &Report, top: usize, columns: usize) -> io::Result<()> {
     let f = &r.facts;
-    let rows: &[Vec<Cell>] = r.table("persistent_450").map_or(&[], |t| &t.rows);
+    let empty = Rows::default();
+    let rows = r.table("persistent_450").map_or(&empty, |t| &t.rows);
     writeln!(w)?;
     let by_reason: Vec<String> = f
         .persistent
@@ -234,7 +233,7 @@ fn persistent<W: Write>(w: &mut W, r: &Report, top: usize, columns: usize) -> io
         crate::time::format_span(f.rule.min_span_secs)
     );
     writeln!(w, "{}", wrap("  persistent 450s: ", &line, columns))?;
-    let shown = &rows[..rows.len().min(top)];
+    let shown: Vec<&[Cell]> = rows.iter().take(top).collect();
     let width = shown
         .iter()
         .map(|row| row[0].plain().chars().count())
@@ -246,7 +245,7 @@ fn persistent<W: Write>(w: &mut W, r: &Report, top: usize, columns: usize) -> io
         .map(|row| row[1].plain().len())
         .max()
         .unwrap_or(1);
-    for row in shown {
+    for row in &shown {
         let (recipient, attempts) = (row[0].plain(), row[1].plain());
         let (since, reason) = (row[2].plain(), row[4].plain());
         writeln!(

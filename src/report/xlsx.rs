@@ -256,7 +256,7 @@ fn top_diagnoses(
     let class = d.column("class");
     let fix = d.column("fix");
     sheet.write_string_with_format(start, 0, "top diagnoses", &f.header)?;
-    let mut rows: Vec<&Vec<Cell>> = d.rows.iter().collect();
+    let mut rows: Vec<&[Cell]> = d.rows.iter().collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r[count].count().unwrap_or(0)));
     let mut row = start + 1;
     for r in rows.iter().take(10) {
