@@ -179,7 +179,8 @@ fn write_all(
         };
         let summary =
             crate::mergeable::stage(&f.dir, stats, &key).map_err(|e| reports_error(e.into()))?;
-        write_files(&plan.reports, &f.dir, &report, summary).map_err(reports_error)?;
+        write_files(&plan.reports, &f.dir, &report, summary, plan.threads != 1)
+            .map_err(reports_error)?;
     }
     Ok(())
 }

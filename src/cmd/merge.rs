@@ -64,8 +64,15 @@ fn merge(args: &MergeArgs) -> Result<(), Error> {
     };
     let mergeable = mergeable::stage(&args.out_dir, &stats, &key::current_id())
         .map_err(|e| reports_error(e.into()))?;
-    crate::cmd::scan::write_files(&args.output.report, &args.out_dir, &report, mergeable)
-        .map_err(reports_error)?;
+    let parallel = std::thread::available_parallelism().map_or(false, |n| n.get() > 1);
+    crate::cmd::scan::write_files(
+        &args.output.report,
+        &args.out_dir,
+        &report,
+        mergeable,
+        parallel,
+    )
+    .map_err(reports_error)?;
     if args.quiet {
         return Ok(());
     }

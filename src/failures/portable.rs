@@ -71,7 +71,7 @@ impl Failures {
         tallies.sort_by(|a, b| (&a.diagnosis, a.class).cmp(&(&b.diagnosis, b.class)));
         // One row per relay (lower case): its outcomes and its failures by diagnosis.
         let mut relays: Vec<(&[u8], ClassCounts, &[Failure])> = self.relays.iter().collect();
-        relays.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        crate::types::sort_by_then_name(&mut relays, |r| ((), r.0));
         FailuresDoc {
             without_reply: self.without_reply,
             tallies,

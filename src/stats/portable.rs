@@ -40,7 +40,7 @@ impl Stats {
     /// (schema 2: the per-recipient records follow it as lines, see `crate::mergeable`).
     pub(crate) fn to_doc(&self) -> StatsOut<'_> {
         let mut domains: Vec<(&[u8], [u64; 3])> = self.domains.iter().collect();
-        domains.sort_unstable();
+        crate::types::sort_by_then_name(&mut domains, |d| ((), d.0));
         StatsDoc {
             lines: self.lines,
             event_lines: self.event_lines,
