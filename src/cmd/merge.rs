@@ -64,7 +64,7 @@ fn merge(args: &MergeArgs) -> Result<(), Error> {
     };
     let mergeable = mergeable::stage(&args.out_dir, &stats, &key::current_id())
         .map_err(|e| reports_error(e.into()))?;
-    let parallel = std::thread::available_parallelism().map_or(false, |n| n.get() > 1);
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     crate::cmd::scan::write_files(
         &args.output.report,
         &args.out_dir,
