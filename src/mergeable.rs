@@ -235,6 +235,12 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Bytes as text, losslessly: `%` and each byte of an invalid UTF-8 sequence as `%XX`.
 pub(crate) fn encode_bytes(bytes: &[u8]) -> String {
+    // The usual name, valid UTF-8 without a `%`, is itself.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        if !text.contains('%') {
+            return text.to_string();
+        }
+    }
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
