@@ -561,3 +561,51 @@ fn hosts(s: &Stats) -> Table {
         rows: named_class_rows(by_clean_name(s.host_counts(), "unknown")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_stays_small_and_rows_hold_only_their_cells() {
+        // A report of millions of domains holds a row of five cells for each.
+        assert!(std::mem::size_of::<Cell>() <= 24);
+        let mut rows = Rows::default();
+        assert!(rows.is_empty() && rows.iter().next().is_none() && rows.get(0).is_none());
+        rows.push(class_row(text("a.example"), [1, 2, 3], true));
+        rows.push(class_row(text("b.example"), [0, 0, 4], true));
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.cells.len(), 10);
+        let second = rows.get(1).unwrap();
+        assert_eq!(second[0].text(), Some("b.example"));
+        assert_eq!(second[4].count(), Some(4));
+        assert_eq!(rows.iter().map(|r| r[4].count().unwrap()).sum::<u64>(), 10);
+    }
+
+    #[test]
+    #[should_panic(expected = "as wide")]
+    fn rows_of_different_widths_are_refused() {
+        let mut rows = Rows::default();
+        rows.push(class_row(text("a"), [1, 2, 3], true));
+        rows.push(class_row(text("b"), [1, 2, 3], false));
+    }
+
+    #[test]
+    fn names_that_clean_to_the_same_text_share_a_row() {
+        let counts: Vec<(&[u8], [u64; 3])> = vec![
+            (b"a b", [1, 0, 0]),
+            (b"a\x01b", [0, 1, 0]),
+            (b"z", [5, 0, 0]),
+            (b"", [0, 0, 1]),
+        ];
+        let rows = by_clean_name(counts, "unknown");
+        assert_eq!(
+            rows,
+            [
+                ("z".to_string(), [5, 0, 0]),
+                ("a b".to_string(), [1, 1, 0]),
+                ("unknown".to_string(), [0, 0, 1]),
+            ]
+        );
+    }
+}
