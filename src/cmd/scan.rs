@@ -159,7 +159,15 @@ fn finish(
         }
     };
     commit(args, scanned.state.as_mut(), &scanned.stats, reports_ok)?;
+    free_in_background(std::mem::take(&mut scanned.stats));
     Ok(status)
+}
+
+/// Frees `v` on a thread of its own, which the process does not wait for when it exits
+/// next: freeing the tables of millions of domains one allocation at a time took a fifth of
+/// a report's time. (In a process that goes on, the thread frees it all the same.)
+fn free_in_background<T: Send + 'static>(v: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(v));
 }
 
 /// Installs the fleet's hash key before anything is hashed, so that merge.jsonl's recipient
@@ -342,6 +350,7 @@ fn write_reports(
         }
     }
     print_summary(plan, &report)?;
+    free_in_background(report);
     result
 }
 

@@ -161,19 +161,28 @@ fn top_codes<W: Write>(
 }
 
 fn failing_domains<W: Write>(w: &mut W, table: Option<&Table>, top: usize) -> io::Result<()> {
-    let mut failing: Vec<(String, u64, u64)> = table
+    // Borrowed names, and only the shown ones sorted: a log may name millions of domains.
+    let mut failing: Vec<(&str, u64, u64)> = table
         .into_iter()
         .flat_map(|t| &t.rows)
-        .map(|row| {
+        .filter_map(|row| {
             let n = |i: usize| row[i].count().unwrap_or(0);
-            (row[0].plain(), n(2), n(3))
+            let (t, p) = (n(2), n(3));
+            (t + p > 0).then(|| (row[0].text().unwrap_or_default(), t, p))
         })
-        .filter(|(_, t, p)| t + p > 0)
         .collect();
-    failing.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
     if failing.is_empty() {
         return Ok(());
     }
+    let all = failing.len();
+    let order = |a: &(&str, u64, u64), b: &(&str, u64, u64)| {
+        (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(b.0))
+    };
+    if all > top {
+        failing.select_nth_unstable_by(top, order);
+        failing.truncate(top);
+    }
+    failing.sort_by(order);
     writeln!(w)?;
     let width = failing
         .iter()
@@ -191,7 +200,7 @@ fn failing_domains<W: Write>(w: &mut W, table: Option<&Table>, top: usize) -> io
     for (d, t, p) in failing.iter().take(top) {
         writeln!(w, "  {d:<width$} {t:>8} {p:>8}")?;
     }
-    more(w, top.min(failing.len()), failing.len())
+    more(w, top.min(all), all)
 }
 
 /// For the three most frequent 4xx/5xx codes: how to fix them.
