@@ -100,7 +100,35 @@ fn offset_columns(t: &Table) -> Vec<bool> {
         .collect()
 }
 
+/// Rows a worksheet holds, its header row included (Excel's limit).
+const SHEET_ROWS: usize = 1_048_576;
+
 fn write_table(sheet: &mut Worksheet, t: &Table, f: &Formats) -> Result<(), XlsxError> {
+    write_table_within(sheet, t, f, SHEET_ROWS)
+}
+
+/// How many of `len` rows a sheet of `sheet_rows` rows shows under its header, and how many
+/// it leaves out: all when they fit, else one fewer than fit, leaving a row for a note.
+fn rows_shown(len: usize, sheet_rows: usize) -> (usize, usize) {
+    let room = sheet_rows - 1;
+    if len <= room {
+        (len, 0)
+    } else {
+        (room - 1, len - (room - 1))
+    }
+}
+
+/// Writes a table into a sheet of `sheet_rows` rows. A table longer than a sheet (the
+/// domains or providers of a busy relay: millions) shows its first rows, which are its
+/// biggest, and a last row saying how many more there are and where: writing past the limit
+/// was an error that cost the whole report set.
+fn write_table_within(
+    sheet: &mut Worksheet,
+    t: &Table,
+    f: &Formats,
+    sheet_rows: usize,
+) -> Result<(), XlsxError> {
+    let (shown, left) = rows_shown(t.rows.len(), sheet_rows);
     let offsets = offset_columns(t);
     let mut widths: Vec<usize> = Vec::new();
     let mut col = 0u16;
@@ -115,7 +143,7 @@ fn write_table(sheet: &mut Worksheet, t: &Table, f: &Formats) -> Result<(), Xlsx
         }
         col += 1;
     }
-    for (r, row) in t.rows.iter().enumerate() {
+    for (r, row) in t.rows.iter().take(shown).enumerate() {
         let r = r as u32 + 1;
         let mut col = 0u16;
         for (i, cell) in row.iter().enumerate() {
@@ -136,9 +164,14 @@ fn write_table(sheet: &mut Worksheet, t: &Table, f: &Formats) -> Result<(), Xlsx
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, (*w + 2).min(MAX_WIDTH) as f64)?;
     }
+    if left > 0 {
+        let note =
+            format!("… and {left} more rows than a worksheet holds: summary.json has them all");
+        sheet.write_string(shown as u32 + 1, 0, note)?;
+    }
     sheet.set_freeze_panes(1, 0)?;
     let last_col = widths.len().saturating_sub(1) as u16;
-    sheet.autofilter(0, 0, t.rows.len() as u32, last_col)?;
+    sheet.autofilter(0, 0, shown as u32, last_col)?;
     Ok(())
 }
 
@@ -301,4 +334,55 @@ fn charts(sheet: &mut Worksheet, r: &Report, row: u32) -> Result<(), XlsxError> 
         sheet.insert_chart(row + 16, 0, &hourly)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::table::Rows;
+    use calamine::{Data, Reader, Xlsx};
+
+    /// A table of `n` rows written into a sheet of `sheet_rows`, read back.
+    fn written(n: u64, sheet_rows: usize) -> Vec<Vec<Data>> {
+        let mut rows = Rows::default();
+        for i in 0..n {
+            rows.push([Cell::Text(format!("d{i}").into()), Cell::Count(n - i)]);
+        }
+        let t = Table {
+            name: "domains",
+            columns: &["domain", "total"],
+            rows,
+        };
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("domains").unwrap();
+        write_table_within(sheet, &t, &Formats::new(), sheet_rows).unwrap();
+        let buf = book.save_to_buffer().unwrap();
+        let mut back: Xlsx<_> = Xlsx::new(std::io::Cursor::new(buf)).unwrap();
+        let range = back.worksheet_range("domains").unwrap();
+        range.rows().map(|r| r.to_vec()).collect()
+    }
+
+    #[test]
+    fn a_table_longer_than_a_sheet_shows_its_first_rows_and_says_how_many_more() {
+        // Header and five rows fill a sheet of six: all shown, no note.
+        let fits = written(5, 6);
+        assert_eq!(fits.len(), 6);
+        assert_eq!(fits[5][0], Data::String("d4".into()));
+        // Ten rows: the first four, then the note in the last row.
+        let cut = written(10, 6);
+        assert_eq!(cut.len(), 6);
+        assert_eq!(cut[4][0], Data::String("d3".into()));
+        assert_eq!(cut[4][1], Data::Float(7.0));
+        let note = cut[5][0].to_string();
+        assert!(
+            note.contains("6 more rows") && note.contains("summary.json"),
+            "{note}"
+        );
+        assert_eq!(rows_shown(SHEET_ROWS - 1, SHEET_ROWS), (SHEET_ROWS - 1, 0));
+        assert_eq!(
+            rows_shown(5_330_000, SHEET_ROWS),
+            (SHEET_ROWS - 2, 5_330_000 - (SHEET_ROWS - 2))
+        );
+    }
 }
