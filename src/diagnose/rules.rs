@@ -324,11 +324,14 @@ impl Rules {
         text: &[u8],
         relay: &[u8],
     ) -> Verdict<'_> {
+        let mut buf = Vec::new();
+        let text = super::mask_addresses(text, &mut buf);
         self.verdict_in(&mut Matched::default(), code, enhanced, text, relay)
     }
 
-    /// [`Rules::verdict`], with `matched` as room for which patterns matched: a caller that
-    /// asks often keeps one, so that no answer allocates.
+    /// [`Rules::verdict`] of a text already masked ([`super::mask_addresses`]), with
+    /// `matched` as room for which patterns matched: a caller that asks often keeps one, so
+    /// that no answer allocates.
     pub fn verdict_in(
         &self,
         matched: &mut Matched,

@@ -577,3 +577,18 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn the_recipient_address_never_decides_a_diagnosis() {
+    // A scan masks addresses before the rules read a reply; `explain` and the rules' own
+    // `classify` do too, so a pasted reply gets the diagnosis the scan gives it (before,
+    // `explain` read `spamhaus` in the address and said blocklisted).
+    let text = "550 5.1.1 <spamhaus-fan@example.org>: Recipient address rejected: User unknown";
+    assert_eq!(classify(text, ""), UserUnknown);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailcodes"))
+        .args(["explain", text])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(out.contains("user_unknown"), "{out}");
+}
