@@ -207,16 +207,6 @@ impl Failures {
         }
     }
 
-    /// The provider with most outcomes of diagnosis `d` in `class`; ties by name.
-    pub fn top_provider(&self, d: Diagnosis, class: Class) -> String {
-        self.top_providers().remove(&(d, class)).unwrap_or_default()
-    }
-
-    /// [`Failures::top_provider`] of every diagnosis and class that failed.
-    pub fn top_providers(&self) -> Map<(Diagnosis, Class), String> {
-        self.provider_tables().1
-    }
-
     /// Folds `other` into `self`.
     pub fn merge(&mut self, mut other: Failures) {
         if other.relays.len() > self.relays.len() {
@@ -241,12 +231,9 @@ impl Failures {
         v
     }
 
-    /// Outcomes per provider, by total descending, then name.
-    pub fn providers(&self) -> Vec<ProviderRow> {
-        self.provider_tables().0
-    }
-
-    /// [`Failures::providers`] and [`Failures::top_providers`] from one pass over the relays,
+    /// The rows of `providers.csv` (outcomes per provider, by total descending, then name)
+    /// and, for every diagnosis and class that failed, the provider with most of those
+    /// failures (ties by name), from one pass over the relays,
     /// naming each relay's provider once (a pass per row of `diagnoses.csv` took a third of
     /// the report's time on a log with 50,000 relays). The relays are sorted by provider, so
     /// that each provider's relays stand together: a hash map of millions of providers (a
@@ -400,9 +387,9 @@ mod tests {
                 (Diagnosis::MailboxFull, Class::Transient, 3, 2)
             );
             assert_eq!(t.example(), "first reply");
-            assert_eq!(f.top_provider(diag, class), "google");
+            let (providers, tops) = f.provider_tables();
+            assert_eq!(tops[&(diag, class)], "google");
             assert_eq!(f.without_reply, 1);
-            let providers = f.providers();
             assert_eq!(providers[0].provider, "google");
             assert_eq!(providers[1].provider, "y.org");
             assert_eq!(providers[1].classes, [1, 1, 0]);

@@ -429,6 +429,9 @@ mod tests {
                 want.as_bytes(),
                 "{text}"
             );
+            // Masked twice (a scan masks before the memo, `Rules::verdict` again): the same.
+            let mut again = Vec::new();
+            assert_eq!(mask_addresses(want.as_bytes(), &mut again), want.as_bytes());
         }
     }
 

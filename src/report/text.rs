@@ -308,3 +308,53 @@ fn why_failed<W: Write>(w: &mut W, r: &Report, opts: &Summary) -> io::Result<()>
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_failing_domains_are_the_biggest_by_4xx_and_5xx_then_name() {
+        // Rows as the domains table has them (by total), with ties on failures and
+        // domains that never failed; only the top two are shown, the rest counted.
+        let rows = [
+            ("busy.example", [900, 0, 0]),
+            ("c.example", [0, 3, 2]),
+            ("a.example", [1, 5, 0]),
+            ("b.example", [0, 0, 5]),
+            ("d.example", [0, 1, 0]),
+            ("ok.example", [7, 0, 0]),
+        ]
+        .into_iter()
+        .map(|(d, c)| {
+            let total = Cell::Count(c.iter().sum());
+            [
+                Cell::Text(d.into()),
+                Cell::Count(c[0]),
+                Cell::Count(c[1]),
+                Cell::Count(c[2]),
+                total,
+            ]
+        })
+        .collect();
+        let t = Table {
+            name: "domains",
+            columns: &["domain", "2xx", "4xx", "5xx", "total"],
+            rows,
+        };
+        let mut out = Vec::new();
+        failing_domains(&mut out, Some(&t), 2).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let names: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.trim().split(' ').next())
+            .filter(|w| w.ends_with(".example"))
+            .collect();
+        // a, b and c all failed 5 times: by name.
+        assert_eq!(names, ["a.example", "b.example"], "{text}");
+        assert!(text.contains("… and 2 more"), "{text}");
+        let mut none = Vec::new();
+        failing_domains(&mut none, Some(&t), 0).unwrap();
+        assert!(String::from_utf8(none).unwrap().contains("… and 4 more"));
+    }
+}
