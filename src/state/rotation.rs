@@ -212,7 +212,55 @@ fn is_new(c: &Candidate, p: &FileState) -> bool {
 }
 
 /// Decides what to read of `path` given where the last run stopped.
+///
+/// A plan is made from several looks at the log and its rotated files, and a copytruncate
+/// may fall between them: the live file measured whole, the rotated files listed before the
+/// copy was there, the log found truncated when its start is checked again. Such a plan would
+/// miss the old lines (not found) or count them twice (the state would remember the
+/// truncated log by its old start, and the next run would read the copy again from its
+/// start). So a plan is kept only when the live file is still as it was measured once the
+/// plan is made ([`settled`]); else it is made again, as a rotation takes moments.
 pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
+    plan_with(path, prior, || {})
+}
+
+/// [`plan`], with `meanwhile` run after the rotated files are listed (where tests rotate).
+fn plan_with(
+    path: &Path,
+    prior: Option<&FileState>,
+    mut meanwhile: impl FnMut(),
+) -> Result<Plan, Error> {
+    for _ in 0..PLAN_TRIES {
+        let plan = plan_once(path, prior, &mut meanwhile)?;
+        if settled(&plan).map_err(io_error(path, "read"))? {
+            return Ok(plan);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Changing all the time: the last plan; a read cut short moves the state only past what
+    // was read.
+    plan_once(path, prior, &mut meanwhile)
+}
+
+/// How often a plan is made before one made while the log changed under it is taken.
+const PLAN_TRIES: usize = 20;
+
+/// Whether the live file of a plan is still what the plan measured: no shorter, and the
+/// same start. A file only appended to is.
+fn settled(plan: &Plan) -> io::Result<bool> {
+    let Some(live) = plan.pieces.last().filter(|p| !p.rotated) else {
+        return Ok(true);
+    };
+    let after = &plan.after;
+    Ok(live.file.metadata()?.len() >= after.size
+        && fingerprint_file(&live.file, after.fingerprint.len)? == after.fingerprint)
+}
+
+fn plan_once(
+    path: &Path,
+    prior: Option<&FileState>,
+    meanwhile: &mut impl FnMut(),
+) -> Result<Plan, Error> {
     let f = match (open_soon(path, prior.is_some()), prior) {
         (Ok(f), _) => f,
         (Err(e), Some(p)) if e.kind() == io::ErrorKind::NotFound => {
@@ -232,6 +280,7 @@ pub fn plan(path: &Path, prior: Option<&FileState>) -> Result<Plan, Error> {
         rotated: false,
     };
     let cands = candidates(path);
+    meanwhile();
     let after = FileState {
         rotated: Some(rotated_set(&cands)),
         ..after
@@ -453,6 +502,35 @@ mod tests {
         // The size taken before a copytruncate emptied most of the file.
         assert!(complete_lines_end(&f, 1000).is_err());
         assert_eq!(lines_end_now(&f, 1000).unwrap(), (11, 8));
+    }
+
+    #[test]
+    fn a_copytruncate_while_the_plan_is_made_is_seen_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("mail.log");
+        std::fs::write(&log, "a\nb\nc\n").unwrap();
+        let prior = plan(&log, None).unwrap().after;
+        std::fs::write(&log, "a\nb\nc\nd\ne\n").unwrap();
+        // logrotate's copytruncate lands after the rotated files were listed, before the
+        // log's start is checked again.
+        let mut rotated = false;
+        let got = plan_with(&log, Some(&prior), || {
+            if !std::mem::replace(&mut rotated, true) {
+                std::fs::copy(&log, log.with_extension("log.1")).unwrap();
+                File::options()
+                    .write(true)
+                    .open(&log)
+                    .unwrap()
+                    .set_len(0)
+                    .unwrap();
+            }
+        })
+        .unwrap();
+        assert_eq!(got.warning, None);
+        let want = vec![("mail.log.1".to_string(), 6), ("mail.log".to_string(), 0)];
+        assert_eq!(starts(&got), want);
+        // The state remembers the log as it is now, empty, not by the start it had.
+        assert_eq!((got.after.size, got.after.fingerprint.len), (0, 0));
     }
 
     #[test]
