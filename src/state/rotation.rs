@@ -506,31 +506,44 @@ mod tests {
 
     #[test]
     fn a_copytruncate_while_the_plan_is_made_is_seen_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("mail.log");
-        std::fs::write(&log, "a\nb\nc\n").unwrap();
-        let prior = plan(&log, None).unwrap().after;
-        std::fs::write(&log, "a\nb\nc\nd\ne\n").unwrap();
         // logrotate's copytruncate lands after the rotated files were listed, before the
-        // log's start is checked again.
-        let mut rotated = false;
-        let got = plan_with(&log, Some(&prior), || {
-            if !std::mem::replace(&mut rotated, true) {
-                std::fs::copy(&log, log.with_extension("log.1")).unwrap();
-                File::options()
-                    .write(true)
-                    .open(&log)
-                    .unwrap()
-                    .set_len(0)
-                    .unwrap();
+        // log's start is checked again; the copy made before the listing, or after it.
+        for copied_before in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let log = dir.path().join("mail.log");
+            let copy = log.with_extension("log.1");
+            std::fs::write(&log, "a\nb\nc\n").unwrap();
+            let prior = plan(&log, None).unwrap().after;
+            std::fs::write(&log, "a\nb\nc\nd\ne\n").unwrap();
+            if copied_before {
+                std::fs::copy(&log, &copy).unwrap();
             }
-        })
-        .unwrap();
-        assert_eq!(got.warning, None);
-        let want = vec![("mail.log.1".to_string(), 6), ("mail.log".to_string(), 0)];
-        assert_eq!(starts(&got), want);
-        // The state remembers the log as it is now, empty, not by the start it had.
-        assert_eq!((got.after.size, got.after.fingerprint.len), (0, 0));
+            let mut rotated = false;
+            let got = plan_with(&log, Some(&prior), || {
+                if !std::mem::replace(&mut rotated, true) {
+                    if !copied_before {
+                        std::fs::copy(&log, &copy).unwrap();
+                    }
+                    File::options()
+                        .write(true)
+                        .open(&log)
+                        .unwrap()
+                        .set_len(0)
+                        .unwrap();
+                }
+            })
+            .unwrap();
+            assert_eq!(got.warning, None, "copied before: {copied_before}");
+            let want = vec![("mail.log.1".to_string(), 6), ("mail.log".to_string(), 0)];
+            assert_eq!(starts(&got), want, "copied before: {copied_before}");
+            // Everything read (the live log is empty), then two new lines: the next run
+            // reads those and nothing of the copy again.
+            let state = got.reached(1, 0);
+            std::fs::write(&log, "f\ng\n").unwrap();
+            let next = plan(&log, Some(&state)).unwrap();
+            let want = vec![("mail.log".to_string(), 0)];
+            assert_eq!(starts(&next), want, "copied before: {copied_before}");
+        }
     }
 
     #[test]
