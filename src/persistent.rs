@@ -657,7 +657,7 @@ impl Tracker {
         for i in 0..other.shards.len() {
             let theirs = std::mem::take(&mut other.shards[i]);
             if let Some(mine) = self.shards.get_mut(i) {
-                mine.delivered.reserve(theirs.delivered.len());
+                mine.delivered.reserve_for_merge(&theirs.delivered);
             }
             for d in theirs.delivered.iter() {
                 self.add_success_hash(d.hash, d.last);

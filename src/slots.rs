@@ -181,6 +181,45 @@ impl<T: Slot> Slots<T> {
         }
     }
 
+    /// Makes room before `other`'s entries are added to this table (in the order of its
+    /// slots): at least an array as big as `other`'s (a smaller one would pile them up in
+    /// long runs, see [`Slots::reserve`]), and room for the entries of `other` that are new
+    /// here, estimated from a sample of them. Two workers' tables of relays or recipients
+    /// may hold mostly the same keys (a normal server's mix: room for both of them whole
+    /// doubled an array of a million relays for nothing) or mostly others (a dictionary
+    /// attack: growing step by step while adding moved every entry several times).
+    pub fn reserve_for_merge(&mut self, other: &Slots<T>) {
+        if self.slots.len() < other.slots.len() {
+            self.grow_to(other.slots.len());
+        }
+        const SAMPLE: usize = 1024;
+        let step = (other.slots.len() / (4 * SAMPLE)).max(1);
+        let (mut seen, mut new) = (0usize, 0usize);
+        for e in other.slots.iter().step_by(step).filter(|e| e.hash() != 0) {
+            seen += 1;
+            new += usize::from(!self.holds_hash(e.hash()));
+        }
+        if seen > 0 {
+            self.reserve(other.len * new / seen);
+        }
+    }
+
+    /// Whether an entry is stored under `hash` (which is [`stored`] already).
+    fn holds_hash(&self, hash: u64) -> bool {
+        if self.slots.is_empty() {
+            return false;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            match self.slots[i].hash() {
+                0 => return false,
+                h if h == hash => return true,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
     /// Doubles the array (at least 16 slots) and puts every entry in its new slot.
     #[cold]
     fn grow(&mut self) {
@@ -269,6 +308,51 @@ mod tests {
         }
         assert_eq!(mine.capacity(), room, "the table grew during the merge");
         assert_eq!(mine.len(), 50_001);
+    }
+
+    /// A table of `n` pseudo-random hashes from `seed`.
+    fn random_table(n: usize, mut x: u64) -> Slots<E> {
+        let mut t: Slots<E> = Slots::default();
+        for _ in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            t.insert_new(
+                x,
+                E {
+                    hash: stored(x),
+                    n: 1,
+                },
+            );
+        }
+        t
+    }
+
+    #[test]
+    fn room_for_a_merge_is_what_the_other_table_brings_anew() {
+        let theirs = random_table(50_000, 0x2545_f491_4f6c_dd1d);
+        let others = random_table(50_000, 0x9e37_79b9_7f4a_7c15);
+        // (the same keys, other keys, half of each) and the entries after the merge
+        for (mine, union) in [
+            (theirs.clone(), 50_000),
+            (others.clone(), 100_000),
+            (random_table(25_000, 0x2545_f491_4f6c_dd1d), 50_000),
+        ] {
+            let mut mine = mine;
+            mine.reserve_for_merge(&theirs);
+            let room = mine.capacity();
+            assert!(room >= theirs.capacity(), "{room} < {}", theirs.capacity());
+            for e in theirs.iter() {
+                mine.find_or_insert(e.hash, |_| true, || *e);
+            }
+            assert_eq!(mine.len(), union);
+            // Room enough from the start, and not twice what the union needs.
+            assert_eq!(mine.capacity(), room, "the table grew during the merge");
+            assert!(
+                room <= (union * 4 / 3 + 1).next_power_of_two(),
+                "{room} for {union}"
+            );
+        }
     }
 
     #[test]

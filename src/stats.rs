@@ -390,7 +390,7 @@ impl DomainCounts {
         }
         for (mine, theirs) in self.shards.iter_mut().zip(&mut other.shards) {
             let theirs = std::mem::take(theirs);
-            mine.table.reserve(theirs.table.len());
+            mine.table.reserve_for_merge(&theirs.table);
             for d in theirs.table.iter() {
                 mine.add(d.hash, d.name(&theirs.long_names), &d.counts);
             }

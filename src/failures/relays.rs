@@ -96,9 +96,21 @@ impl Relays {
 
     /// Adds every relay of `other`.
     pub fn merge(&mut self, other: &Relays) {
-        self.table.reserve(other.len());
-        for (name, counts, failures) in other.iter() {
-            self.add_all(name, &counts, failures);
+        self.table.reserve_for_merge(&other.table);
+        let entries: Vec<&Entry> = other.table.iter().collect();
+        for batch in entries.chunks(16) {
+            for e in batch {
+                self.table.touch(e.hash);
+            }
+            for e in batch {
+                let name = other.names.get(KeyRef::from_bits(e.name), e.len);
+                let mine = entry(&mut self.table, &mut self.names, name, e.hash, &e.counts);
+                let failures = match e.failures {
+                    0 => &[][..],
+                    i => &other.failures[i as usize - 1].diagnoses[..],
+                };
+                add_failures(&mut self.failures, mine, failures);
+            }
         }
     }
 }
