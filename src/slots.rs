@@ -199,8 +199,8 @@ impl<T: Slot> Slots<T> {
             seen += 1;
             new += usize::from(!self.holds_hash(e.hash()));
         }
-        if seen > 0 {
-            self.reserve(other.len * new / seen);
+        if let Some(estimate) = (other.len * new).checked_div(seen) {
+            self.reserve(estimate);
         }
     }
 
