@@ -278,20 +278,7 @@ mod tests {
     fn reserve_makes_room_for_a_whole_table_before_it_is_added() {
         // Another table's entries come in its slot order; a table that grew while taking
         // them would pile them up in long runs (minutes for two tables of 5 M domains).
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut theirs: Slots<E> = Slots::default();
-        for _ in 0..50_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            theirs.insert_new(
-                x,
-                E {
-                    hash: stored(x),
-                    n: 1,
-                },
-            );
-        }
+        let theirs = random_table(50_000, 0x2545_f491_4f6c_dd1d);
         let mut mine: Slots<E> = Slots::default();
         mine.insert_new(
             1 << 40,
@@ -310,7 +297,7 @@ mod tests {
         assert_eq!(mine.len(), 50_001);
     }
 
-    /// A table of `n` pseudo-random hashes from `seed`.
+    /// A table of `n` pseudo-random hashes (xorshift from `x`).
     fn random_table(n: usize, mut x: u64) -> Slots<E> {
         let mut t: Slots<E> = Slots::default();
         for _ in 0..n {
