@@ -228,6 +228,8 @@ impl Matched {
 pub struct Rules {
     rules: Vec<Rule>,
     set: Set,
+    /// The providers the rules name (`provider=…`), each once.
+    providers: Vec<Box<str>>,
 }
 
 static BUILTIN_RULES: LazyLock<Rules> = LazyLock::new(|| {
@@ -291,7 +293,28 @@ impl Rules {
             )
             .build_many(&patterns)
             .map_err(|e| e.to_string())?;
-        Ok(Rules { rules, set })
+        let mut providers: Vec<Box<str>> = Vec::new();
+        for p in rules.iter().filter_map(|r| r.provider.as_ref()) {
+            if !providers.contains(p) {
+                providers.push(p.clone());
+            }
+        }
+        Ok(Rules {
+            rules,
+            set,
+            providers,
+        })
+    }
+
+    /// Which of the providers the rules name `provider` is: 1 + its place among them, or 0
+    /// for one that no rule names. A rule compares the relay's provider only for equality
+    /// with the one it names, so a reply gets the same diagnosis from any two providers with
+    /// the same number (what the memo keys on, `super::memo`).
+    pub fn provider_number(&self, provider: &str) -> usize {
+        self.providers
+            .iter()
+            .position(|p| **p == *provider)
+            .map_or(0, |i| i + 1)
     }
 
     /// How many rules there are (user and built-in).
