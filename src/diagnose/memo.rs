@@ -2,8 +2,7 @@
 //!
 //! Matching the rule set costs about a microsecond per reply, and deferrals repeat: the same
 //! recipient gets the same reply on every retry, and many servers word all their refusals
-//! alike. On the benchmark logs one Postfix failure text in five is new, and one Exim failure
-//! text in six hundred. A scan keeps one memo per worker thread and asks it instead of the
+//! alike. A scan keeps one memo per worker thread and asks it instead of the
 //! rules; the answer is always the one [`Rules::classify`] gives, because the memo keys on
 //! everything the rules read (code, enhanced code, text, and the relay's provider when a rule
 //! that names a provider was looked at: which of the providers the rules name the relay's is,

@@ -592,3 +592,51 @@ fn the_recipient_address_never_decides_a_diagnosis() {
     let out = String::from_utf8_lossy(&out.stdout);
     assert!(out.contains("user_unknown"), "{out}");
 }
+
+#[test]
+fn the_memo_answers_as_the_rules_for_every_reply_and_relay() {
+    // Every reply of the table, from every relay of the table and from providers no rule
+    // names, asked twice of one memo (as a scan asks it): always the rules' own answer. A
+    // memo that kept a provider-dependent verdict under too coarse a key fails here.
+    let table = fixture("replies.tsv");
+    let mut replies = Vec::new();
+    let mut relays = vec![
+        "mx1.example.org".to_string(),
+        "mail.small-isp.net".to_string(),
+        "[192.0.2.7]".to_string(),
+        String::new(),
+    ];
+    for row in rows(&table) {
+        let cols: Vec<&str> = row.splitn(6, '\t').collect();
+        let [_, code, enh, relay, _, text] = cols[..] else {
+            panic!("malformed row: {row}");
+        };
+        let code = (code != "-").then(|| code.parse::<u16>().unwrap());
+        let enh = (enh != "-").then(|| enhanced(enh).unwrap());
+        replies.push((code, enh, text.to_string()));
+        if relay != "-" && !relays.iter().any(|r| r == relay) {
+            relays.push(relay.to_string());
+        }
+    }
+    let mut memo = mailcodes::diagnose::Memo::new();
+    let mut scratch = Vec::new();
+    let mut asked = 0;
+    for _ in 0..2 {
+        for relay in &relays {
+            for (code, enh, text) in &replies {
+                let want = RULES.classify(*code, *enh, text.as_bytes(), relay.as_bytes());
+                let masked = mailcodes::diagnose::mask_addresses(text.as_bytes(), &mut scratch);
+                let got = memo.classify(&RULES, *code, *enh, masked, relay.as_bytes());
+                assert_eq!(got, want, "{text} from {relay}");
+                asked += 1;
+            }
+        }
+    }
+    assert!(
+        relays.len() >= 8 && asked >= 1000,
+        "{} relays",
+        relays.len()
+    );
+    // Fewer entries than questions: replies from providers no rule names were shared.
+    assert!(memo.len() < replies.len() * relays.len(), "{}", memo.len());
+}
