@@ -14,6 +14,7 @@ use crate::intern::folded_hash;
 use crate::parse::{Class, Event};
 use crate::time::Stamp;
 use crate::types::{add_counts, ClassCounts, Map};
+use std::borrow::Cow;
 use std::hash::{BuildHasher, Hasher};
 
 mod portable;
@@ -117,15 +118,6 @@ impl Tallies {
             .filter(|(_, t)| t.count > 0)
             .map(|(i, t)| (Self::key(i), t))
     }
-}
-
-/// The key with the highest count; ties go to the smaller key. Empty for no keys.
-fn top<K: Ord + Into<String>>(counts: Map<K, u64>) -> String {
-    counts
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-        .map(|(k, _)| k.into())
-        .unwrap_or_default()
 }
 
 /// The failures of one relay host by diagnosis and class, in a short list (most relays see
@@ -233,54 +225,147 @@ impl Failures {
 
     /// The rows of `providers.csv` (outcomes per provider, by total descending, then name)
     /// and, for every diagnosis and class that failed, the provider with most of those
-    /// failures (ties by name), from one pass over the relays,
-    /// naming each relay's provider once (a pass per row of `diagnoses.csv` took a third of
-    /// the report's time on a log with 50,000 relays). The relays are sorted by provider, so
-    /// that each provider's relays stand together: a hash map of millions of providers (a
-    /// busy outbound relay) waited on a cache miss for every relay.
+    /// failures (ties by name), from one pass over the relays, naming each relay's provider
+    /// once.
+    ///
+    /// This is the longest step of a report after the scan, and it runs alone, so it is
+    /// built around the cache: a busy server has 150,000 relays, each a cache miss wherever
+    /// it is looked up. The relays are named in the order of their table and put in the
+    /// order of their provider's hash by sorting small keys (a sort by name, or a map of
+    /// providers, waited on a miss for nearly every relay and took a quarter of a second);
+    /// each provider's relays are then added up in one go, with what the next relays need
+    /// prefetched. The top providers are kept as the providers are met (each is met once), so
+    /// no map of every provider per diagnosis is made.
     pub fn provider_tables(&self) -> (Vec<ProviderRow>, Map<(Diagnosis, Class), String>) {
-        // Provider names mostly borrow from the relay names: no allocation per relay.
-        let mut named: Vec<(std::borrow::Cow<'_, str>, ClassCounts, &[Failure])> = self
-            .relays
+        self.provider_tables_by(|name| folded_hash(name.as_bytes()))
+    }
+
+    /// [`Failures::provider_tables`], putting providers in the order of `hash` (which may
+    /// give two providers one hash).
+    fn provider_tables_by(
+        &self,
+        hash: impl Fn(&str) -> u64,
+    ) -> (Vec<ProviderRow>, Map<(Diagnosis, Class), String>) {
+        let mut relays: Vec<Named<'_>> = Vec::with_capacity(self.relays.len());
+        relays.extend(self.relays.iter().map(|(relay, classes, failures)| Named {
+            provider: provider(relay),
+            classes,
+            failures,
+        }));
+        let mut order: Vec<(u64, u32)> = relays
             .iter()
-            .map(|(relay, classes, failures)| (provider(relay), classes, failures))
+            .enumerate()
+            .map(|(i, r)| (hash(&r.provider), i as u32))
             .collect();
-        crate::types::sort_by_then_name(&mut named, |r| ((), r.0.as_bytes()));
-        let mut per_kind: Map<(Diagnosis, Class), Map<&str, u64>> = Map::default();
+        order.sort_unstable();
+        let mut tops: Vec<((Diagnosis, Class), u64, &str)> = Vec::new();
         let mut rows: Vec<ProviderRow> = Vec::new();
-        let mut diagnoses: Vec<((Diagnosis, Class), u64)> = Vec::new();
-        for relays in named.chunk_by(|a, b| a.0 == b.0) {
-            let provider: &str = &relays[0].0;
-            let mut classes = ClassCounts::default();
-            diagnoses.clear();
-            for (_, c, failures) in relays {
-                add_counts(&mut classes, c);
-                for (k, n) in *failures {
-                    match diagnoses.iter_mut().find(|(have, _)| have == k) {
-                        Some((_, c)) => *c += n,
-                        None => diagnoses.push((*k, *n)),
-                    }
-                }
+        let mut group: Vec<&Named<'_>> = Vec::new();
+        let mut at = 0;
+        for same_hash in order.chunk_by(|a, b| a.0 == b.0) {
+            for i in at..at + same_hash.len() {
+                prefetch_ahead(&relays, &order, i);
             }
-            let mut per: Map<&str, u64> = Map::default();
-            for &(k, n) in &diagnoses {
-                *per_kind.entry(k).or_default().entry(provider).or_default() += n;
-                *per.entry(k.0.name()).or_default() += n;
+            at += same_hash.len();
+            group.clear();
+            group.extend(same_hash.iter().map(|&(_, r)| &relays[r as usize]));
+            if group.iter().any(|r| r.provider != group[0].provider) {
+                // Two providers with one hash: each is added up on its own.
+                group.sort_unstable_by(|a, b| a.provider.cmp(&b.provider));
             }
-            rows.push(ProviderRow {
-                provider: provider.to_string(),
-                classes,
-                top_diagnosis: top(per),
-            });
+            for one in group.chunk_by(|a, b| a.provider == b.provider) {
+                rows.push(add_up(one, &mut tops));
+            }
         }
-        let tops = per_kind
+        let tops = tops
             .into_iter()
-            .map(|(k, counts)| (k, top(counts)))
+            .map(|(k, _, provider)| (k, provider.to_string()))
             .collect();
         crate::types::sort_by_total_then_name(&mut rows, |r| {
             (r.classes.iter().sum(), r.provider.as_str())
         });
         (rows, tops)
+    }
+}
+
+/// A relay, named by its provider.
+struct Named<'a> {
+    /// Mostly borrowed from the relay's name (see [`provider`]).
+    provider: Cow<'a, str>,
+    classes: ClassCounts,
+    failures: &'a [Failure],
+}
+
+/// Asks for what the relays after the `i`th of `order` hold to be brought into the cache:
+/// the relay eight places on, and the name and failures of the one half as far.
+fn prefetch_ahead(relays: &[Named<'_>], order: &[(u64, u32)], i: usize) {
+    const AHEAD: usize = 8;
+    if let Some(&(_, r)) = order.get(i + AHEAD) {
+        crate::slots::prefetch(&relays[r as usize]);
+    }
+    if let Some(&(_, r)) = order.get(i + AHEAD / 2) {
+        let r = &relays[r as usize];
+        if let Some(b) = r.provider.as_bytes().first() {
+            crate::slots::prefetch(b);
+        }
+        if let Some(f) = r.failures.first() {
+            crate::slots::prefetch(f);
+        }
+    }
+}
+
+/// The row of one provider's `relays`, making it the top provider in `tops` of the
+/// failures it has most of (see [`keep_top`]).
+fn add_up<'a>(
+    relays: &[&'a Named<'a>],
+    tops: &mut Vec<((Diagnosis, Class), u64, &'a str)>,
+) -> ProviderRow {
+    let provider: &'a str = &relays[0].provider;
+    let mut classes = ClassCounts::default();
+    let mut kinds: Vec<Failure> = Vec::new();
+    for r in relays {
+        add_counts(&mut classes, &r.classes);
+        for &(k, n) in r.failures {
+            match kinds.iter_mut().find(|(have, _)| *have == k) {
+                Some((_, c)) => *c += n,
+                None => kinds.push((k, n)),
+            }
+        }
+    }
+    let mut per_name: Vec<(&str, u64)> = Vec::new();
+    for &(k, n) in &kinds {
+        keep_top(tops, k, n, provider);
+        match per_name.iter_mut().find(|(name, _)| *name == k.0.name()) {
+            Some((_, c)) => *c += n,
+            None => per_name.push((k.0.name(), n)),
+        }
+    }
+    let top_diagnosis = per_name
+        .iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map_or_else(String::new, |(name, _)| (*name).to_string());
+    ProviderRow {
+        provider: provider.to_string(),
+        classes,
+        top_diagnosis,
+    }
+}
+
+/// Makes `provider`, with `n` failures of kind `k`, the top provider of `k` in `tops` when
+/// it has more of them than the one there, or as many and a smaller name.
+fn keep_top<'a>(
+    tops: &mut Vec<((Diagnosis, Class), u64, &'a str)>,
+    k: (Diagnosis, Class),
+    n: u64,
+    provider: &'a str,
+) {
+    match tops.iter_mut().find(|(have, _, _)| *have == k) {
+        Some(top) => {
+            if n > top.1 || (n == top.1 && provider < top.2) {
+                (top.1, top.2) = (n, provider);
+            }
+        }
+        None => tops.push((k, n, provider)),
     }
 }
 
@@ -437,6 +522,34 @@ mod tests {
             Some("google")
         );
         assert_eq!(top(Diagnosis::Other, Class::Permanent), None);
+    }
+
+    #[test]
+    fn providers_with_one_hash_are_still_told_apart() {
+        // Nine relays of three providers, in the table's (random) order: a provider's relays
+        // are seldom next to each other there.
+        let mut f = Failures::default();
+        for (i, provider) in ["b.example", "c.example", "a.example"].iter().enumerate() {
+            for mx in 1..=3 {
+                let relay = format!("mx{mx}.{provider}");
+                for j in 0..(3 - i as i64) * 2 {
+                    let d = (j % 2 == 0).then_some(Diagnosis::MailboxFull);
+                    let code = if d.is_some() { Some(452) } else { Some(250) };
+                    f.add(&ev(j, code, "r@x", &relay, "t"), d, 1);
+                }
+            }
+        }
+        let (rows, tops) = f.provider_tables();
+        let (same_rows, same_tops) = f.provider_tables_by(|_| 7);
+        assert_eq!(rows, same_rows);
+        assert_eq!(tops, same_tops);
+        let names: Vec<&str> = rows.iter().map(|r| r.provider.as_str()).collect();
+        assert_eq!(names, ["b.example", "c.example", "a.example"]);
+        assert_eq!(rows[0].classes, [9, 9, 0]);
+        assert_eq!(
+            tops[&(Diagnosis::MailboxFull, Class::Transient)],
+            "b.example"
+        );
     }
 
     #[test]

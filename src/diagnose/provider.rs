@@ -12,47 +12,48 @@
 use std::borrow::Cow;
 
 /// Known providers by registered domain (see [`registered_domain`]): a host whose
-/// registered domain is one of these belongs to the provider.
+/// registered domain is one of these belongs to the provider. Sorted by domain, for
+/// [`known`]'s binary search.
 const KNOWN: &[(&str, &str)] = &[
+    ("126.com", "netease"),
+    ("163.com", "netease"),
+    ("aol.com", "yahoo"),
+    ("apple.com", "apple"),
+    ("att.net", "att"),
+    ("barracudanetworks.com", "barracuda"),
+    ("gmail.com", "google"),
+    ("gmx.com", "gmx"),
+    ("gmx.de", "gmx"),
+    ("gmx.net", "gmx"),
     ("google.com", "google"),
     ("googlemail.com", "google"),
-    ("gmail.com", "google"),
-    ("outlook.com", "microsoft"),
     ("hotmail.com", "microsoft"),
-    ("live.com", "microsoft"),
-    ("msn.com", "microsoft"),
-    ("office365.com", "microsoft"),
-    ("yahoodns.net", "yahoo"),
-    ("yahoo.com", "yahoo"),
-    ("aol.com", "yahoo"),
     ("icloud.com", "apple"),
-    ("me.com", "apple"),
+    ("iphmx.com", "cisco"),
+    ("live.com", "microsoft"),
     ("mac.com", "apple"),
-    ("apple.com", "apple"),
-    ("gmx.net", "gmx"),
-    ("gmx.de", "gmx"),
-    ("gmx.com", "gmx"),
-    ("web.de", "gmx"),
-    ("mimecast.com", "mimecast"),
+    ("me.com", "apple"),
+    ("messagingengine.com", "fastmail"),
     ("mimecast-offshore.com", "mimecast"),
     ("mimecast.co.za", "mimecast"),
-    ("pphosted.com", "proofpoint"),
+    ("mimecast.com", "mimecast"),
+    ("msn.com", "microsoft"),
+    ("netease.com", "netease"),
+    ("office365.com", "microsoft"),
+    ("outlook.com", "microsoft"),
     ("ppe-hosted.com", "proofpoint"),
+    ("pphosted.com", "proofpoint"),
+    ("prodigy.net", "att"),
     ("proofpoint.com", "proofpoint"),
-    ("barracudanetworks.com", "barracuda"),
-    ("iphmx.com", "cisco"),
-    ("messagingengine.com", "fastmail"),
     ("protonmail.ch", "proton"),
+    ("qq.com", "tencent"),
+    ("web.de", "gmx"),
+    ("yahoo.com", "yahoo"),
+    ("yahoodns.net", "yahoo"),
     ("yandex.net", "yandex"),
     ("yandex.ru", "yandex"),
     ("zoho.com", "zoho"),
     ("zoho.eu", "zoho"),
-    ("163.com", "netease"),
-    ("126.com", "netease"),
-    ("netease.com", "netease"),
-    ("qq.com", "tencent"),
-    ("prodigy.net", "att"),
-    ("att.net", "att"),
 ];
 
 /// Second-level labels under which registrations sit one level deeper (`example.co.uk`).
@@ -81,10 +82,7 @@ pub fn provider(relay: &[u8]) -> Cow<'_, str> {
         return Cow::Borrowed("local");
     }
     let domain = registered_domain(host);
-    if let Some((_, name)) = KNOWN
-        .iter()
-        .find(|(d, _)| domain.eq_ignore_ascii_case(d.as_bytes()))
-    {
+    if let Some(name) = known(domain) {
         return Cow::Borrowed(name);
     }
     if is_clean(domain) {
@@ -98,6 +96,21 @@ pub fn provider(relay: &[u8]) -> Cow<'_, str> {
     } else {
         Cow::Owned(name)
     }
+}
+
+/// The known provider (see [`KNOWN`]) of registered domain `domain`, in any case. (Naming
+/// the providers of 150,000 relays spent a third of its time trying the known domains one
+/// by one.)
+fn known(domain: &[u8]) -> Option<&'static str> {
+    let mut buf = [0; 32];
+    let lower = buf.get_mut(..domain.len())?;
+    lower.copy_from_slice(domain);
+    lower.make_ascii_lowercase();
+    let lower = &*lower;
+    KNOWN
+        .binary_search_by(|(d, _)| d.as_bytes().cmp(lower))
+        .ok()
+        .map(|i| KNOWN[i].1)
 }
 
 /// Whether `name` is already what [`clean`] would make of it.
@@ -224,6 +237,20 @@ mod tests {
                 "{host}"
             );
         }
+    }
+
+    #[test]
+    fn known_domains_are_sorted_lowercase_and_found_in_any_case() {
+        assert!(KNOWN.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(KNOWN
+            .iter()
+            .all(|(d, _)| d.len() <= 32 && *d == d.to_lowercase()));
+        for (d, name) in KNOWN {
+            assert_eq!(known(d.to_uppercase().as_bytes()), Some(*name), "{d}");
+        }
+        assert_eq!(known(b"example.com"), None);
+        assert_eq!(known(&[b'a'; 40]), None);
+        assert_eq!(provider(b"MX1.Mail.Protection.Outlook.COM."), "microsoft");
     }
 
     #[test]

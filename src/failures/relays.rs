@@ -16,8 +16,11 @@ use super::Relay;
 use crate::diagnose::Diagnosis;
 use crate::intern::{folded_hash, Arena, KeyRef};
 use crate::parse::Class;
-use crate::slots::{stored, Slot, Slots};
+use crate::slots::{prefetch, stored, Slot, Slots};
 use crate::types::{add_counts, ClassCounts};
+
+/// How many relays ahead [`Relays::iter`] prefetches.
+const AHEAD: usize = 16;
 
 /// Failures of one diagnosis and class, counted.
 pub(super) type Failure = ((Diagnosis, Class), u64);
@@ -78,15 +81,41 @@ impl Relays {
     }
 
     /// Every relay (lower case) with its outcomes and its failures, in no order.
+    ///
+    /// The entries are read in the order of their slots, but their names and failure lists
+    /// lie in the order the relays came: each would be a cache miss. So what the relays
+    /// further on point to is prefetched: the names and lists [`AHEAD`] relays ahead, the
+    /// lists' counts half as far (their lists are in the cache by then).
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts, &[Failure])> {
-        self.table.iter().map(|e| {
-            let name = self.names.get(KeyRef::from_bits(e.name), e.len);
-            let failures = match e.failures {
-                0 => &[][..],
-                i => &self.failures[i as usize - 1].diagnoses[..],
-            };
-            (name, e.counts, failures)
+        let mut far = self.table.iter().skip(AHEAD);
+        let mut near = self.table.iter().skip(AHEAD / 2);
+        self.table.iter().map(move |e| {
+            if let Some(a) = far.next() {
+                if let Some(b) = self.name(a).first() {
+                    prefetch(b);
+                }
+                if let Some(list) = self.failures_of(a) {
+                    prefetch(list);
+                }
+            }
+            if let Some(list) = near.next().and_then(|a| self.failures_of(a)) {
+                if let Some(first) = list.diagnoses.first() {
+                    prefetch(first);
+                }
+            }
+            let failures = self.failures_of(e).map_or(&[][..], |l| &l.diagnoses[..]);
+            (self.name(e), e.counts, failures)
         })
+    }
+
+    fn name(&self, e: &Entry) -> &[u8] {
+        self.names.get(KeyRef::from_bits(e.name), e.len)
+    }
+
+    fn failures_of(&self, e: &Entry) -> Option<&Relay> {
+        e.failures
+            .checked_sub(1)
+            .and_then(|i| self.failures.get(i as usize))
     }
 
     /// Relays counted.
