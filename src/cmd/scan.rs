@@ -129,27 +129,34 @@ fn finish(
 ) -> Result<Exit, Error> {
     // The mergeable summary holds this run's lines only (before the evidence carried from
     // earlier runs is added), so that merging days of one `--state` host counts each once.
-    // The report's tables that do not need that evidence are made meanwhile.
     // It is streamed into its temporary file in the out folder, joining the report set
-    // when that is committed.
+    // when that is committed. Meanwhile the report is made: with `--state`, only the tables
+    // that do not need that evidence; without, the whole report, its files staged too (on
+    // a 1 GB log the mergeable summary takes as long as the report and its files together).
     let stats = &scanned.stats;
     let shows = !(plan.quiet && plan.out_dir.is_none());
-    let (mergeable, counted) = both(
-        plan.threads != 1,
-        || {
-            let id = crate::mergeable::key::current_id();
-            let dir = plan.out_dir.as_deref();
-            dir.map(|dir| crate::mergeable::stage(dir, stats, &id))
-        },
-        || shows.then(|| Counted::new(stats)),
-    );
-    if let Some((path, _, st)) = &scanned.state {
-        st.restore_evidence(&mut scanned.stats.persistent, path)
-            .map_err(Error::State)?;
-    }
-    let written = counted.map_or(Ok(()), |counted| {
-        write_reports(plan, &scanned.stats, counted, mergeable)
-    });
+    let parallel = plan.threads != 1;
+    let stage_mergeable = || {
+        let id = crate::mergeable::key::current_id();
+        let dir = plan.out_dir.as_deref();
+        dir.map(|dir| crate::mergeable::stage(dir, stats, &id))
+    };
+    let (mergeable, made) = if scanned.state.is_none() {
+        both(parallel, stage_mergeable, || {
+            shows.then(|| Made::new(plan, stats, Counted::new(stats)))
+        })
+    } else {
+        let (mergeable, counted) = both(parallel, stage_mergeable, || {
+            shows.then(|| Counted::new(stats))
+        });
+        if let Some((path, _, st)) = &scanned.state {
+            st.restore_evidence(&mut scanned.stats.persistent, path)
+                .map_err(Error::State)?;
+        }
+        let made = counted.map(|counted| Made::new(plan, &scanned.stats, counted));
+        (mergeable, made)
+    };
+    let written = made.map_or(Ok(()), |made| made.commit(plan, mergeable));
     let reports_ok = match written {
         Ok(()) => true,
         Err(e) => {
@@ -328,30 +335,48 @@ pub(crate) fn report_of(plan: &ScanPlan, stats: &Stats) -> Report {
     Counted::new(stats).finish(stats, &plan.rule, &plan.names, window_line(plan, stats))
 }
 
-/// Writes the report files (with `--out-dir`, the staged `merge.jsonl` among them) and the
-/// summary (unless `--quiet`), the report made of `counted` and the persistent list.
-fn write_reports(
-    plan: &ScanPlan,
-    stats: &Stats,
-    counted: Counted,
-    mergeable: Option<Result<Staged, report::atomic::Error>>,
-) -> Result<(), Error> {
-    let report = counted.finish(stats, &plan.rule, &plan.names, window_line(plan, stats));
-    let mut result = Ok(());
-    if let (Some(dir), Some(mergeable)) = (&plan.out_dir, mergeable) {
-        let written = mergeable
-            .map_err(std::io::Error::from)
-            .and_then(|m| write_files(&plan.reports, dir, &report, m, plan.threads != 1));
-        if let Err(error) = written {
-            result = Err(Error::Reports {
-                dir: dir.clone(),
-                error,
-            });
-        }
+/// A scan's report, with its files staged in the out folder (with `--out-dir`) but not yet
+/// in place.
+struct Made {
+    report: Report,
+    staged: Option<std::io::Result<StagedFiles>>,
+}
+
+impl Made {
+    /// The report made of `counted` (with the persistent list of `stats`), and its files.
+    fn new(plan: &ScanPlan, stats: &Stats, counted: Counted) -> Made {
+        let report = counted.finish(stats, &plan.rule, &plan.names, window_line(plan, stats));
+        let staged = plan
+            .out_dir
+            .as_deref()
+            .map(|dir| stage_files(&plan.reports, dir, &report, plan.threads != 1));
+        Made { report, staged }
     }
-    print_summary(plan, &report)?;
-    free_in_background(report);
-    result
+
+    /// Puts the report files in place (the staged `merge.jsonl` among them) and prints the
+    /// summary (unless `--quiet`).
+    fn commit(
+        self,
+        plan: &ScanPlan,
+        mergeable: Option<Result<Staged, report::atomic::Error>>,
+    ) -> Result<(), Error> {
+        let mut result = Ok(());
+        if let (Some(dir), Some(staged), Some(mergeable)) = (&plan.out_dir, self.staged, mergeable)
+        {
+            let written = mergeable
+                .map_err(std::io::Error::from)
+                .and_then(|m| commit_files(dir, staged?, m));
+            if let Err(error) = written {
+                result = Err(Error::Reports {
+                    dir: dir.clone(),
+                    error,
+                });
+            }
+        }
+        print_summary(plan, &self.report)?;
+        free_in_background(self.report);
+        result
+    }
 }
 
 /// Prints the summary on stdout (the JSON document with `--json`), unless `--quiet`; a
@@ -424,10 +449,7 @@ fn render_in_memory(
 }
 
 /// Writes the report set into `dir`, with the mergeable summary staged there
-/// (`crate::mergeable::stage`). The CSV files and summary.json are written straight into
-/// their temporary files, summary.json beside the CSV files when `parallel`: a report of
-/// millions of domains was held in memory once more as text (1.5 GB of JSON for 5.3 M
-/// domains and providers).
+/// (`crate::mergeable::stage`): [`stage_files`], then [`commit_files`].
 pub(crate) fn write_files(
     kinds: &[ReportKind],
     dir: &Path,
@@ -435,7 +457,27 @@ pub(crate) fn write_files(
     mergeable: Staged,
     parallel: bool,
 ) -> std::io::Result<()> {
-    let files = render_in_memory(kinds, report)?;
+    commit_files(dir, stage_files(kinds, dir, report, parallel)?, mergeable)
+}
+
+/// The files of a report set: those rendered in memory (the workbook, the metrics) and
+/// those already staged in the out folder.
+pub(crate) struct StagedFiles {
+    in_memory: Vec<(&'static str, Vec<u8>)>,
+    staged: Vec<Staged>,
+}
+
+/// Stages the report files of `kinds` in `dir`. The CSV files and summary.json are written
+/// straight into their temporary files, summary.json beside the CSV files when `parallel`:
+/// a report of millions of domains was held in memory once more as text (1.5 GB of JSON for
+/// 5.3 M domains and providers).
+fn stage_files(
+    kinds: &[ReportKind],
+    dir: &Path,
+    report: &Report,
+    parallel: bool,
+) -> std::io::Result<StagedFiles> {
+    let in_memory = render_in_memory(kinds, report)?;
     let csv = || -> std::io::Result<Vec<Staged>> {
         if !kinds.contains(&ReportKind::Csv) {
             return Ok(Vec::new());
@@ -451,8 +493,14 @@ pub(crate) fn write_files(
     let (csv, json) = both(parallel, csv, json);
     let mut staged = csv?;
     staged.push(json?);
+    Ok(StagedFiles { in_memory, staged })
+}
+
+/// Puts the staged `files` and the mergeable summary in place in `dir`, all or none.
+fn commit_files(dir: &Path, files: StagedFiles, mergeable: Staged) -> std::io::Result<()> {
+    let mut staged = files.staged;
     staged.push(mergeable);
-    report::atomic::write_set_with(dir, &files, staged).map_err(std::io::Error::from)
+    report::atomic::write_set_with(dir, &files.in_memory, staged).map_err(std::io::Error::from)
 }
 
 /// Stages report `name` in `dir`, written by `write` through a buffer.
