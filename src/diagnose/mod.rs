@@ -373,41 +373,92 @@ pub fn active() -> &'static Rules {
 /// agree), and the memo of diagnoses meets the same reply again for every recipient instead
 /// of once per address. Borrows `text` when it holds no `@`; masking twice changes nothing.
 pub fn mask_addresses<'a>(text: &'a [u8], scratch: &'a mut Vec<u8>) -> &'a [u8] {
-    if memchr::memchr(b'@', text).is_none() {
+    // A word is a run of bytes between edges; each word with an `@` becomes one `@`. The
+    // `@`s are found with memchr and their words measured from there, and what lies between
+    // them is copied whole (looking at every word was 4 % of a scan of a deferral-heavy log).
+    let Some(first) = memchr::memchr(b'@', text) else {
         return text;
-    }
-    scratch.clear();
-    let is_edge = |b: u8| {
-        matches!(
-            b,
-            b' ' | b'<' | b'>' | b'(' | b')' | b',' | b';' | b'"' | b'\'' | b'[' | b']'
-        )
     };
-    let mut i = 0;
-    while i < text.len() {
-        if is_edge(text[i]) {
-            scratch.push(text[i]);
-            i += 1;
-            continue;
-        }
-        let end = text[i..]
+    scratch.clear();
+    let mut copied = 0;
+    let mut at = first;
+    loop {
+        let start = text[..at]
+            .iter()
+            .rposition(|b| is_edge(*b))
+            .map_or(0, |p| p + 1);
+        let end = text[at..]
             .iter()
             .position(|b| is_edge(*b))
-            .map_or(text.len(), |n| i + n);
-        let word = &text[i..end];
-        if word.contains(&b'@') {
-            scratch.push(b'@');
-        } else {
-            scratch.extend_from_slice(word);
+            .map_or(text.len(), |n| at + n);
+        scratch.extend_from_slice(&text[copied..start]);
+        scratch.push(b'@');
+        copied = end;
+        match memchr::memchr(b'@', &text[end..]) {
+            Some(n) => at = end + n,
+            None => break,
         }
-        i = end;
     }
+    scratch.extend_from_slice(&text[copied..]);
     scratch
+}
+
+/// The bytes that end a word of a reply for [`mask_addresses`].
+fn is_edge(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'<' | b'>' | b'(' | b')' | b',' | b';' | b'"' | b'\'' | b'[' | b']'
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every word (run of non-edge bytes) with an `@` made one `@`, a word at a time: what
+    /// [`mask_addresses`] must give.
+    fn masked_word_by_word(text: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, word) in text.split(|b| is_edge(*b)).enumerate() {
+            if i > 0 {
+                // The edge byte that ended the word before this one.
+                let before: usize = text
+                    .split(|b| is_edge(*b))
+                    .take(i)
+                    .map(|w| w.len() + 1)
+                    .sum();
+                out.push(text[before - 1]);
+            }
+            match word.contains(&b'@') {
+                true => out.push(b'@'),
+                false => out.extend_from_slice(word),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn masking_is_the_same_as_word_by_word() {
+        let alphabet = b"a@b <>(),;\"'[]x.";
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut buf = Vec::new();
+        for n in 0..3000 {
+            let mut text = Vec::new();
+            for _ in 0..n % 40 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let want = masked_word_by_word(&text);
+            assert_eq!(
+                mask_addresses(&text, &mut buf),
+                &want[..],
+                "{:?}",
+                String::from_utf8_lossy(&text)
+            );
+        }
+    }
 
     #[test]
     fn addresses_are_masked_and_the_rest_kept() {
