@@ -271,11 +271,12 @@ impl Failures {
     /// This is the longest step of a report after the scan, and it runs alone, so it is
     /// built around the cache: a busy server has 150,000 relays, each a cache miss wherever
     /// it is looked up. The relays are named in the order of their table and put in the
-    /// order of their provider's hash by sorting small keys (a sort by name, or a map of
-    /// providers, waited on a miss for nearly every relay and took a quarter of a second);
-    /// each provider's relays are then added up in one go, with what the next relays need
-    /// prefetched. The top providers are kept as the providers are met (each is met once), so
-    /// no map of every provider per diagnosis is made.
+    /// order of their provider's hash by sorting small keys; each provider's relays are then
+    /// added up in one go, with what the next relays need prefetched. The top providers are
+    /// kept as the providers are met (each is met once). Sorting the relays themselves by
+    /// name and keeping a map of every provider per diagnosis took 220–260 ms after a 1 GB
+    /// scan; a map from provider to its sums, tried instead of the sort, waited on a miss
+    /// for nearly every relay too.
     pub fn provider_tables(&self) -> (Vec<ProviderRow>, Map<(Diagnosis, Class), String>) {
         self.provider_tables_by(|name| folded_hash(name.as_bytes()))
     }
