@@ -72,8 +72,11 @@ pub trait RunKey<Q: ?Sized> {
 }
 
 impl RunKey<[u8]> for Vec<u8> {
+    /// Empty keys (Exim's lines name no host) are equal without `memcmp`: comparing two empty
+    /// slices still calls it, with dangling pointers, and its masked load of them took a
+    /// microcode assist on every event (9 % of a one-thread scan of an Exim log).
     fn is(&self, q: &[u8]) -> bool {
-        self.as_slice() == q
+        self.len() == q.len() && (q.is_empty() || self.as_slice() == q)
     }
     fn set(&mut self, q: &[u8]) {
         self.clear();
@@ -127,12 +130,16 @@ mod tests {
     fn a_run_hands_over_each_key_once_it_changes() {
         let mut run: Run<Vec<u8>> = Run::default();
         let mut table: Vec<(Vec<u8>, ClassCounts)> = Vec::new();
-        for (key, class) in [("a", 0), ("a", 1), ("b", 2), ("a", 0)] {
+        for (key, class) in [("a", 0), ("a", 1), ("", 1), ("", 0), ("b", 2), ("a", 0)] {
             run.add(key.as_bytes(), class, 1, |k, c| table.push((k.clone(), *c)));
         }
         assert_eq!(
             table,
-            [(b"a".to_vec(), [1, 1, 0]), (b"b".to_vec(), [0, 0, 1])]
+            [
+                (b"a".to_vec(), [1, 1, 0]),
+                (Vec::new(), [1, 1, 0]),
+                (b"b".to_vec(), [0, 0, 1])
+            ]
         );
         assert_eq!(run.current(), Some((&b"a".to_vec(), [1, 0, 0])));
     }
