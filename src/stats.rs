@@ -288,6 +288,21 @@ impl DomainCounts {
 
     /// Adds `counts` to the domain of `recipient`, whose [`folded_hash`] is `hash`.
     pub fn add_for(&mut self, recipient: &[u8], hash: u64, counts: &ClassCounts) {
+        let domain = domain_of(recipient).map(folded_hash);
+        self.add_for_hashed(recipient, hash, domain, counts);
+    }
+
+    /// [`DomainCounts::add_for`] with the [`folded_hash`] of the recipient's domain already
+    /// known (`None` when the address has no domain): the batch hashes it once for
+    /// [`DomainCounts::touch`] and for this.
+    #[inline]
+    fn add_for_hashed(
+        &mut self,
+        recipient: &[u8],
+        hash: u64,
+        hashed_domain: Option<u64>,
+        counts: &ClassCounts,
+    ) {
         if self.memo.is_empty() {
             self.memo.resize(MEMO_SLOTS, Memo::default());
         }
@@ -300,13 +315,12 @@ impl DomainCounts {
         } else {
             self.memo_rest -= 1;
         }
-        let Some(domain) = domain_of(recipient) else {
+        let (Some(domain), Some(domain_hash)) = (domain_of(recipient), hashed_domain) else {
             return;
         };
         if self.shards.is_empty() {
             self.shards.resize_with(DOMAIN_SHARDS, DomainShard::default);
         }
-        let domain_hash = folded_hash(domain);
         let i = (domain_hash >> 40) as usize % DOMAIN_SHARDS;
         let shard = &mut self.shards[i];
         let bucket = shard.add(domain_hash as u32, domain, counts);
@@ -320,14 +334,13 @@ impl DomainCounts {
         }
     }
 
-    /// Reads where the domain of `recipient` is counted, to bring it into the cache before
-    /// it is needed (see [`Stats::add_batch`]); changes nothing.
+    /// Reads where the domain whose [`folded_hash`] is `domain` is counted, to bring it into
+    /// the cache before it is needed (see [`Stats::add_batch`]); changes nothing.
     #[inline]
-    pub fn touch(&self, recipient: &[u8]) {
-        let Some(domain) = domain_of(recipient) else {
+    fn touch(&self, domain: Option<u64>) {
+        let Some(hash) = domain else {
             return;
         };
-        let hash = folded_hash(domain);
         if let Some(shard) = self.shards.get((hash >> 40) as usize % DOMAIN_SHARDS) {
             shard.table.touch(domain_hash(hash as u32));
         }
@@ -445,11 +458,14 @@ impl DomainShard {
     }
 }
 
-/// The hashes ([`folded_hash`]) of an event's recipient and relay, computed once.
+/// The hashes ([`folded_hash`]) of an event's recipient, relay and recipient domain,
+/// computed once.
 #[derive(Debug, Clone, Copy, Default)]
 struct Hashes {
     recipient: u64,
     relay: u64,
+    /// The recipient's domain's; `None` for an address without one.
+    domain: Option<u64>,
 }
 
 impl Hashes {
@@ -458,6 +474,7 @@ impl Hashes {
         Hashes {
             recipient: folded_hash(e.recipient),
             relay: folded_hash(e.relay),
+            domain: domain_of(e.recipient).map(folded_hash),
         }
     }
 }
@@ -583,7 +600,7 @@ impl Stats {
                 if e.class == Class::Success {
                     self.persistent.touch(h.recipient);
                 }
-                self.domains.touch(e.recipient);
+                self.domains.touch(h.domain);
                 self.failures.touch_relay(h.relay);
             }
             for ((e, weight), h) in batch.iter().zip(hashes) {
@@ -638,7 +655,8 @@ impl Stats {
         self.persistent.add_hashed(e, weight, hash);
         let mut counts = [0; 3];
         counts[c] = weight;
-        self.domains.add_for(e.recipient, hash, &counts);
+        self.domains
+            .add_for_hashed(e.recipient, hash, hashes.domain, &counts);
         if let Some(t) = e.time {
             let hourly = &mut self.hourly;
             self.hour_now.add(&t.hour_floor(), c, weight, |h, counts| {
