@@ -17,6 +17,26 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::sync::{mpsc, Mutex};
 
+/// Runs `a` and `b`, at the same time if `parallel` (`-j 1` asks for one thread): the steps
+/// of a report that can overlap.
+pub fn both<A: Send, B>(
+    parallel: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B,
+) -> (A, B) {
+    if !parallel {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        match a.join() {
+            Ok(a) => (a, b),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Bytes per chunk read from a stream (stdin, gzip): the size of the buffers in flight.
 pub const CHUNK_SIZE: usize = 4 << 20;
 

@@ -11,7 +11,7 @@ use crate::cmd::inputs::{
 use crate::days::Days;
 use crate::error::{is_broken_pipe, Error, Exit};
 use crate::input::{Source, Span};
-use crate::pipeline::{InputError, Pipeline};
+use crate::pipeline::{both, InputError, Pipeline};
 use crate::plan::ScanPlan;
 use crate::report::{self, atomic::Staged, table::Counted, table::Report, text::Summary};
 use crate::state::{self, Lock, State};
@@ -143,11 +143,11 @@ fn finish(
     };
     let (mergeable, made) = if scanned.state.is_none() {
         both(parallel, stage_mergeable, || {
-            shows.then(|| Made::new(plan, stats, Counted::new(stats)))
+            shows.then(|| Made::new(plan, stats, Counted::new(stats, parallel)))
         })
     } else {
         let (mergeable, counted) = both(parallel, stage_mergeable, || {
-            shows.then(|| Counted::new(stats))
+            shows.then(|| Counted::new(stats, parallel))
         });
         if let Some((path, _, st)) = &scanned.state {
             st.restore_evidence(&mut scanned.stats.persistent, path)
@@ -304,21 +304,6 @@ fn mmap_choice(allowed: bool) -> crate::input::MmapChoice {
     unsafe { crate::input::MmapChoice::settled_files() }
 }
 
-/// Runs `a` and `b`, at the same time if `parallel` (`-j 1` asks for one thread).
-fn both<A: Send, B>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
-    if !parallel {
-        return (a(), b());
-    }
-    std::thread::scope(|s| {
-        let a = s.spawn(a);
-        let b = b();
-        match a.join() {
-            Ok(a) => (a, b),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    })
-}
-
 /// The report's line about the window, with the events `stats` counted outside it.
 fn window_line(plan: &ScanPlan, stats: &Stats) -> Option<String> {
     plan.window.is_set().then(|| {
@@ -332,7 +317,12 @@ fn window_line(plan: &ScanPlan, stats: &Stats) -> Option<String> {
 
 /// The report of `stats` under the plan: its rule, its inputs and its window.
 pub(crate) fn report_of(plan: &ScanPlan, stats: &Stats) -> Report {
-    Counted::new(stats).finish(stats, &plan.rule, &plan.names, window_line(plan, stats))
+    Counted::new(stats, plan.threads != 1).finish(
+        stats,
+        &plan.rule,
+        &plan.names,
+        window_line(plan, stats),
+    )
 }
 
 /// A scan's report, with its files staged in the out folder (with `--out-dir`) but not yet

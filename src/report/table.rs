@@ -200,21 +200,27 @@ pub struct Counted {
 }
 
 impl Counted {
-    /// The tables of `stats` that do not read its persistent tracker.
-    pub fn new(stats: &Stats) -> Counted {
-        let (provider_rows, top_providers) = stats.failures.provider_tables();
-        Counted {
-            tables: vec![
-                classes(stats),
-                codes(stats),
-                enhanced(stats),
-                domains(stats),
-                hourly(stats),
-                diagnoses(stats, top_providers),
-                providers(provider_rows),
-                hosts(stats),
-            ],
-        }
+    /// The tables of `stats` that do not read its persistent tracker. With `parallel`, the
+    /// providers' tables, the longest to make (every relay is named), are made on a thread
+    /// of their own while the others are.
+    pub fn new(stats: &Stats, parallel: bool) -> Counted {
+        let ((provider_rows, top_providers), mut tables) = crate::pipeline::both(
+            parallel,
+            || stats.failures.provider_tables(),
+            || {
+                vec![
+                    classes(stats),
+                    codes(stats),
+                    enhanced(stats),
+                    domains(stats),
+                    hourly(stats),
+                ]
+            },
+        );
+        tables.push(diagnoses(stats, top_providers));
+        tables.push(providers(provider_rows));
+        tables.push(hosts(stats));
+        Counted { tables }
     }
 
     /// The whole report: these tables, the persistent list of `stats` under `rule` (in file
@@ -246,7 +252,7 @@ pub struct Report {
 impl Report {
     /// Builds the report of `stats` under `rule`.
     pub fn new(stats: &Stats, rule: &Rule, inputs: &[String], window: Option<String>) -> Report {
-        Counted::new(stats).finish(stats, rule, inputs, window)
+        Counted::new(stats, true).finish(stats, rule, inputs, window)
     }
 
     /// A table by name.
