@@ -402,11 +402,11 @@ impl Rules {
         relay: &[u8],
     ) -> Verdict<'_> {
         let mut buf = Vec::new();
-        let text = super::mask_addresses(text, &mut buf);
+        let text = super::text_to_classify(text, &mut buf);
         self.verdict_in(&mut Matched::default(), code, enhanced, text, relay)
     }
 
-    /// [`Rules::verdict`] of a text already masked ([`super::mask_addresses`]), with
+    /// [`Rules::verdict`] of a text already cut and masked ([`super::text_to_classify`]), with
     /// `matched` as room for which patterns matched: a caller that asks often keeps one, so
     /// that no answer allocates.
     pub fn verdict_in(
