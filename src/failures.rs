@@ -209,6 +209,13 @@ impl Failures {
         self.relays.touch(hash);
     }
 
+    /// Reads the failure list of the relay whose [`folded_hash`] is `hash`, after
+    /// [`Failures::touch_relay`] (see `Relays::touch_failures`); changes nothing.
+    #[inline]
+    pub fn touch_failures(&self, hash: u64) {
+        self.relays.touch_failures(hash);
+    }
+
     /// [`Failures::add`] with the relay's [`folded_hash`] already known.
     #[inline]
     pub fn add_hashed(

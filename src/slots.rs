@@ -79,6 +79,11 @@ impl<T: Slot> Slots<T> {
     }
 
     /// The entry in slot `i`, if it holds one.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.slots.get(i).filter(|e| e.hash() != 0)
+    }
+
+    /// The entry in slot `i`, if it holds one.
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
         self.slots.get_mut(i).filter(|e| e.hash() != 0)
     }

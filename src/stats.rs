@@ -603,6 +603,13 @@ impl Stats {
                 self.domains.touch(h.domain);
                 self.failures.touch_relay(h.relay);
             }
+            // A failure also reads its relay's failure list, found through the relay's entry:
+            // that is fetched once the entries of the whole batch have come in.
+            for ((e, _), h) in batch.iter().zip(&hashes) {
+                if e.class != Class::Success {
+                    self.failures.touch_failures(h.relay);
+                }
+            }
             for ((e, weight), h) in batch.iter().zip(hashes) {
                 self.add_hashed(e, *weight, h);
             }
