@@ -76,8 +76,8 @@ impl Relays {
     /// Brings the failure list of the relay whose hash is `hash` into the cache, if it has
     /// one; changes nothing. Its entry must already be on its way ([`Relays::touch`]): the
     /// list is found through it, a second cache miss that counting a failure would
-    /// otherwise wait for (on a dictionary attack, where every line is a refused client,
-    /// that wait was 12–19 % of a one-thread scan).
+    /// otherwise wait for (on a dictionary attack, where every line is a refusal and the
+    /// clients are many, that wait was 12–19 % of a one-thread scan).
     #[inline]
     pub fn touch_failures(&self, hash: u64) {
         let list = self
