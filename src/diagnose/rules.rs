@@ -220,7 +220,8 @@ struct Room {
     of: Arc<Patterns>,
     found: PatternSet,
     dfa: lazy::Cache,
-    vm: pikevm::Cache,
+    /// Made the first time the DFA gives up, if ever (150 KB for the built-in rules).
+    vm: Option<pikevm::Cache>,
 }
 
 impl Matched {
@@ -231,7 +232,7 @@ impl Matched {
                 of: Arc::clone(set),
                 found: PatternSet::new(set.dfa.pattern_len()),
                 dfa: set.dfa.create_cache(),
-                vm: set.vm.create_cache(),
+                vm: None,
             });
         }
         let room = self.0.as_mut().expect("made above");
@@ -243,8 +244,9 @@ impl Matched {
             .is_err()
         {
             room.found.clear();
+            let vm = room.vm.get_or_insert_with(|| set.vm.create_cache());
             set.vm
-                .which_overlapping_matches(&mut room.vm, &input, &mut room.found);
+                .which_overlapping_matches(vm, &input, &mut room.found);
         }
         &room.found
     }
