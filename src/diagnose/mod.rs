@@ -26,6 +26,7 @@
 //! Domain not found` is about us); never greylisting, and never a `4.7.x` (security or
 //! policy: the receiver refuses *us*, not the mailbox).
 
+mod literals;
 pub mod memo;
 pub mod provider;
 pub mod rules;
