@@ -13,6 +13,25 @@
 //! for this took 2 ms, nearly half of building the rules; the unit tests check this reading
 //! against regex-syntax's.
 
+/// The top-level alternatives of `pattern` (`a|b(c|d)` has two), each a pattern that
+/// matches where the pattern does: a pattern that matches somewhere matches where one of
+/// them does. The pattern itself, alone, when it has no alternatives at its top, sets a flag
+/// (whose effect would reach past the first alternative), or does not parse (the error is
+/// then reported for the whole pattern when it is compiled).
+pub fn alternatives(pattern: &str) -> Vec<&str> {
+    if pattern.contains("(?") {
+        return vec![pattern];
+    }
+    match &regex_syntax::ast::parse::Parser::new().parse(pattern) {
+        Ok(regex_syntax::ast::Ast::Alternation(alt)) => alt
+            .asts
+            .iter()
+            .map(|a| &pattern[a.span().start.offset..a.span().end.offset])
+            .collect(),
+        _ => vec![pattern],
+    }
+}
+
 /// At most this many texts per pattern (an alternation of alternations multiplies).
 const MAX_TEXTS: usize = 64;
 
@@ -199,6 +218,17 @@ mod tests {
             "(a|b|c|d)(a|b|c|d)(a|b|c|d)(a|b|c|d)",
         ] {
             assert_eq!(folded(p), None, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn alternatives_at_the_top_only() {
+        assert_eq!(alternatives(r"a|b(c|d)|\be\b"), ["a", "b(c|d)", r"\be\b"]);
+        assert_eq!(alternatives("a||b"), ["a", "", "b"]);
+        for whole in [
+            "ab", "[a|b]c", r"a\|b", "(a|b)c", "(?-i)a|b", "a|(?i)b", "(a|b",
+        ] {
+            assert_eq!(alternatives(whole), [whole], "{whole}");
         }
     }
 
