@@ -54,6 +54,12 @@ pub fn folded_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     Some(texts)
 }
 
+/// One piece of a sequence: a character, or a group's texts.
+enum Piece {
+    Byte(u8),
+    Group(Vec<Vec<u8>>),
+}
+
 /// What is left of the pattern to read.
 struct Reader<'p> {
     rest: &'p [u8],
@@ -77,16 +83,28 @@ impl Reader<'_> {
             if b == b'|' || b == b')' {
                 break;
             }
-            let mut piece = self.piece()?;
-            if self.eat(b'?') {
-                piece.push(Vec::new());
+            let piece = self.piece()?;
+            let optional = self.eat(b'?');
+            let mut texts = match piece {
+                // Most pieces are one character, added to every text so far.
+                Piece::Byte(b) if !optional => {
+                    for text in &mut all {
+                        text.push(b);
+                    }
+                    continue;
+                }
+                Piece::Byte(b) => vec![vec![b]],
+                Piece::Group(texts) => texts,
+            };
+            if optional {
+                texts.push(Vec::new());
             }
-            if all.len() * piece.len() > MAX_TEXTS {
+            if all.len() * texts.len() > MAX_TEXTS {
                 return None;
             }
             all = all
                 .iter()
-                .flat_map(|a| piece.iter().map(move |b| [&a[..], &b[..]].concat()))
+                .flat_map(|a| texts.iter().map(move |b| [&a[..], &b[..]].concat()))
                 .collect();
         }
         Some(all)
@@ -94,10 +112,10 @@ impl Reader<'_> {
 
     /// One character (lower-cased), escaped punctuation, or a group; `None` for anything
     /// else, and for a repetition or lazy `?` after it.
-    fn piece(&mut self) -> Option<Vec<Vec<u8>>> {
+    fn piece(&mut self) -> Option<Piece> {
         let (&b, after) = self.rest.split_first()?;
         self.rest = after;
-        let texts = match b {
+        let piece = match b {
             b'(' => {
                 if self.rest.first() == Some(&b'?') {
                     return None; // flags, or a named or non-capturing group
@@ -106,7 +124,7 @@ impl Reader<'_> {
                 if !self.eat(b')') {
                     return None;
                 }
-                inner
+                Piece::Group(inner)
             }
             b'\\' => {
                 let (&e, after) = self.rest.split_first()?;
@@ -114,18 +132,18 @@ impl Reader<'_> {
                 if !e.is_ascii_punctuation() || e == b'<' || e == b'>' {
                     return None; // \b, \d, \s, \x…, \n, \< and the like
                 }
-                vec![vec![e]]
+                Piece::Byte(e)
             }
             b'[' | b']' | b'{' | b'}' | b'.' | b'^' | b'$' | b'*' | b'+' | b'?' | b'#' => {
                 return None;
             }
-            b if b.is_ascii_graphic() || b == b' ' => vec![vec![b.to_ascii_lowercase()]],
+            b if b.is_ascii_graphic() || b == b' ' => Piece::Byte(b.to_ascii_lowercase()),
             _ => return None,
         };
         match self.rest.first() {
             Some(b'*' | b'+' | b'{') => None,
             Some(b'?') if self.rest.get(1) == Some(&b'?') => None,
-            _ => Some(texts),
+            _ => Some(piece),
         }
     }
 
