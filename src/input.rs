@@ -618,6 +618,9 @@ impl Chunk {
     }
 }
 
+/// How much of a new chunk buffer the first read fills (see `Chunker::fill`).
+const FIRST_FILL: usize = 64 << 10;
+
 /// Cuts a reader into chunks that end at a newline.
 ///
 /// When the reader fails (damaged compressed data, an I/O error), the complete lines read
@@ -672,13 +675,16 @@ impl<R: Read> Chunker<R> {
 
     /// Reads into `buf[*filled..]` until `want` bytes are filled or the input ends (or
     /// fails: the error is kept for later). `buf` only ever grows, so a reused buffer is not
-    /// zeroed again.
+    /// zeroed again; a new one grows from [`FIRST_FILL`] by doubling as the input fills it,
+    /// so that a small input does not zero (and fault in) a whole chunk's buffer: for an
+    /// empty file, that was a fifth of the run.
     fn fill(&mut self, buf: &mut Vec<u8>, filled: &mut usize, want: usize) {
-        if buf.len() < want {
-            buf.resize(want, 0);
-        }
         while *filled < want && !self.eof {
-            match self.reader.read(&mut buf[*filled..want]) {
+            if buf.len() <= *filled {
+                buf.resize(want.min((*filled * 2).max(FIRST_FILL)), 0);
+            }
+            let end = buf.len().min(want);
+            match self.reader.read(&mut buf[*filled..end]) {
                 Ok(0) => self.eof = true,
                 Ok(n) => {
                     *filled += n;
