@@ -720,7 +720,21 @@ impl Stats {
         for (k, v) in other.hosts.drain() {
             add_counts(self.hosts.entry(k).or_default(), &v);
         }
-        self.failures.merge(std::mem::take(&mut other.failures));
+        // The relays' and the domains' tables, each a few milliseconds on a log of 20 MB and
+        // the longest arm of this merge there, are merged beside each other.
+        let (failures, domains) = (&mut self.failures, &mut self.domains);
+        let (their_failures, their_domains) = (
+            std::mem::take(&mut other.failures),
+            std::mem::take(&mut other.domains),
+        );
+        let merge_failures = move || failures.merge(their_failures);
+        let merge_domains = move || domains.merge(their_domains);
+        if rayon::current_thread_index().is_some() {
+            rayon::join(merge_failures, merge_domains);
+        } else {
+            merge_failures();
+            merge_domains();
+        }
         for i in 0..3 {
             self.classes[i] += other.classes[i];
         }
@@ -732,7 +746,6 @@ impl Stats {
         }
         self.codes.merge(&other.codes);
         self.enhanced.merge(other.enhanced);
-        self.domains.merge(std::mem::take(&mut other.domains));
         for (k, v) in other
             .hourly
             .into_iter()
