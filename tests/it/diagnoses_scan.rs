@@ -148,6 +148,45 @@ fn user_rules_come_first_and_broken_ones_name_their_line() {
     assert!(err.contains("rules.tsv") && err.contains('2'), "{err}");
 }
 
+/// User patterns of every kind: fixed texts (found by the automaton), a case-sensitive one
+/// and a word boundary (found by the DFA), and an alternation of both kinds.
+#[test]
+fn user_rules_of_fixed_texts_and_of_regexes_both_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.tsv");
+    std::fs::write(
+        &rules,
+        "mailbox_full\t(?-i)QUOTA-X\n\
+         policy\t\\bgw7\\b|partner (gateway|relay) refuses\n\
+         mailbox_disabled\tOn Holiday( until)?\n",
+    )
+    .unwrap();
+    let line = |id: &str, rcpt: &str, text: &str| {
+        format!("Nov 28 06:00:00 mx postfix/smtp[1]: {id}: to=<{rcpt}@partner.example>, relay=gw.partner.example[192.0.2.9]:25, delay=1, dsn=5.0.0, status=bounced (host gw.partner.example[192.0.2.9] said: 550 {text} (in reply to RCPT TO command))\n")
+    };
+    let log = [
+        line("A1", "a", "QUOTA-X reached"),
+        line("A2", "b", "quota-x reached"),
+        line("A3", "c", "sent to GW7 today"),
+        line("A4", "d", "sent to gw77 today"),
+        line("A5", "e", "our PARTNER RELAY REFUSES you"),
+        line("A6", "f", "user is on holiday"),
+    ]
+    .concat();
+    let arg = rules.to_string_lossy().into_owned();
+    assert!(scan(dir.path(), &log, &["--rules", &arg]).status.success());
+    let d = csv_rows(&dir.path().join("out/diagnoses.csv"));
+    let count = |name: &str| {
+        d.iter()
+            .find(|r| r[0] == name)
+            .map_or(0, |r| r[2].parse::<u64>().unwrap())
+    };
+    assert_eq!(count("mailbox_full"), 1, "{d:?}");
+    assert_eq!(count("policy"), 2, "{d:?}");
+    assert_eq!(count("mailbox_disabled"), 1, "{d:?}");
+    assert_eq!(count("other"), 2, "{d:?}");
+}
+
 #[test]
 fn the_summary_says_why_mail_failed() {
     let all: String = real_lines().into_iter().map(|(_, l)| l + "\n").collect();
