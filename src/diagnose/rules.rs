@@ -675,13 +675,18 @@ fn enhanced_pattern(v: &str) -> Option<EnhancedPattern> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn where_the_lazy_dfa_gives_up_the_pikevm_finds_the_same_patterns() {
-        let patterns: Vec<String> = parse_lines(BUILTIN, None)
+    /// The patterns of the built-in rules, in order.
+    fn builtin_patterns() -> Vec<String> {
+        parse_lines(BUILTIN, None)
             .unwrap()
             .into_iter()
             .filter_map(|(_, p)| p)
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn where_the_lazy_dfa_gives_up_the_pikevm_finds_the_same_patterns() {
+        let patterns = builtin_patterns();
         let normal = Arc::new(Patterns::build(&patterns).unwrap());
         // A DFA that quits at every space: it gives up on every reply below.
         let quitting =
@@ -723,11 +728,7 @@ mod tests {
     /// match.
     #[test]
     fn words_found_apart_match_as_in_one_dfa() {
-        let patterns: Vec<String> = parse_lines(BUILTIN, None)
-            .unwrap()
-            .into_iter()
-            .filter_map(|(_, p)| p)
-            .collect();
+        let patterns = builtin_patterns();
         let split = Arc::new(Patterns::build(&patterns).unwrap());
         let word_texts = split.words.as_ref().unwrap().ids.len();
         let regexes = split.regexes.as_ref().unwrap().ids.len();
