@@ -808,6 +808,56 @@ mod tests {
         assert_eq!(cs.iter().map(|c| c.1).sum::<u64>(), 1);
     }
 
+    /// A reader that hands out at most `step` bytes a call, as a pipe does.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.step).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// Chunks larger than the first fill (the buffer grows through several sizes), from a
+    /// reader that trickles: every byte once, in order, each chunk ending at a newline, and a
+    /// new buffer never larger than what the input needed.
+    #[test]
+    fn a_growing_buffer_keeps_every_byte() {
+        let data: Vec<u8> = (0..40_000)
+            .flat_map(|i| format!("line {i} of the log\n").into_bytes())
+            .collect();
+        assert!(data.len() > 3 * FIRST_FILL);
+        for (size, step) in [
+            (3 * FIRST_FILL, 7_000),
+            (FIRST_FILL / 2, 100_000),
+            (1 << 20, 1 << 20),
+        ] {
+            let mut c = Chunker::new(Trickle { data: &data, step }, size, crate::scan::MAX_LINE);
+            let (mut all, mut buf) = (Vec::new(), Vec::new());
+            while let Some(ch) = c.next_chunk(buf).unwrap() {
+                assert_eq!(ch.bytes().last(), Some(&b'\n'));
+                assert!(ch.bytes().len() <= size, "{size}");
+                all.extend_from_slice(ch.bytes());
+                buf = ch.data;
+            }
+            assert_eq!(all, data, "{size} {step}");
+        }
+        let small = b"one line\n";
+        let mut c = Chunker::new(&small[..], 4 << 20, crate::scan::MAX_LINE);
+        let ch = c.next_chunk(Vec::new()).unwrap().unwrap();
+        assert_eq!(ch.bytes(), small);
+        assert_eq!(
+            ch.data.len(),
+            FIRST_FILL,
+            "a small input zeroes only the first fill"
+        );
+    }
+
     #[test]
     fn empty_input_has_no_chunks() {
         assert!(chunks(b"", 10, 10).is_empty());
