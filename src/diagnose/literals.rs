@@ -134,7 +134,7 @@ impl Reader<'_> {
                 }
                 Piece::Byte(e)
             }
-            b'[' | b']' | b'{' | b'}' | b'.' | b'^' | b'$' | b'*' | b'+' | b'?' | b'#' => {
+            b'[' | b']' | b'{' | b'}' | b'.' | b'^' | b'$' | b'*' | b'+' | b'?' => {
                 return None;
             }
             b if b.is_ascii_graphic() || b == b' ' => Piece::Byte(b.to_ascii_lowercase()),
@@ -201,6 +201,7 @@ mod tests {
         assert_eq!(folded(r"4\.7\.1 X-y").unwrap(), ["4.7.1 x-y"]);
         assert_eq!(folded("too many \"?received\"? h").unwrap().len(), 4);
         assert_eq!(folded(r"\(S843\)|'x'").unwrap(), ["'x'", "(s843)"]);
+        assert_eq!(folded("DOC-1369#451").unwrap(), ["doc-1369#451"]);
     }
 
     #[test]
@@ -262,6 +263,7 @@ mod tests {
             .filter(|p| *p != "*")
             .map(str::to_string)
             .collect();
+        let builtin = patterns.len();
         patterns.extend(
             [
                 "a(b|c)?d",
@@ -273,9 +275,9 @@ mod tests {
             .map(String::from),
         );
         let mut literal = 0;
-        for p in &patterns {
+        for (i, p) in patterns.iter().enumerate() {
             let Some(mine) = folded(p) else { continue };
-            literal += 1;
+            literal += usize::from(i < builtin);
             let config = syntax::Config::new()
                 .case_insensitive(true)
                 .unicode(false)
@@ -284,7 +286,8 @@ mod tests {
             let theirs = oracle(&hir).map(sorted);
             assert_eq!(Some(mine), theirs, "{p}");
         }
-        assert!(literal >= 80, "{literal}");
+        // Most of the built-in patterns (80 of 121 when this was written) are fixed texts.
+        assert!(literal * 5 >= builtin * 3, "{literal} of {builtin}");
     }
 
     /// The texts a case-insensitive parse matches, from regex-syntax's reading of it, if
