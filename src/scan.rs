@@ -154,7 +154,8 @@ impl Scanner {
         let mut batch = Vec::with_capacity(Stats::BATCH);
         let (mut pos, mut fetched) = (0, 0);
         while pos < chunk.len() {
-            fetched = fetch_ahead(chunk, fetched, pos + FETCH_AHEAD);
+            // From where the search is, if it ran past what was fetched.
+            fetched = fetch_ahead(chunk, fetched.max(pos), pos + FETCH_AHEAD);
             let Some((at, pattern)) = self.finder.find(chunk, pos) else {
                 break;
             };

@@ -288,19 +288,18 @@ impl DomainCounts {
 
     /// Adds `counts` to the domain of `recipient`, whose [`folded_hash`] is `hash`.
     pub fn add_for(&mut self, recipient: &[u8], hash: u64, counts: &ClassCounts) {
-        let domain = domain_of(recipient).map(folded_hash);
-        self.add_for_hashed(recipient, hash, domain, counts);
+        self.add_for_hashed(recipient, hash, DomainAt::of(recipient), counts);
     }
 
-    /// [`DomainCounts::add_for`] with the [`folded_hash`] of the recipient's domain already
-    /// known (`None` when the address has no domain): the batch hashes it once for
+    /// [`DomainCounts::add_for`] with the recipient's domain already found and hashed
+    /// (`None` when the address has no domain): the batch does that once for
     /// [`DomainCounts::touch`] and for this.
     #[inline]
     fn add_for_hashed(
         &mut self,
         recipient: &[u8],
         hash: u64,
-        hashed_domain: Option<u64>,
+        domain: Option<DomainAt>,
         counts: &ClassCounts,
     ) {
         if self.memo.is_empty() {
@@ -315,9 +314,14 @@ impl DomainCounts {
         } else {
             self.memo_rest -= 1;
         }
-        let (Some(domain), Some(domain_hash)) = (domain_of(recipient), hashed_domain) else {
+        let Some(DomainAt {
+            start,
+            hash: domain_hash,
+        }) = domain
+        else {
             return;
         };
+        let domain = &recipient[start..];
         if self.shards.is_empty() {
             self.shards.resize_with(DOMAIN_SHARDS, DomainShard::default);
         }
@@ -337,8 +341,8 @@ impl DomainCounts {
     /// Reads where the domain whose [`folded_hash`] is `domain` is counted, to bring it into
     /// the cache before it is needed (see [`Stats::add_batch`]); changes nothing.
     #[inline]
-    fn touch(&self, domain: Option<u64>) {
-        let Some(hash) = domain else {
+    fn touch(&self, domain: Option<DomainAt>) {
+        let Some(DomainAt { hash, .. }) = domain else {
             return;
         };
         if let Some(shard) = self.shards.get((hash >> 40) as usize % DOMAIN_SHARDS) {
@@ -464,8 +468,27 @@ impl DomainShard {
 struct Hashes {
     recipient: u64,
     relay: u64,
-    /// The recipient's domain's; `None` for an address without one.
-    domain: Option<u64>,
+    /// The recipient's domain's, and where it starts; `None` for an address without one.
+    domain: Option<DomainAt>,
+}
+
+/// Where the domain of an address starts, and its [`folded_hash`]: found once per event.
+#[derive(Debug, Clone, Copy)]
+struct DomainAt {
+    start: usize,
+    hash: u64,
+}
+
+impl DomainAt {
+    /// The domain of an address: what follows its last `@`, when that is not empty.
+    fn of(address: &[u8]) -> Option<DomainAt> {
+        let start = memchr::memrchr(b'@', address)? + 1;
+        let domain = &address[start..];
+        (!domain.is_empty()).then(|| DomainAt {
+            start,
+            hash: folded_hash(domain),
+        })
+    }
 }
 
 impl Hashes {
@@ -474,7 +497,7 @@ impl Hashes {
         Hashes {
             recipient: folded_hash(e.recipient),
             relay: folded_hash(e.relay),
-            domain: domain_of(e.recipient).map(folded_hash),
+            domain: DomainAt::of(e.recipient),
         }
     }
 }
@@ -789,13 +812,6 @@ impl Stats {
             self.classes[c.index()] as f64 / self.events as f64
         }
     }
-}
-
-/// The domain of an address: what follows its last `@`, when that is not empty.
-fn domain_of(address: &[u8]) -> Option<&[u8]> {
-    let at = memchr::memrchr(b'@', address)?;
-    let domain = &address[at + 1..];
-    (!domain.is_empty()).then_some(domain)
 }
 
 impl std::ops::AddAssign for Stats {
