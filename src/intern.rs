@@ -243,6 +243,13 @@ impl Interner {
         self.texts.is_empty()
     }
 
+    /// Heap bytes held: the texts and their index.
+    pub fn allocated(&self) -> usize {
+        self.texts.capacity() * std::mem::size_of::<Box<str>>()
+            + self.texts.iter().map(|t| t.len()).sum::<usize>()
+            + self.index.allocation_size()
+    }
+
     /// The text numbered `id` (empty for a number never given out).
     pub fn get(&self, id: u32) -> &str {
         self.texts.get(id as usize).map_or("", |t| t)

@@ -307,7 +307,8 @@ impl Slot for Delivered {
 }
 
 /// One of [`SHARDS`] parts of the tables, by hash: merging trackers goes shard by shard, so
-/// the memory of one shard of the other tracker is freed before the next one grows.
+/// the memory of one shard of the other tracker is freed before the next one grows, and
+/// shards share nothing, so two threads merge different shards at once.
 #[derive(Debug, Clone, Default)]
 struct Shard {
     open: HashTable<Open>,
@@ -315,6 +316,10 @@ struct Shard {
     keys: Arena,
     mailboxes: Vec<Mailbox>,
     delivered: Slots<Delivered>,
+    /// The replies of `mailboxes`, each stored once per shard (a reply many recipients
+    /// share is stored in at most [`SHARDS`] shards; the numbers are the shard's own, and
+    /// the state's text numbers replies anew, by text: see `compact`).
+    replies: Interner,
 }
 
 const SHARDS: usize = 64;
@@ -325,6 +330,101 @@ fn shard_of(hash: u64) -> usize {
     (hash >> 40) as usize % SHARDS
 }
 
+impl Shard {
+    /// [`Tracker::add_success_hash`] in this shard (the one of `hash`).
+    fn add_success_hash(&mut self, hash: u64, last: Packed) {
+        let keys = &self.keys;
+        let same = |o: &Open| o.hash == hash as u32 && folded_hash(o.text(keys)) == hash;
+        match self.open.find_mut(table_hash(hash), same) {
+            Some(o) => o.last_success = o.last_success.max(last.get()),
+            None => add_delivered(&mut self.delivered, hash, last),
+        }
+    }
+
+    /// Folds `theirs`, the same shard of another tracker, into this one.
+    fn merge(&mut self, theirs: Shard, scratch: &mut Scratch) {
+        self.delivered.reserve_for_merge(&theirs.delivered);
+        for d in theirs.delivered.iter() {
+            self.add_success_hash(d.hash, d.last);
+        }
+        // Their reply numbers in this shard, looked up once each.
+        let mut replies = vec![u32::MAX; theirs.replies.len()];
+        for o in &theirs.open {
+            let m = (o.mailbox as usize)
+                .checked_sub(1)
+                .and_then(|i| theirs.mailboxes.get(i));
+            let from = (&theirs.keys, &theirs.replies);
+            self.merge_open(o, m, from, &mut replies, scratch);
+        }
+    }
+
+    /// Folds one open entry of another tracker's same shard (and its mailbox record) into
+    /// this shard; `replies` holds their reply numbers already stored here.
+    fn merge_open(
+        &mut self,
+        theirs: &Open,
+        their_mailbox: Option<&Mailbox>,
+        (their_keys, their_replies): (&Arena, &Interner),
+        replies: &mut [u32],
+        scratch: &mut Scratch,
+    ) {
+        let text = theirs.text(their_keys);
+        let hash = folded_hash(text);
+        let o = open_mut(
+            &mut self.open,
+            &mut self.delivered,
+            &mut self.keys,
+            hash,
+            text,
+        );
+        let spelling = Spelling {
+            keys: &mut self.keys,
+            mailboxes: &mut self.mailboxes,
+            replies: &mut self.replies,
+            scratch: &mut scratch.text,
+        };
+        respell(o, text, theirs.first_deferral.get(), spelling);
+        o.first_deferral = o.first_deferral.min(theirs.first_deferral.get());
+        o.last_success = o.last_success.max(theirs.last_success.get());
+        o.key |= theirs.key & (GREY | FULL | DISABLED);
+        let Some(tm) = their_mailbox else { return };
+        let m = mailbox_mut(&mut self.mailboxes, o);
+        m.attempts = m.attempts.saturating_add(tm.attempts);
+        m.first = m.first.min(tm.first.get());
+        let key = o.text(&self.keys);
+        let Scratch {
+            text: theirs_text,
+            other,
+        } = scratch;
+        // The latest reply wins; on a tie of time the greater text, so order never matters.
+        // Each reply is read with the spelling it was stored for.
+        let take = match tm.last.get().cmp(&m.last.get()) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => {
+                reply_into(theirs_text, their_replies.get(tm.reply), text);
+                reply_into(other, self.replies.get(m.reply), key);
+                theirs_text > other
+            }
+            std::cmp::Ordering::Less => false,
+        };
+        if take && key != text && tm.reply != u32::MAX {
+            // Spelled otherwise here: their reply as text, stored for this spelling.
+            reply_into(theirs_text, their_replies.get(tm.reply), text);
+            m.reply = store_reply(&mut self.replies, theirs_text, key);
+        } else if take {
+            m.reply = match replies.get_mut(tm.reply as usize) {
+                Some(mine) if *mine != u32::MAX => *mine,
+                Some(mine) => {
+                    *mine = self.replies.intern(their_replies.get(tm.reply));
+                    *mine
+                }
+                None => u32::MAX,
+            };
+        }
+        m.last = m.last.max(tm.last.get());
+    }
+}
+
 /// Per-recipient evidence for a whole scan, in compact tables (about 80 bytes per deferred
 /// recipient and 25 per delivered one; see BENCHMARKS.md). Evidence comes out as
 /// [`Evidence`] values.
@@ -332,9 +432,14 @@ fn shard_of(hash: u64) -> usize {
 pub struct Tracker {
     /// Empty until the first event, then [`SHARDS`] long.
     shards: Vec<Shard>,
-    replies: Interner,
+    scratch: Scratch,
+}
+
+/// Two texts to compare replies in, kept to save an allocation per reply.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
     text: String,
-    other_text: String,
+    other: String,
 }
 
 /// Whether the open entry `o` is the recipient `rcpt`, in any ASCII case.
@@ -379,8 +484,8 @@ fn spelled_first(
     (new_time.is_none(), new_time, new) < (cur_time.is_none(), cur_time, cur)
 }
 
-/// What a new spelling of a key touches: the shard's arena and mailbox records, the
-/// tracker's replies, and a scratch text.
+/// What a new spelling of a key touches: the shard's arena, mailbox records and replies,
+/// and a scratch text.
 struct Spelling<'a> {
     keys: &'a mut Arena,
     mailboxes: &'a mut [Mailbox],
@@ -486,8 +591,8 @@ impl Tracker {
         let spelling = Spelling {
             keys: &mut shard.keys,
             mailboxes: &mut shard.mailboxes,
-            replies: &mut self.replies,
-            scratch: &mut self.text,
+            replies: &mut shard.replies,
+            scratch: &mut self.scratch.text,
         };
         respell(o, ev.recipient, Some(time), spelling);
         o.first_deferral = o.first_deferral.min(Some(time));
@@ -511,17 +616,18 @@ impl Tracker {
         let key = o.text(&shard.keys);
         // The latest reply wins; on a tie of time the greater text, so order never matters.
         let newer = Some(time).cmp(&m.last.get());
+        let Scratch { text, other } = &mut self.scratch;
         if newer.is_ge() {
-            clean_text_capped_into(&mut self.text, ev.text, MAX_REPLY);
+            clean_text_capped_into(text, ev.text, MAX_REPLY);
         }
         if newer.is_eq() {
-            reply_into(&mut self.other_text, self.replies.get(m.reply), key);
-            if self.text <= self.other_text {
+            reply_into(other, shard.replies.get(m.reply), key);
+            if text <= other {
                 return;
             }
         }
         if newer.is_ge() {
-            m.reply = store_reply(&mut self.replies, &mut self.text, key);
+            m.reply = store_reply(&mut shard.replies, text, key);
             m.last = Packed::new(Some(time));
         }
     }
@@ -572,7 +678,7 @@ impl Tracker {
             .checked_sub(1)
             .and_then(|i| shard.mailboxes.get(i));
         if let Some(m) = m {
-            reply_into(out, self.replies.get(m.reply), o.text(&shard.keys));
+            reply_into(out, shard.replies.get(m.reply), o.text(&shard.keys));
         }
     }
 
@@ -603,8 +709,8 @@ impl Tracker {
         let spelling = Spelling {
             keys: &mut shard.keys,
             mailboxes: &mut shard.mailboxes,
-            replies: &mut self.replies,
-            scratch: &mut self.text,
+            replies: &mut shard.replies,
+            scratch: &mut self.scratch.text,
         };
         respell(o, recipient, e.first_deferral, spelling);
         o.first_deferral = o.first_deferral.min(e.first_deferral);
@@ -623,27 +729,24 @@ impl Tracker {
             .saturating_add(e.attempts.try_into().unwrap_or(u32::MAX));
         m.first = m.first.min(e.first_mailbox);
         let key = o.text(&shard.keys);
-        reply_into(&mut self.other_text, self.replies.get(m.reply), key);
-        clean_text_capped_into(&mut self.text, e.last_reply.as_bytes(), MAX_REPLY);
-        if (e.last_mailbox, &self.text) > (m.last.get(), &self.other_text) {
-            m.reply = store_reply(&mut self.replies, &mut self.text, key);
+        let Scratch { text, other } = &mut self.scratch;
+        reply_into(other, shard.replies.get(m.reply), key);
+        clean_text_capped_into(text, e.last_reply.as_bytes(), MAX_REPLY);
+        if (e.last_mailbox, &*text) > (m.last.get(), &*other) {
+            m.reply = store_reply(&mut shard.replies, text, key);
         }
         m.last = m.last.max(e.last_mailbox);
     }
 
     /// A 2xx known only by the hash of its recipient (from another tracker).
     fn add_success_hash(&mut self, hash: u64, last: Packed) {
-        let shard = &mut self.shards[shard_of(hash)];
-        let keys = &shard.keys;
-        let same = |o: &Open| o.hash == hash as u32 && folded_hash(o.text(keys)) == hash;
-        match shard.open.find_mut(table_hash(hash), same) {
-            Some(o) => o.last_success = o.last_success.max(last.get()),
-            None => add_delivered(&mut shard.delivered, hash, last),
-        }
+        self.shards[shard_of(hash)].add_success_hash(hash, last);
     }
 
     /// Folds another tracker into this one, shard by shard (each shard of `other` is freed
-    /// before the next one is read).
+    /// once it is folded in). Shards share nothing: called on a worker of the rayon pool,
+    /// the pool's threads fold different shards at once (the last, otherwise sequential
+    /// step of a scan of several threads).
     pub fn merge(&mut self, mut other: Tracker) {
         let size = |t: &Tracker| t.len().0 + t.len().1;
         if size(&other) > size(self) {
@@ -652,84 +755,24 @@ impl Tracker {
         if other.shards.is_empty() {
             return;
         }
-        // Their reply numbers in this tracker, looked up once each.
-        let mut replies = vec![u32::MAX; other.replies.len()];
-        for i in 0..other.shards.len() {
-            let theirs = std::mem::take(&mut other.shards[i]);
-            if let Some(mine) = self.shards.get_mut(i) {
-                mine.delivered.reserve_for_merge(&theirs.delivered);
-            }
-            for d in theirs.delivered.iter() {
-                self.add_success_hash(d.hash, d.last);
-            }
-            for o in &theirs.open {
-                let m = (o.mailbox as usize)
-                    .checked_sub(1)
-                    .and_then(|i| theirs.mailboxes.get(i));
-                self.merge_open(o, m, (&theirs.keys, &other.replies), &mut replies);
+        if self.shards.is_empty() {
+            self.shards = other.shards;
+            return;
+        }
+        let pairs = self.shards.iter_mut().zip(other.shards);
+        if rayon::current_thread_index().is_some() {
+            use rayon::prelude::*;
+            let pairs: Vec<_> = pairs.collect();
+            pairs
+                .into_par_iter()
+                .for_each_init(Scratch::default, |scratch, (mine, theirs)| {
+                    mine.merge(theirs, scratch);
+                });
+        } else {
+            for (mine, theirs) in pairs {
+                mine.merge(theirs, &mut self.scratch);
             }
         }
-    }
-
-    /// Folds one open entry of `other` (and its mailbox record) into this tracker.
-    fn merge_open(
-        &mut self,
-        theirs: &Open,
-        their_mailbox: Option<&Mailbox>,
-        (their_keys, their_replies): (&Arena, &Interner),
-        replies: &mut [u32],
-    ) {
-        let text = theirs.text(their_keys);
-        let hash = folded_hash(text);
-        let shard = &mut self.shards[shard_of(hash)];
-        let o = open_mut(
-            &mut shard.open,
-            &mut shard.delivered,
-            &mut shard.keys,
-            hash,
-            text,
-        );
-        let spelling = Spelling {
-            keys: &mut shard.keys,
-            mailboxes: &mut shard.mailboxes,
-            replies: &mut self.replies,
-            scratch: &mut self.text,
-        };
-        respell(o, text, theirs.first_deferral.get(), spelling);
-        o.first_deferral = o.first_deferral.min(theirs.first_deferral.get());
-        o.last_success = o.last_success.max(theirs.last_success.get());
-        o.key |= theirs.key & (GREY | FULL | DISABLED);
-        let Some(tm) = their_mailbox else { return };
-        let m = mailbox_mut(&mut shard.mailboxes, o);
-        m.attempts = m.attempts.saturating_add(tm.attempts);
-        m.first = m.first.min(tm.first.get());
-        let key = o.text(&shard.keys);
-        // The latest reply wins; on a tie of time the greater text, so order never matters.
-        // Each reply is read with the spelling it was stored for.
-        let take = match tm.last.get().cmp(&m.last.get()) {
-            std::cmp::Ordering::Greater => true,
-            std::cmp::Ordering::Equal => {
-                reply_into(&mut self.text, their_replies.get(tm.reply), text);
-                reply_into(&mut self.other_text, self.replies.get(m.reply), key);
-                self.text > self.other_text
-            }
-            std::cmp::Ordering::Less => false,
-        };
-        if take && key != text && tm.reply != u32::MAX {
-            // Spelled otherwise here: their reply as text, stored for this spelling.
-            reply_into(&mut self.text, their_replies.get(tm.reply), text);
-            m.reply = store_reply(&mut self.replies, &mut self.text, key);
-        } else if take {
-            m.reply = match replies.get_mut(tm.reply as usize) {
-                Some(mine) if *mine != u32::MAX => *mine,
-                Some(mine) => {
-                    *mine = self.replies.intern(their_replies.get(tm.reply));
-                    *mine
-                }
-                None => u32::MAX,
-            };
-        }
-        m.last = m.last.max(tm.last.get());
     }
 
     /// The persistent recipients under `rule`, sorted by attempts descending, then recipient
@@ -780,6 +823,7 @@ impl Tracker {
                     + s.open.allocation_size()
                     + s.delivered.allocated()
                     + s.mailboxes.capacity() * std::mem::size_of::<Mailbox>()
+                    + s.replies.allocated()
             })
             .sum::<usize>()
     }
@@ -1033,7 +1077,17 @@ pub(crate) mod tests {
         // Naming it in another case than its own: kept as written, in a text of its own.
         let other = "450 4.2.2 <four@x.org>: Mailbox full";
         t.add(&ev(0, 450, (4, 2, 2), "Four@x.org", other), 1);
-        assert_eq!(t.replies.len(), 2);
+        // Each shard stores a text once; the state's text writes each once in all.
+        let stored: std::collections::BTreeSet<&str> = (t.shards.iter())
+            .flat_map(|s| (0..s.replies.len()).map(|i| s.replies.get(i as u32)))
+            .collect();
+        assert_eq!(stored.len(), 2);
+        let mut text = Vec::new();
+        t.write_evidence(&mut text, |_| true).unwrap();
+        let lines = text
+            .split(|&b| b == b'\n')
+            .filter(|l| l.starts_with(b"r\t"));
+        assert_eq!(lines.count(), 2);
         for (k, e) in t.evidence() {
             let k = String::from_utf8(k.to_vec()).unwrap();
             let named = if k == "Four@x.org" { "four@x.org" } else { &k };
@@ -1157,6 +1211,60 @@ pub(crate) mod tests {
                     assert_eq!(stuck(&next), want, "rot {rot} rev {rev} {a}, restored");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn trackers_merged_by_a_pool_of_threads_write_the_same_evidence() {
+        // Recipients in every shard, in two spellings, with replies shared across shards
+        // (stored once per shard) and replies of their own, over two trackers.
+        let mut events = Vec::new();
+        for i in 0..3000u32 {
+            let rcpt: &'static str = Box::leak(format!("user{i}@x{}.org", i % 7).into_boxed_str());
+            let upper: &'static str = Box::leak(rcpt.to_ascii_uppercase().into_boxed_str());
+            let own: &'static str =
+                Box::leak(format!("450 4.2.2 <{rcpt}>: full, id {i}").into_boxed_str());
+            let min = i64::from(i % 50);
+            events.push(ev(min, 450, (4, 2, 2), rcpt, "450 4.2.2 Mailbox full"));
+            events.push(ev(min + 5, 450, (4, 2, 2), upper, own));
+            if i % 3 == 0 {
+                events.push(ev(min + 9, 250, (2, 0, 0), rcpt, "250 2.0.0 Ok"));
+            }
+        }
+        let text_of = |t: &Tracker| {
+            let mut text = Vec::new();
+            t.write_evidence(&mut text, |_| true).unwrap();
+            text
+        };
+        let mut all = Tracker::default();
+        events.iter().for_each(|e| all.add(e, 1));
+        let want = text_of(&all);
+        for cut in [1, events.len() / 3, events.len() / 2] {
+            let part = |evs: &[Event<'_>]| {
+                let mut t = Tracker::default();
+                evs.iter().for_each(|e| t.add(e, 1));
+                t
+            };
+            let (a, b) = (part(&events[..cut]), part(&events[cut..]));
+            let mut one = a.clone();
+            one.merge(b.clone());
+            assert_eq!(text_of(&one), want, "cut {cut}, one thread");
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap();
+            let pooled = pool.install(|| {
+                let mut t = b;
+                t.merge(a);
+                t
+            });
+            assert_eq!(text_of(&pooled), want, "cut {cut}, pool");
+            let evidence = |t: &Tracker| {
+                let mut v: Vec<String> = t.evidence().map(|e| format!("{e:?}")).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(evidence(&pooled), evidence(&all), "cut {cut}, pool");
         }
     }
 

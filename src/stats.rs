@@ -397,7 +397,9 @@ impl DomainCounts {
         self.len() == 0
     }
 
-    /// Adds every count of `other`, freeing it a shard at a time.
+    /// Adds every count of `other`, freeing it a shard at a time. Shards share nothing:
+    /// called on a worker of the rayon pool, the pool's threads merge different shards at
+    /// once.
     pub fn merge(&mut self, mut other: DomainCounts) {
         if self.len() < other.len() {
             std::mem::swap(self, &mut other);
@@ -405,12 +407,15 @@ impl DomainCounts {
         if other.shards.is_empty() {
             return;
         }
-        for (mine, theirs) in self.shards.iter_mut().zip(&mut other.shards) {
-            let theirs = std::mem::take(theirs);
-            mine.table.reserve_for_merge(&theirs.table);
-            for d in theirs.table.iter() {
-                mine.add(d.hash, d.name(&theirs.long_names), &d.counts);
-            }
+        let pairs = self.shards.iter_mut().zip(other.shards);
+        if rayon::current_thread_index().is_some() {
+            use rayon::prelude::*;
+            let pairs: Vec<_> = pairs.collect();
+            pairs
+                .into_par_iter()
+                .for_each(|(mine, theirs)| mine.merge(theirs));
+        } else {
+            pairs.for_each(|(mine, theirs)| mine.merge(theirs));
         }
     }
 
@@ -424,6 +429,14 @@ impl DomainCounts {
 }
 
 impl DomainShard {
+    /// Adds every count of `theirs`, the same shard of other counts.
+    fn merge(&mut self, theirs: DomainShard) {
+        self.table.reserve_for_merge(&theirs.table);
+        for d in theirs.table.iter() {
+            self.add(d.hash, d.name(&theirs.long_names), &d.counts);
+        }
+    }
+
     /// Adds `counts` to `domain`, whose hash has `hash` as its low half; returns the bucket
     /// its counts are in.
     fn add(&mut self, hash: u32, domain: &[u8], counts: &ClassCounts) -> Option<usize> {

@@ -109,19 +109,23 @@ impl Tracker {
     /// Writes the evidence of every deferred recipient that `keep` accepts, in the order the
     /// module documentation gives; returns how many recipients were written. Memory: a copy
     /// of one shard's entries (32 bytes a recipient of it: the table is read in its own
-    /// order, which costs less than reading it in sorted order) and a number per stored
-    /// reply.
+    /// order, which costs less than reading it in sorted order), a number per stored reply
+    /// of the shard, and the replies written so far (each shard stores its own replies, so
+    /// a reply shared across shards is numbered by its text, once).
     pub fn write_evidence(
         &self,
         w: &mut impl Write,
         keep: impl Fn(&Evidence) -> bool,
     ) -> io::Result<u64> {
-        // The number each stored reply has in the text, once written (u32::MAX before).
-        let (mut numbers, mut next) = (vec![u32::MAX; self.replies.len()], 0);
+        let mut written: HashMap<&str, u32> = HashMap::new();
+        // The number each stored reply of the shard has in the text, once written.
+        let mut numbers: Vec<u32> = Vec::new();
         let (mut n, mut line) = (0, Vec::new());
         let most = self.shards.iter().map(|s| s.open.len()).max().unwrap_or(0);
         let mut order: Vec<Open> = Vec::with_capacity(most);
         for s in &self.shards {
+            numbers.clear();
+            numbers.resize(s.replies.len(), u32::MAX);
             order.clear();
             order.extend(s.open.iter().copied());
             order.sort_unstable_by(|a, b| {
@@ -140,9 +144,12 @@ impl Tracker {
                     .filter(|r| *r < numbers.len());
                 let number = reply.map(|r| {
                     if numbers[r] == u32::MAX {
-                        numbers[r] = next;
-                        next += 1;
-                        reply_line(&mut line, numbers[r], self.replies.get(r as u32));
+                        let text = s.replies.get(r as u32);
+                        let next = written.len() as u32;
+                        numbers[r] = *written.entry(text).or_insert_with(|| {
+                            reply_line(&mut line, next, text);
+                            next
+                        });
                     }
                     numbers[r]
                 });
