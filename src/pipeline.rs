@@ -256,6 +256,11 @@ impl Pipeline<'_> {
         let error = Mutex::new(None);
         let workers = Workers::default();
         let mut total = self.pool.install(|| {
+            if !ranges.is_empty() {
+                // Built by the pool's threads together, before they scan: the first worker to
+                // meet a failure would build them alone while the others waited.
+                crate::diagnose::active();
+            }
             ranges.into_par_iter().enumerate().for_each(|(index, r)| {
                 let len = r.end - r.start;
                 match map.map(r) {

@@ -381,18 +381,30 @@ impl Patterns {
                 }
             }
         }
-        let words = (!texts.is_empty())
-            .then(|| {
-                AhoCorasick::builder().build(&texts).map(|search| Words {
-                    search,
-                    ids: text_ids,
+        let words = || {
+            (!texts.is_empty())
+                .then(|| {
+                    AhoCorasick::builder().build(&texts).map(|search| Words {
+                        search,
+                        ids: text_ids,
+                    })
                 })
-            })
-            .transpose()
-            .map_err(|e| e.to_string())?;
-        let regexes = (!others.is_empty())
-            .then(|| Regexes::build(&others, other_ids, dfa))
-            .transpose()?;
+                .transpose()
+                .map_err(|e| e.to_string())
+        };
+        let regexes = || {
+            (!others.is_empty())
+                .then(|| Regexes::build(&others, other_ids, dfa))
+                .transpose()
+        };
+        // The two engines are built at once on a worker of the pool (a scan builds the rules
+        // before handing out the chunks: see `Pipeline`); elsewhere one after the other.
+        let (words, regexes) = if rayon::current_thread_index().is_some() {
+            rayon::join(words, regexes)
+        } else {
+            (words(), regexes())
+        };
+        let (words, regexes) = (words?, regexes?);
         Ok(Patterns {
             len: patterns.len(),
             words,
