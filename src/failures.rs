@@ -252,7 +252,7 @@ impl Failures {
             std::mem::swap(self, &mut other);
         }
         self.without_reply += other.without_reply;
-        self.relays.merge(std::mem::take(&mut other.relays));
+        self.relays.merge(&other.relays);
         for (k, v) in other.tallies.drain() {
             self.tallies.get_mut(k).merge(v);
         }

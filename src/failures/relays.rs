@@ -1,6 +1,6 @@
-//! Every outcome per relay host, and the failures per relay by diagnosis, in one table (of
-//! 64 shards by hash, which the threads of a merge share out) that every event looks up
-//! once: what `providers.csv` and the diagnoses' top providers are made of.
+//! Every outcome per relay host, and the failures per relay by diagnosis, in one table that
+//! every event looks up once: what `providers.csv` and the diagnoses' top providers are made
+//! of.
 //!
 //! A busy outbound server talks to as many relays as there are recipient domains, in no
 //! order, so this lookup mostly misses the processor's caches. An entry is therefore found
@@ -25,25 +25,10 @@ const AHEAD: usize = 16;
 /// Failures of one diagnosis and class, counted.
 pub(super) type Failure = ((Diagnosis, Class), u64);
 
-/// The relays, in [`SHARDS`] tables by hash, which share nothing: two threads merge
-/// different shards at once.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Relays {
-    /// Empty until the first relay, then [`SHARDS`] long.
-    shards: Vec<Table>,
-}
-
-const SHARDS: usize = 64;
-
-/// The shard of a hash: middle bits, as the table uses the low ones for the slot.
-fn shard_of(hash: u64) -> usize {
-    (hash >> 40) as usize % SHARDS
-}
-
-/// One shard: entries by hash, names in an arena, failures in a list of their own (most
+/// The table: entries by hash, names in an arena, failures in a list of their own (most
 /// relays never fail).
 #[derive(Debug, Clone, Default)]
-struct Table {
+pub(super) struct Relays {
     table: Slots<Entry>,
     names: Arena,
     failures: Vec<Relay>,
@@ -62,15 +47,6 @@ struct Entry {
 }
 
 impl Relays {
-    /// The shard of `hash`, made with the others at the first relay.
-    #[inline]
-    fn shard_mut(&mut self, hash: u64) -> &mut Table {
-        if self.shards.is_empty() {
-            self.shards.resize_with(SHARDS, Table::default);
-        }
-        &mut self.shards[shard_of(hash)]
-    }
-
     /// Counts `weight` outcomes of `class` to `relay` (any case) whose [`folded_hash`] is
     /// `hash`, with their diagnosis when they failed.
     #[inline]
@@ -84,10 +60,9 @@ impl Relays {
     ) {
         let mut counts = [0; 3];
         counts[class.index()] = weight;
-        let t = self.shard_mut(hash);
-        let e = entry(&mut t.table, &mut t.names, relay, hash, &counts);
+        let e = entry(&mut self.table, &mut self.names, relay, hash, &counts);
         if let Some(d) = diagnosis {
-            add_failures(&mut t.failures, e, &[((d, class), weight)]);
+            add_failures(&mut self.failures, e, &[((d, class), weight)]);
         }
     }
 
@@ -95,9 +70,7 @@ impl Relays {
     /// misses together (see `Stats::add_batch`); changes nothing.
     #[inline]
     pub fn touch(&self, hash: u64) {
-        if let Some(t) = self.shards.get(shard_of(hash)) {
-            t.table.touch(hash);
-        }
+        self.table.touch(hash);
     }
 
     /// Brings the failure list of the relay whose hash is `hash` into the cache, if it has
@@ -107,14 +80,11 @@ impl Relays {
     /// clients are many, that wait was 12–19 % of a one-thread scan).
     #[inline]
     pub fn touch_failures(&self, hash: u64) {
-        let Some(t) = self.shards.get(shard_of(hash)) else {
-            return;
-        };
-        let list = t
+        let list = self
             .table
             .find(hash, |_| true)
-            .and_then(|at| t.table.get(at))
-            .and_then(|e| t.failures_of(e));
+            .and_then(|at| self.table.get(at))
+            .and_then(|e| self.failures_of(e));
         if let Some(list) = list {
             prefetch(list);
         }
@@ -123,56 +93,17 @@ impl Relays {
     /// Adds a relay's outcomes and failures (from another table or a merged summary).
     pub fn add_all(&mut self, relay: &[u8], counts: &ClassCounts, failures: &[Failure]) {
         let hash = folded_hash(relay);
-        self.shard_mut(hash).add(relay, hash, counts, failures);
-    }
-
-    /// Every relay (lower case) with its outcomes and its failures, in no order.
-    pub fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts, &[Failure])> {
-        self.shards.iter().flat_map(Table::iter)
-    }
-
-    /// Relays counted.
-    pub fn len(&self) -> usize {
-        self.shards.iter().map(|t| t.table.len()).sum()
-    }
-
-    /// Adds every relay of `other`, freeing it a shard at a time; called on a worker of the
-    /// rayon pool, the pool's threads merge different shards at once.
-    pub fn merge(&mut self, other: Relays) {
-        if other.shards.is_empty() {
-            return;
-        }
-        if self.shards.is_empty() {
-            *self = other;
-            return;
-        }
-        let pairs = self.shards.iter_mut().zip(other.shards);
-        if rayon::current_thread_index().is_some() {
-            use rayon::prelude::*;
-            let pairs: Vec<_> = pairs.collect();
-            pairs
-                .into_par_iter()
-                .for_each(|(mine, theirs)| mine.merge(&theirs));
-        } else {
-            pairs.for_each(|(mine, theirs)| mine.merge(&theirs));
-        }
-    }
-}
-
-impl Table {
-    /// Adds a relay's outcomes and failures.
-    fn add(&mut self, relay: &[u8], hash: u64, counts: &ClassCounts, failures: &[Failure]) {
         let e = entry(&mut self.table, &mut self.names, relay, hash, counts);
         add_failures(&mut self.failures, e, failures);
     }
 
-    /// Every relay of the shard, as [`Relays::iter`].
+    /// Every relay (lower case) with its outcomes and its failures, in no order.
     ///
     /// The entries are read in the order of their slots, but their names and failure lists
     /// lie in the order the relays came: each would be a cache miss. So what the relays
     /// further on point to is prefetched: the names and lists [`AHEAD`] relays ahead, the
     /// lists' counts half as far (their lists are in the cache by then).
-    fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts, &[Failure])> {
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts, &[Failure])> {
         let mut far = self.table.iter().skip(AHEAD);
         let mut near = self.table.iter().skip(AHEAD / 2);
         self.table.iter().map(move |e| {
@@ -204,8 +135,13 @@ impl Table {
             .and_then(|i| self.failures.get(i as usize))
     }
 
-    /// Adds every relay of `other`, the same shard of another table.
-    fn merge(&mut self, other: &Table) {
+    /// Relays counted.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Adds every relay of `other`.
+    pub fn merge(&mut self, other: &Relays) {
         self.table.reserve_for_merge(&other.table);
         // A batch of their entries at a time: their slots here are prefetched first, so that
         // the cache misses overlap (as when counting, `Stats::add_batch`). An entry's stored
@@ -303,7 +239,7 @@ mod tests {
         let mut b = Relays::default();
         add(&mut b, b"mx.example.org", Class::Transient, full);
         add(&mut b, b"other.example", Class::Permanent, None);
-        a.merge(b);
+        a.merge(&b);
         assert_eq!(
             rows(&a),
             vec![
@@ -316,39 +252,5 @@ mod tests {
             ]
         );
         assert_eq!(a.len(), 2);
-    }
-
-    #[test]
-    fn tables_merged_by_a_pool_of_threads_count_as_one_table() {
-        let full = Some(Diagnosis::MailboxFull);
-        let events: Vec<(Vec<u8>, Class, Option<Diagnosis>)> = (0..5000)
-            .map(|i| {
-                let name = format!("MX{}.example{}.org", i % 1700, i % 3).into_bytes();
-                let (class, d) = match i % 4 {
-                    0 => (Class::Transient, full),
-                    1 => (Class::Permanent, None),
-                    _ => (Class::Success, None),
-                };
-                (name, class, d)
-            })
-            .collect();
-        let mut all = Relays::default();
-        for (n, c, d) in &events {
-            add(&mut all, n, *c, *d);
-        }
-        for cut in [0, 1, 2500, 4999] {
-            let mut a = Relays::default();
-            let mut b = Relays::default();
-            for (i, (n, c, d)) in events.iter().enumerate() {
-                add(if i < cut { &mut a } else { &mut b }, n, *c, *d);
-            }
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(2)
-                .build()
-                .unwrap();
-            pool.install(|| a.merge(b));
-            assert_eq!(rows(&a), rows(&all), "cut {cut}");
-            assert_eq!(a.len(), all.len());
-        }
     }
 }
