@@ -759,20 +759,12 @@ impl Tracker {
             self.shards = other.shards;
             return;
         }
-        let pairs = self.shards.iter_mut().zip(other.shards);
-        if rayon::current_thread_index().is_some() {
-            use rayon::prelude::*;
-            let pairs: Vec<_> = pairs.collect();
-            pairs
-                .into_par_iter()
-                .for_each_init(Scratch::default, |scratch, (mine, theirs)| {
-                    mine.merge(theirs, scratch);
-                });
-        } else {
-            for (mine, theirs) in pairs {
-                mine.merge(theirs, &mut self.scratch);
-            }
-        }
+        crate::types::merge_shards(
+            &mut self.shards,
+            other.shards,
+            Scratch::default,
+            Shard::merge,
+        );
     }
 
     /// The persistent recipients under `rule`, sorted by attempts descending, then recipient

@@ -407,16 +407,8 @@ impl DomainCounts {
         if other.shards.is_empty() {
             return;
         }
-        let pairs = self.shards.iter_mut().zip(other.shards);
-        if rayon::current_thread_index().is_some() {
-            use rayon::prelude::*;
-            let pairs: Vec<_> = pairs.collect();
-            pairs
-                .into_par_iter()
-                .for_each(|(mine, theirs)| mine.merge(theirs));
-        } else {
-            pairs.for_each(|(mine, theirs)| mine.merge(theirs));
-        }
+        let merge = |mine: &mut DomainShard, theirs, _: &mut ()| mine.merge(theirs);
+        crate::types::merge_shards(&mut self.shards, other.shards, || (), merge);
     }
 
     /// Heap bytes held, for the memory tests.

@@ -17,6 +17,30 @@ pub fn add_counts(into: &mut ClassCounts, from: &ClassCounts) {
     }
 }
 
+/// Folds each of `theirs` into the shard of `mine` at the same place, with `merge` and a
+/// scratch value made by `scratch`: on the rayon pool's threads (each shard a piece of work)
+/// when called from a worker of the pool, else one after the other. Sharded tables share
+/// nothing between shards, so this is how two workers' tables merge at the end of a scan
+/// without one thread doing it all.
+pub fn merge_shards<S: Send, C>(
+    mine: &mut [S],
+    theirs: Vec<S>,
+    scratch: impl Fn() -> C + Send + Sync,
+    merge: impl Fn(&mut S, S, &mut C) + Send + Sync,
+) {
+    let pairs = mine.iter_mut().zip(theirs);
+    if rayon::current_thread_index().is_some() {
+        use rayon::prelude::*;
+        let pairs: Vec<_> = pairs.collect();
+        pairs
+            .into_par_iter()
+            .for_each_init(scratch, |c, (a, b)| merge(a, b, c));
+    } else {
+        let mut c = scratch();
+        pairs.for_each(|(a, b)| merge(a, b, &mut c));
+    }
+}
+
 /// Sorts `rows` by total descending, then name ascending; `key` gives a row's total and
 /// name, and names must be unique (the order is then total, and any sort gives it).
 pub fn sort_by_total_then_name<T>(rows: &mut Vec<T>, key: impl Fn(&T) -> (u64, &str)) {
