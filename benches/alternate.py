@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs commands in turn, over and over, and prints each one's median wall time.
 
-Usage: benches/alternate.py RUNS 'COMMAND A' 'COMMAND B' ...
+Usage: benches/alternate.py [--vs-first] RUNS 'COMMAND A' 'COMMAND B' ...
 
 Each command is split on spaces (no shell: quote nothing inside it) and run RUNS times,
 A B C A B C ..., after three warm-up runs of each, with its output thrown away. Taking the
@@ -11,6 +11,8 @@ count of the outcome lines among the commands, e.g.
 
     benches/alternate.py 40 "rg -c status=|reject: n18.log" \\
         "OLD scan -q n18.log" "NEW scan -q n18.log"
+
+With --vs-first, each median is also given as a multiple of the first command's (rg's).
 """
 import statistics
 import subprocess
@@ -19,10 +21,13 @@ import time
 
 
 def main() -> int:
-    if len(sys.argv) < 3 or not sys.argv[1].isdigit():
+    args = sys.argv[1:]
+    vs_first = args[:1] == ["--vs-first"]
+    args = args[1:] if vs_first else args
+    if len(args) < 2 or not args[0].isdigit():
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    runs, commands = int(sys.argv[1]), [c.split() for c in sys.argv[2:]]
+    runs, commands = int(args[0]), [c.split() for c in args[1:]]
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     for command in commands:
         for _ in range(3):
@@ -33,11 +38,13 @@ def main() -> int:
             start = time.perf_counter()
             subprocess.run(command, **quiet)
             took.append((time.perf_counter() - start) * 1000)
+    first = statistics.median(times[0])
     for command, took in zip(commands, times):
         took.sort()
         q1, q3 = took[len(took) // 4], took[3 * len(took) // 4]
         median = statistics.median(took)
-        print(f"{median:9.2f} ms  (quartiles {q1:.2f}-{q3:.2f})  {' '.join(command)}")
+        ratio = f"  {median / first:5.2f}x" if vs_first else ""
+        print(f"{median:9.2f} ms{ratio}  (quartiles {q1:.2f}-{q3:.2f})  {' '.join(command)}")
     return 0
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# One interleaved hyperfine run per log: rg's count of outcome lines, an older build and a
-# newer one, with and without the report set, two threads and one. Prints medians and their
-# ratio to rg (the table in BENCHMARKS.md, "Latest").
+# Per log, rg's count of outcome lines, an older build and a newer one (with and without the
+# report set, two threads and one), taken in turn run after run by benches/alternate.py.
+# Prints medians, their ratio to rg and quartiles (the 1 GB table in BENCHMARKS.md).
 #
 # Usage: benches/interleaved.sh OLD_BINARY NEW_BINARY DIR
 #   DIR holds pf-normal.log, pf-deferral.log, ex-normal.log and ex-deferral.log, made with
@@ -11,7 +11,8 @@
 set -euo pipefail
 [[ $# -eq 3 ]] || { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 old=$1 new=$2 dir=$3
-for cmd in hyperfine rg python3; do
+here=$(dirname "$0")
+for cmd in rg python3; do
     command -v "$cmd" > /dev/null || { echo "interleaved.sh: $cmd is not installed" >&2; exit 2; }
 done
 out=$(mktemp -d)
@@ -19,21 +20,18 @@ trap 'rm -rf "$out"' EXIT
 for log in pf-normal pf-deferral ex-normal ex-deferral; do
     case $log in
         pf-*) pat='status=|reject:' ;;
-        *) pat=' (=>|->|==|\*\*) |rejected ' ;;
+        *) pat='(\x20(=>|->|==|\*\*)\x20|rejected\x20)' ;;
     esac
     echo "## $log ($(uptime | sed 's/.*load/load/'))"
-    hyperfine -N -w 1 -r "${RUNS:-5}" --export-json "$out/$log.json" \
-        -n rg "rg -c '$pat' $dir/$log.log" \
-        -n old-o "$old scan -q -o $out/a $dir/$log.log" \
-        -n new-o "$new scan -q -o $out/b $dir/$log.log" \
-        -n new "$new scan -q $dir/$log.log" \
-        -n new-j1 "$new scan -q -j 1 $dir/$log.log" \
-        -n old "$old scan -q $dir/$log.log" > /dev/null 2>&1
-    python3 - "$out/$log.json" << 'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-rg = next(r["median"] for r in results if r["command"] == "rg")
-for r in results:
-    print(f"{r['command']:7} median {r['median']:.3f} s  user {r['user']:.3f} s  {r['median'] / rg:.2f}x rg")
-PY
+    # Taken in turn, run after run (benches/alternate.py), so that the machine's drift falls
+    # on every command alike. rg's patterns hold no space (\x20), as alternate.py splits
+    # commands on spaces and runs no shell; they count what a space would.
+    python3 "$here/alternate.py" --vs-first "${RUNS:-5}" \
+        "rg -c $pat $dir/$log.log" \
+        "$old scan -q -o $out/a $dir/$log.log" \
+        "$new scan -q -o $out/b $dir/$log.log" \
+        "$old scan -q $dir/$log.log" \
+        "$new scan -q $dir/$log.log" \
+        "$old scan -q -j 1 $dir/$log.log" \
+        "$new scan -q -j 1 $dir/$log.log"
 done
