@@ -261,17 +261,25 @@ impl Pipeline<'_> {
                 // meet a failure would build them alone while the others waited.
                 crate::diagnose::active();
             }
-            ranges.into_par_iter().enumerate().for_each(|(index, r)| {
-                let len = r.end - r.start;
-                match map.map(r) {
-                    Ok(bytes) => {
-                        let edge = workers.with(|acc| scan_chunk(scanner, acc, index, &bytes, 0));
-                        lock(&edges).push(edge);
+            // Each chunk its own piece of work: rayon otherwise cuts the list in as many
+            // parts as there are threads and splits further only when a thread steals, so a
+            // thread could finish while another still had several chunks it would not give.
+            ranges
+                .into_par_iter()
+                .enumerate()
+                .with_max_len(1)
+                .for_each(|(index, r)| {
+                    let len = r.end - r.start;
+                    match map.map(r) {
+                        Ok(bytes) => {
+                            let edge =
+                                workers.with(|acc| scan_chunk(scanner, acc, index, &bytes, 0));
+                            lock(&edges).push(edge);
+                        }
+                        Err(e) => *lock(&error) = Some(e),
                     }
-                    Err(e) => *lock(&error) = Some(e),
-                }
-                self.progress.inc(len);
-            });
+                    self.progress.inc(len);
+                });
             workers.total()
         });
         if let Some(e) = error.into_inner().unwrap_or_else(|p| p.into_inner()) {
