@@ -259,7 +259,7 @@ impl Pipeline<'_> {
             if !ranges.is_empty() {
                 // Built by the pool's threads together, before they scan: the first worker to
                 // meet a failure would build them alone while the others waited.
-                crate::diagnose::active();
+                crate::diagnose::prepare();
             }
             // Each chunk its own piece of work: rayon otherwise cuts the list in as many
             // parts as there are threads and splits further only when a thread steals, so a

@@ -368,6 +368,16 @@ pub fn active() -> &'static Rules {
     ACTIVE.get_or_init(Rules::builtin)
 }
 
+/// Builds the rules a scan will use before it starts, when none are installed: on a
+/// worker of a rayon pool with nothing else to do (a scan's pool before it hands out its
+/// chunks), with both engines built at once. See [`Rules::build_builtin`].
+pub fn prepare() {
+    if ACTIVE.get().is_none() {
+        Rules::build_builtin();
+        active();
+    }
+}
+
 /// How much of a reply the rules read: its first 4 KiB. SMTP limits a reply line to 512
 /// bytes (RFC 5321, 4.5.3.1.5), so a longer text is several lines joined, whose first ones say
 /// what the reply is, or junk that anyone can send. Matching every byte of replies hundreds of

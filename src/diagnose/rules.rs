@@ -52,7 +52,7 @@ use regex_automata::{Input, MatchKind, PatternID, PatternSet};
 use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, OnceLock};
 
 /// The built-in rules, in the user-file format.
 pub const BUILTIN: &str = include_str!("rules.tsv");
@@ -352,12 +352,13 @@ impl Regexes {
 
 impl Patterns {
     /// Compiles `patterns` (case-insensitive, bytes rather than UTF-8).
+    #[cfg(test)]
     fn build(patterns: &[String]) -> Result<Patterns, String> {
-        Patterns::build_with(patterns, DFA::config())
+        Patterns::build_with(patterns, DFA::config(), Build::InTurn)
     }
 
     /// [`Patterns::build`] with the lazy DFA configured from `dfa` (a test makes it give up).
-    fn build_with(patterns: &[String], dfa: lazy::Config) -> Result<Patterns, String> {
+    fn build_with(patterns: &[String], dfa: lazy::Config, how: Build) -> Result<Patterns, String> {
         let (mut texts, mut text_ids) = (Vec::new(), Vec::new());
         let (mut others, mut other_ids) = (Vec::new(), Vec::new());
         for (i, p) in patterns.iter().enumerate() {
@@ -397,9 +398,10 @@ impl Patterns {
                 .then(|| Regexes::build(&others, other_ids, dfa))
                 .transpose()
         };
-        // The two engines are built at once on a worker of the pool (a scan builds the rules
-        // before handing out the chunks: see `Pipeline`); elsewhere one after the other.
-        let (words, regexes) = if rayon::current_thread_index().is_some() {
+        // The two engines are built at once when asked, on a worker of the pool (see
+        // [`Build::Together`]); else one after the other.
+        let together = how == Build::Together && rayon::current_thread_index().is_some();
+        let (words, regexes) = if together {
             rayon::join(words, regexes)
         } else {
             (words(), regexes())
@@ -422,16 +424,46 @@ pub struct Rules {
     providers: Vec<Box<str>>,
 }
 
-static BUILTIN_RULES: LazyLock<Rules> = LazyLock::new(|| {
+/// How the two engines of a rule set are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Build {
+    /// One after the other, on the calling thread.
+    InTurn,
+    /// Beside each other (`rayon::join`), when called on a worker of a rayon pool. Only where
+    /// no lock is held and no other work of the pool is waiting: a worker that waits in
+    /// `join` runs other work of the pool meanwhile, and a piece of a scan that needs the
+    /// rules while this thread is still building them inside a lazy static's initialisation
+    /// would wait for itself.
+    Together,
+}
+
+/// The built-in rules, once built (see [`Rules::builtin`] and [`Rules::build_builtin`]).
+static BUILTIN_RULES: OnceLock<Rules> = OnceLock::new();
+
+/// Compiles the built-in rules.
+fn compile_builtin(how: Build) -> Rules {
     // The table is part of the program, and a test reads every line of it.
-    Rules::build(parse_lines(BUILTIN, None).expect("the built-in rules are valid"))
-        .expect("the built-in rules compile")
-});
+    let parsed = parse_lines(BUILTIN, None).expect("the built-in rules are valid");
+    Rules::build_as(parsed, how).expect("the built-in rules compile")
+}
 
 impl Rules {
-    /// The built-in rules (compiled on first use, then shared).
+    /// The built-in rules (compiled on first use, one engine after the other, then shared).
     pub fn builtin() -> Rules {
-        BUILTIN_RULES.clone()
+        BUILTIN_RULES
+            .get_or_init(|| compile_builtin(Build::InTurn))
+            .clone()
+    }
+
+    /// Compiles the built-in rules now, unless that was done, with both engines built at
+    /// once when called on a worker of a rayon pool: a scan calls it before it hands out its
+    /// chunks, so that no worker waits alone for the rules at its first failure. It must
+    /// not be called where other work of the pool is waiting (see [`Build::Together`]): it
+    /// holds no lock while it builds, and a second build racing it is dropped.
+    pub fn build_builtin() {
+        if BUILTIN_RULES.get().is_none() {
+            let _ = BUILTIN_RULES.set(compile_builtin(Build::Together));
+        }
     }
 
     /// The rules of the file at `path`, followed by the built-in rules.
@@ -456,6 +488,11 @@ impl Rules {
 
     /// Compiles the patterns of `parsed` into one set.
     fn build(parsed: Vec<(Rule, Option<String>)>) -> Result<Rules, String> {
+        Rules::build_as(parsed, Build::InTurn)
+    }
+
+    /// [`Rules::build`], its engines built as `how` says.
+    fn build_as(parsed: Vec<(Rule, Option<String>)>, how: Build) -> Result<Rules, String> {
         let mut patterns = Vec::new();
         let mut rules = Vec::with_capacity(parsed.len());
         for (mut rule, pattern) in parsed {
@@ -465,7 +502,7 @@ impl Rules {
             }
             rules.push(rule);
         }
-        let set = Arc::new(Patterns::build(&patterns)?);
+        let set = Arc::new(Patterns::build_with(&patterns, DFA::config(), how)?);
         let mut providers: Vec<Box<str>> = Vec::new();
         for p in rules.iter().filter_map(|r| r.provider.as_ref()) {
             if !providers.contains(p) {
@@ -701,8 +738,9 @@ mod tests {
         let patterns = builtin_patterns();
         let normal = Arc::new(Patterns::build(&patterns).unwrap());
         // A DFA that quits at every space: it gives up on every reply below.
-        let quitting =
-            Arc::new(Patterns::build_with(&patterns, DFA::config().quit(b' ', true)).unwrap());
+        let quitting = Arc::new(
+            Patterns::build_with(&patterns, DFA::config().quit(b' ', true), Build::InTurn).unwrap(),
+        );
         let replies = [
             "550 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
             "452 4.2.2 The email account that you tried to reach is over quota",
@@ -738,6 +776,32 @@ mod tests {
     /// other words, searched with the patterns split between the Aho-Corasick automaton and
     /// the DFA, and with all of them in one DFA (as before the split): the same patterns
     /// match.
+    /// Built with both engines at once on a pool's worker (as a scan prepares the rules),
+    /// the set finds what the one built in turn finds, on every fixture reply.
+    #[test]
+    fn engines_built_together_match_as_built_in_turn() {
+        let patterns = builtin_patterns();
+        let in_turn = Arc::new(Patterns::build(&patterns).unwrap());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let together = pool
+            .install(|| Patterns::build_with(&patterns, DFA::config(), Build::Together))
+            .map(Arc::new)
+            .unwrap();
+        let replies = include_str!("../../fixtures/diagnoses/replies.tsv");
+        let (mut a, mut b) = (Matched::default(), Matched::default());
+        let mut matched = 0;
+        for line in replies.lines() {
+            let want: Vec<_> = a.of(&in_turn, line.as_bytes()).iter().collect();
+            let got: Vec<_> = b.of(&together, line.as_bytes()).iter().collect();
+            assert_eq!(got, want, "{line}");
+            matched += usize::from(!want.is_empty());
+        }
+        assert!(matched > 80, "{matched}");
+    }
+
     #[test]
     fn words_found_apart_match_as_in_one_dfa() {
         let patterns = builtin_patterns();
