@@ -660,7 +660,7 @@ impl Stats {
         // Failures only: the rules' pattern set never runs over a successful delivery.
         let diagnosis = (e.class != Class::Success).then(|| {
             let rules = crate::diagnose::active();
-            let text = crate::diagnose::text_to_classify(e.text, &mut self.mask);
+            let text = crate::diagnose::text_to_classify(e.code, e.text, &mut self.mask);
             self.memo.classify(rules, e.code, e.enhanced, text, e.relay)
         });
         self.failures.add_hashed(e, hashes.relay, diagnosis, weight);

@@ -384,10 +384,125 @@ pub fn prepare() {
 /// kilobytes long (each a new text to the memo) took 77 % of a scan of a log of them.
 pub const READ_BYTES: usize = 4096;
 
-/// What the rules read of `text`: its first [`READ_BYTES`], with every mail address masked
-/// (see [`mask_addresses`]). A scan and [`Rules::verdict`] (for `explain`) both read this.
-pub fn text_to_classify<'a>(text: &'a [u8], scratch: &'a mut Vec<u8>) -> &'a [u8] {
-    mask_addresses(&text[..text.len().min(READ_BYTES)], scratch)
+/// What the rules read of `text`, the text of a reply with basic code `code`: its first
+/// [`READ_BYTES`], with every mail address masked (see [`mask_addresses`]), and, in a text
+/// without a code (the MTA's own words, not a remote server's), every host it names (see
+/// [`mask_hosts`]). A scan and [`Rules::verdict`] (for `explain`) both read this.
+pub fn text_to_classify<'a>(
+    code: Option<u16>,
+    text: &'a [u8],
+    scratch: &'a mut Vec<u8>,
+) -> &'a [u8] {
+    let text = &text[..text.len().min(READ_BYTES)];
+    if code.is_some() || !names_a_host(text) {
+        return mask_addresses(text, scratch);
+    }
+    if memchr::memchr(b'@', text).is_some() {
+        mask_addresses(text, scratch);
+    } else {
+        scratch.clear();
+        scratch.extend_from_slice(text);
+    }
+    mask_hosts(scratch);
+    scratch
+}
+
+/// Whether `text` names a host the way [`mask_hosts`] masks.
+fn names_a_host(text: &[u8]) -> bool {
+    memchr::memchr_iter(b'[', text).any(|at| host_before(text, at).is_some())
+        || find_name_type(text, 0).is_some()
+}
+
+/// Masks, in place, the hosts an MTA names in its own texts, each to `[]`: Postfix's
+/// `mx.example.org[192.0.2.1]` (`connect to …: Connection timed out`, `lost connection
+/// with …`, `conversation with … timed out`), Exim's `H=mx.example.org [192.0.2.1]` (`defer
+/// (110): Connection timed out H=…`), and the domain of Postfix's `Name service error for
+/// name=example.org type=MX` (to `name= type=`). The rules are about what happened, not to
+/// whom: a host name is made of words the rules look for (`mx.spamexperts.com`,
+/// `d123.ess.barracudanetworks.com`, `ssl0.ovh.net`), which made a connection time-out to
+/// such a server `spam_content`, `blocklisted` or `tls`; and the memo of diagnoses met a
+/// new text for every host. Only for the MTA's own texts ([`text_to_classify`]): a remote
+/// server's reply may write the same way (Microsoft's `banned sender[192.0.2.1]`), and there
+/// the words are the reply's.
+pub fn mask_hosts(text: &mut Vec<u8>) {
+    let (mut written, mut copied, mut from) = (0, 0, 0);
+    while let Some((start, end, keep)) = next_host(text, from) {
+        text.copy_within(copied..start, written);
+        written += start - copied;
+        text[written..written + keep.len()].copy_from_slice(keep);
+        written += keep.len();
+        copied = end;
+        from = end;
+    }
+    let len = text.len();
+    text.copy_within(copied..len, written);
+    text.truncate(written + len - copied);
+}
+
+/// The next host in `text[from..]` that [`mask_hosts`] masks: where it starts and ends, and
+/// what it becomes (never longer than what it replaces).
+fn next_host(text: &[u8], from: usize) -> Option<(usize, usize, &'static [u8])> {
+    let bracket = memchr::memchr_iter(b'[', &text[from..])
+        .map(|n| from + n)
+        .find_map(|at| host_before(text, at).filter(|(start, _)| *start >= from));
+    let name = find_name_type(text, from);
+    match (bracket, name) {
+        (Some((b0, b1)), Some((n0, _))) if b0 <= n0 => Some((b0, b1, b"[]")),
+        (_, Some((n0, n1))) => Some((n0, n1, b"name=")),
+        (Some((b0, b1)), None) => Some((b0, b1, b"[]")),
+        (None, None) => None,
+    }
+}
+
+/// For the `[` at `text[at]`: when an address in brackets starts there and a host name
+/// stands right before it (`name[addr]`, or `name [addr]` for a name with a dot), where the
+/// name starts and the `]` ends.
+fn host_before(text: &[u8], at: usize) -> Option<(usize, usize)> {
+    let close = at + 1 + memchr::memchr(b']', text.get(at + 1..)?)?;
+    if !is_address(&text[at + 1..close]) {
+        return None;
+    }
+    let spaced = at >= 1 && text[at - 1] == b' ';
+    let name_end = if spaced { at - 1 } else { at };
+    let name_start = text[..name_end]
+        .iter()
+        .rposition(|b| !is_host_byte(*b))
+        .map_or(0, |p| p + 1);
+    let name = &text[name_start..name_end];
+    let named = !name.is_empty() && (!spaced || name.contains(&b'.'));
+    named.then_some((name_start, close + 1))
+}
+
+/// Postfix's ` name=DOMAIN type=` (a DNS lookup's error) in `text[from..]`: where `name=`
+/// starts and the domain ends.
+fn find_name_type(text: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut at = from;
+    while let Some(n) = crate::parse::find::find_by_last(&text[at..], b" name=") {
+        let start = at + n + 1;
+        let value = start + 5;
+        let end = value + memchr::memchr(b' ', &text[value..])?;
+        if end > value && text[end..].starts_with(b" type=") {
+            return Some((start, end));
+        }
+        at = value;
+    }
+    None
+}
+
+/// An IPv4 or IPv6 address as MTAs write it in brackets (`192.0.2.1`, `2001:db8::1`,
+/// `IPv6:2001:db8::1`).
+fn is_address(s: &[u8]) -> bool {
+    let s = s.strip_prefix(b"IPv6:").unwrap_or(s);
+    !s.is_empty()
+        && s.len() <= 45
+        && s.iter().any(u8::is_ascii_digit)
+        && s.iter()
+            .all(|b| b.is_ascii_hexdigit() || *b == b'.' || *b == b':')
+}
+
+/// A byte of a host name.
+fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')
 }
 
 /// `text` with every mail address masked (`<a@b.example>` → `<@>`, a bare `a@b.example` →
@@ -492,7 +607,7 @@ mod tests {
         // The scan reads the same part.
         let (mut a, mut b) = (Vec::new(), Vec::new());
         assert_eq!(
-            text_to_classify(long.as_bytes(), &mut a),
+            text_to_classify(Some(452), long.as_bytes(), &mut a),
             mask_addresses(start, &mut b)
         );
     }
@@ -544,6 +659,110 @@ mod tests {
             let mut again = Vec::new();
             assert_eq!(mask_addresses(want.as_bytes(), &mut again), want.as_bytes());
         }
+    }
+
+    fn hosts_masked(text: &str) -> String {
+        let mut buf = text.as_bytes().to_vec();
+        mask_hosts(&mut buf);
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn hosts_named_by_the_mta_are_masked() {
+        for (text, want) in [
+            (
+                "connect to mx.spamexperts.com[185.201.16.1]:25: Connection timed out",
+                "connect to []:25: Connection timed out",
+            ),
+            (
+                "delivery temporarily suspended: lost connection with a.b[192.0.2.1] while x",
+                "delivery temporarily suspended: lost connection with [] while x",
+            ),
+            (
+                "conversation with unknown[2001:db8::1] timed out; relay x[IPv6:2001:db8::2]",
+                "conversation with [] timed out; relay []",
+            ),
+            (
+                "Connection timed out H=mx1.antispam.example.net [192.0.2.9]",
+                "Connection timed out H=[]",
+            ),
+            (
+                "Host or domain name not found. Name service error for name=dns.example type=MX: x",
+                "Host or domain name not found. Name service error for name= type=MX: x",
+            ),
+            // A remote server's own words, and brackets that hold no address: kept.
+            (
+                "550 Client host [192.0.2.1] blocked using zen.spamhaus.org",
+                "550 Client host [192.0.2.1] blocked using zen.spamhaus.org",
+            ),
+            (
+                "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred",
+                "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred",
+            ),
+            (
+                "H=(helo.example) [192.0.2.1] x",
+                "H=(helo.example) [192.0.2.1] x",
+            ),
+            ("a[]b [1] name=x type=", "a[]b [1] name= type="),
+            ("hostname=a type=b", "hostname=a type=b"),
+        ] {
+            assert_eq!(hosts_masked(text), want, "{text}");
+            // Masked twice (a scan masks before the memo, `Rules::verdict` again): the same.
+            assert_eq!(hosts_masked(want), want, "{want}");
+            let mut scratch = Vec::new();
+            let read = text_to_classify(None, text.as_bytes(), &mut scratch);
+            assert_eq!(read, want.as_bytes(), "{text}");
+        }
+        // A remote server's reply is read as it is written.
+        let microsoft = "550 5.7.511 Access denied, banned sender[192.0.2.2]. To request removal";
+        let mut scratch = Vec::new();
+        let read = text_to_classify(Some(550), microsoft.as_bytes(), &mut scratch);
+        assert_eq!(read, microsoft.as_bytes());
+    }
+
+    #[test]
+    fn masking_hosts_is_idempotent_and_never_lengthens() {
+        let alphabet = b"ab.1:[] =name type=H(";
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for n in 0..5000 {
+            let mut text = Vec::new();
+            for _ in 0..n % 48 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let mut once = text.clone();
+            mask_hosts(&mut once);
+            assert!(once.len() <= text.len());
+            let mut twice = once.clone();
+            mask_hosts(&mut twice);
+            assert_eq!(once, twice, "{:?}", String::from_utf8_lossy(&text));
+            assert_eq!(
+                names_a_host(&text),
+                once != text,
+                "{:?}",
+                String::from_utf8_lossy(&text)
+            );
+        }
+    }
+
+    #[test]
+    fn a_connection_failure_is_one_whatever_the_host_is_called() {
+        let rules = Rules::builtin();
+        for text in [
+            "connect to mx.spamexperts.com[185.201.16.1]:25: Connection timed out",
+            "connect to d123456a.ess.barracudanetworks.com[209.222.82.1]:25: Connection refused",
+            "lost connection with mx.junkfilter.example[192.0.2.3] while receiving the initial server greeting",
+            "conversation with ssl0.ovh.net[192.0.2.4] timed out while receiving the initial server greeting",
+            "Connection timed out H=mx1.antispam.example.net [192.0.2.9]",
+        ] {
+            let v = rules.verdict(None, None, text.as_bytes(), b"");
+            assert_eq!(v.diagnosis, Diagnosis::Connection, "{text}");
+        }
+        let dns = "Host or domain name not found. Name service error for name=spamfree.example type=MX: Host not found, try again";
+        let v = rules.verdict(None, None, dns.as_bytes(), b"");
+        assert_eq!(v.diagnosis, Diagnosis::Dns);
     }
 
     #[test]

@@ -558,7 +558,7 @@ impl Rules {
         relay: &[u8],
     ) -> Verdict<'_> {
         let mut buf = Vec::new();
-        let text = super::text_to_classify(text, &mut buf);
+        let text = super::text_to_classify(code, text, &mut buf);
         self.verdict_in(&mut Matched::default(), code, enhanced, text, relay)
     }
 
