@@ -409,8 +409,9 @@ pub fn text_to_classify<'a>(
 
 /// Whether `text` names a host the way [`mask_hosts`] masks.
 fn names_a_host(text: &[u8]) -> bool {
-    memchr::memchr_iter(b'[', text).any(|at| host_before(text, at).is_some())
-        || find_name_type(text, 0).is_some()
+    let bracketed = memchr::memchr(b']', text).is_some()
+        && memchr::memchr_iter(b'[', text).any(|at| host_before(text, at).is_some());
+    bracketed || find_name_type(text, 0).is_some()
 }
 
 /// Masks, in place, the hosts an MTA names in its own texts, each to `[]`: Postfix's
@@ -426,7 +427,11 @@ fn names_a_host(text: &[u8]) -> bool {
 /// the words are the reply's.
 pub fn mask_hosts(text: &mut Vec<u8>) {
     let (mut written, mut copied, mut from) = (0, 0, 0);
-    while let Some((start, end, keep)) = next_host(text, from) {
+    // Everything from `from` on is as it was (the masked text is written behind it), so
+    // the next `name=` found stays where it is until it is passed: each byte is searched
+    // once, however many hosts a text names (log text is anyone's to write).
+    let mut name = find_name_type(text, 0);
+    while let Some((start, end, keep)) = next_host(text, from, &mut name) {
         text.copy_within(copied..start, written);
         written += start - copied;
         text[written..written + keep.len()].copy_from_slice(keep);
@@ -440,13 +445,20 @@ pub fn mask_hosts(text: &mut Vec<u8>) {
 }
 
 /// The next host in `text[from..]` that [`mask_hosts`] masks: where it starts and ends, and
-/// what it becomes (never longer than what it replaces).
-fn next_host(text: &[u8], from: usize) -> Option<(usize, usize, &'static [u8])> {
+/// what it becomes (never longer than what it replaces). `name` is the next `name=` found
+/// (searched for again once passed).
+fn next_host(
+    text: &[u8],
+    from: usize,
+    name: &mut Option<(usize, usize)>,
+) -> Option<(usize, usize, &'static [u8])> {
     let bracket = memchr::memchr_iter(b'[', &text[from..])
         .map(|n| from + n)
         .find_map(|at| host_before(text, at).filter(|(start, _)| *start >= from));
-    let name = find_name_type(text, from);
-    match (bracket, name) {
+    if name.is_some_and(|(start, _)| start < from) {
+        *name = find_name_type(text, from);
+    }
+    match (bracket, *name) {
         (Some((b0, b1)), Some((n0, _))) if b0 <= n0 => Some((b0, b1, b"[]")),
         (_, Some((n0, n1))) => Some((n0, n1, b"name=")),
         (Some((b0, b1)), None) => Some((b0, b1, b"[]")),
@@ -458,7 +470,11 @@ fn next_host(text: &[u8], from: usize) -> Option<(usize, usize, &'static [u8])> 
 /// stands right before it (`name[addr]`, or `name [addr]` for a name with a dot), where the
 /// name starts and the `]` ends.
 fn host_before(text: &[u8], at: usize) -> Option<(usize, usize)> {
-    let close = at + 1 + memchr::memchr(b']', text.get(at + 1..)?)?;
+    // The `]` is looked for no further than the longest address: a text of many `[`
+    // without one is then read in linear time.
+    let window = text.get(at + 1..)?;
+    let window = &window[..window.len().min(ADDRESS_MAX + 1)];
+    let close = at + 1 + memchr::memchr(b']', window)?;
     if !is_address(&text[at + 1..close]) {
         return None;
     }
@@ -489,12 +505,16 @@ fn find_name_type(text: &[u8], from: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// The longest address in brackets that [`is_address`] takes: `IPv6:` and 45 characters
+/// (an IPv6 address with an IPv4 tail).
+const ADDRESS_MAX: usize = 5 + 45;
+
 /// An IPv4 or IPv6 address as MTAs write it in brackets (`192.0.2.1`, `2001:db8::1`,
 /// `IPv6:2001:db8::1`).
 fn is_address(s: &[u8]) -> bool {
     let s = s.strip_prefix(b"IPv6:").unwrap_or(s);
     !s.is_empty()
-        && s.len() <= 45
+        && s.len() <= ADDRESS_MAX - 5
         && s.iter().any(u8::is_ascii_digit)
         && s.iter()
             .all(|b| b.is_ascii_hexdigit() || *b == b'.' || *b == b':')
@@ -718,6 +738,18 @@ mod tests {
         let mut scratch = Vec::new();
         let read = text_to_classify(Some(550), microsoft.as_bytes(), &mut scratch);
         assert_eq!(read, microsoft.as_bytes());
+    }
+
+    #[test]
+    fn many_hosts_and_many_brackets_are_read_through() {
+        // Every host of a text naming hundreds, with `name=` after them, is masked.
+        let many = "h.example[192.0.2.1] ".repeat(300) + "name=x.example type=MX";
+        assert_eq!(hosts_masked(&many), "[] ".repeat(300) + "name= type=MX");
+        // Brackets without a closing one or without an address are kept as they are.
+        let open = "[".repeat(4096);
+        assert_eq!(hosts_masked(&open), open);
+        let wide = format!("a[{}]", "1".repeat(60));
+        assert_eq!(hosts_masked(&wide), wide);
     }
 
     #[test]
