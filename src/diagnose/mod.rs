@@ -632,19 +632,30 @@ mod tests {
         );
     }
 
+    /// `count` texts of bytes of `alphabet`, the `n`th `n % max_len` long, from a xorshift
+    /// generator seeded with `seed`: the same texts on every run.
+    fn random_texts(
+        alphabet: &'static [u8],
+        mut seed: u64,
+        count: usize,
+        max_len: usize,
+    ) -> impl Iterator<Item = Vec<u8>> {
+        (0..count).map(move |n| {
+            (0..n % max_len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect()
+        })
+    }
+
     #[test]
     fn masking_is_the_same_as_word_by_word() {
-        let alphabet = b"a@b <>(),;\"'[]x.";
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         let mut buf = Vec::new();
-        for n in 0..3000 {
-            let mut text = Vec::new();
-            for _ in 0..n % 40 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
+        for text in random_texts(b"a@b <>(),;\"'[]x.", 0x2545_f491_4f6c_dd1d, 3000, 40) {
             let want = masked_word_by_word(&text);
             assert_eq!(
                 mask_addresses(&text, &mut buf),
@@ -754,16 +765,7 @@ mod tests {
 
     #[test]
     fn masking_hosts_is_idempotent_and_never_lengthens() {
-        let alphabet = b"ab.1:[] =name type=H(";
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        for n in 0..5000 {
-            let mut text = Vec::new();
-            for _ in 0..n % 48 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
+        for text in random_texts(b"ab.1:[] =name type=H(", 0x9e37_79b9_7f4a_7c15, 5000, 48) {
             let mut once = text.clone();
             mask_hosts(&mut once);
             assert!(once.len() <= text.len());
