@@ -425,7 +425,7 @@ fn names_a_host(text: &[u8]) -> bool {
 /// new text for every host. Only for the MTA's own texts ([`text_to_classify`]): a remote
 /// server's reply may write the same way (Microsoft's `banned sender[192.0.2.1]`), and there
 /// the words are the reply's.
-pub fn mask_hosts(text: &mut Vec<u8>) {
+fn mask_hosts(text: &mut Vec<u8>) {
     let (mut written, mut copied, mut from) = (0, 0, 0);
     // Everything from `from` on is as it was (the masked text is written behind it), so
     // the next `name=` found stays where it is until it is passed: each byte is searched
