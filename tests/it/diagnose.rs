@@ -61,13 +61,18 @@ fn provider_documented_and_real_replies() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// How the lines of `lines.tsv` are parsed (their timestamps mostly lack a year).
+fn lines_context() -> Context {
+    Context {
+        year: YearRule::Fixed(2020),
+        ..Context::new(0)
+    }
+}
+
 #[test]
 fn real_log_lines_through_the_parser() {
     let table = fixture("lines.tsv");
-    let ctx = Context {
-        year: YearRule::Fixed(2020),
-        ..Context::new(0)
-    };
+    let ctx = lines_context();
     let mut failures = Vec::new();
     let mut n = 0;
     for row in rows(&table) {
@@ -100,10 +105,7 @@ fn real_log_lines_through_the_parser() {
 #[test]
 fn real_mta_texts_are_read_without_the_hosts_they_name() {
     let table = fixture("lines.tsv");
-    let ctx = Context {
-        year: YearRule::Fixed(2020),
-        ..Context::new(0)
-    };
+    let ctx = lines_context();
     let addr = r"\[(IPv6:)?[0-9A-Fa-f.:]*[0-9][0-9A-Fa-f.:]*\]";
     let attached = regex::Regex::new(&format!(r"[A-Za-z0-9._-]+{addr}")).unwrap();
     let spaced = regex::Regex::new(&format!(
