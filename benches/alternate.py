@@ -3,7 +3,8 @@
 
 Usage: benches/alternate.py [--vs-first] RUNS 'COMMAND A' 'COMMAND B' ...
 
-Each command is split on spaces (no shell: quote nothing inside it) and run RUNS times,
+Each command is split into words as a shell would (`shlex`: quotes group words, but no
+shell runs, so no pipes or variables) and run RUNS times,
 A B C A B C ..., after three warm-up runs of each, with its output thrown away. Taking the
 commands in turn rather than one after the other spreads the machine's noise over all of
 them alike: the small-log tables of BENCHMARKS.md ("Latest") were measured so, with rg's
@@ -11,9 +12,12 @@ count of the outcome lines among the commands, e.g.
 
     benches/alternate.py 40 "rg -c status=|reject: n18.log" \\
         "OLD scan -q n18.log" "NEW scan -q n18.log"
+    benches/alternate.py 40 "rg -c ' (=>|->|==|\\*\\*) |rejected ' e18.log" \\
+        "OLD scan -q e18.log" "NEW scan -q e18.log"
 
 With --vs-first, each median is also given as a multiple of the first command's (rg's).
 """
+import shlex
 import statistics
 import subprocess
 import sys
@@ -27,7 +31,7 @@ def main() -> int:
     if len(args) < 2 or not args[0].isdigit():
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    runs, commands = int(args[0]), [c.split() for c in args[1:]]
+    runs, commands = int(args[0]), [shlex.split(c) for c in args[1:]]
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     for command in commands:
         for _ in range(3):
