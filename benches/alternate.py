@@ -5,7 +5,8 @@ Usage: benches/alternate.py [--vs-first] RUNS 'COMMAND A' 'COMMAND B' ...
 
 Each command is split into words as a shell would (`shlex`: quotes group words, but no
 shell runs, so no pipes or variables) and run RUNS times,
-A B C A B C ..., after three warm-up runs of each, with its output thrown away. Taking the
+A B C A B C ..., after three warm-up runs of each (the first must exit with status 0 or 1), with its
+output thrown away. Taking the
 commands in turn rather than one after the other spreads the machine's noise over all of
 them alike: the small-log tables of BENCHMARKS.md ("Latest") were measured so, with rg's
 count of the outcome lines among the commands, e.g.
@@ -34,7 +35,14 @@ def main() -> int:
     runs, commands = int(args[0]), [shlex.split(c) for c in args[1:]]
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     for command in commands:
-        for _ in range(3):
+        # A command that fails would be timed failing: the first warm-up run shows its errors.
+        # (Exit status 1 is rg's "no line matched", a count of zero.)
+        first = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if first.returncode not in (0, 1):
+            sys.stderr.write(first.stderr.decode(errors="replace"))
+            print(f"alternate.py: exit status {first.returncode}: {shlex.join(command)}", file=sys.stderr)
+            return 2
+        for _ in range(2):
             subprocess.run(command, **quiet)
     times = [[] for _ in commands]
     for _ in range(runs):
@@ -48,7 +56,7 @@ def main() -> int:
         q1, q3 = took[len(took) // 4], took[3 * len(took) // 4]
         median = statistics.median(took)
         ratio = f"  {median / first:5.2f}x" if vs_first else ""
-        print(f"{median:9.2f} ms{ratio}  (quartiles {q1:.2f}-{q3:.2f})  {' '.join(command)}")
+        print(f"{median:9.2f} ms{ratio}  (quartiles {q1:.2f}-{q3:.2f})  {shlex.join(command)}")
     return 0
 
 

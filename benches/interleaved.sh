@@ -24,10 +24,10 @@ for log in pf-normal pf-deferral ex-normal ex-deferral; do
     esac
     echo "## $log ($(uptime | sed 's/.*load/load/'))"
     # Taken in turn, run after run (benches/alternate.py), so that the machine's drift falls
-    # on every command alike. rg's patterns hold no space (\x20), as alternate.py splits
-    # commands on spaces and runs no shell; they count what a space would.
+    # on every command alike. alternate.py splits a command as a shell would (quotes, and a
+    # backslash escapes outside them), so rg's pattern is quoted; it spells a space \x20.
     python3 "$here/alternate.py" --vs-first "${RUNS:-5}" \
-        "rg -c $pat $dir/$log.log" \
+        "rg -c '$pat' $dir/$log.log" \
         "$old scan -q -o $out/a $dir/$log.log" \
         "$new scan -q -o $out/b $dir/$log.log" \
         "$old scan -q $dir/$log.log" \
