@@ -4,11 +4,10 @@
 Usage: benches/alternate.py [--vs-first] RUNS 'COMMAND A' 'COMMAND B' ...
 
 Each command is split into words as a shell would (`shlex`: quotes group words, but no
-shell runs, so no pipes or variables) and run RUNS times,
-A B C A B C ..., after three warm-up runs of each (the first must exit with status 0 or 1), with its
-output thrown away. Taking the
-commands in turn rather than one after the other spreads the machine's noise over all of
-them alike: the small-log tables of BENCHMARKS.md ("Latest") were measured so, with rg's
+shell runs, so no pipes or variables) and run RUNS times, A B C A B C ..., after three
+warm-up runs of each (the first must exit with status 0 or 1), with its output thrown away.
+Taking the commands in turn rather than one after the other spreads the machine's noise over
+all of them alike: the small-log tables of BENCHMARKS.md ("Latest") were measured so, with rg's
 count of the outcome lines among the commands, e.g.
 
     benches/alternate.py 40 "rg -c status=|reject: n18.log" \\

@@ -21,7 +21,7 @@
 
 /// Sets glibc's `mmap` threshold and heap pad (see the module docs); does nothing
 /// elsewhere.
-pub fn return_big_blocks() {
+pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         let tuned = std::env::var_os("GLIBC_TUNABLES").map(|v| v.to_string_lossy().into_owned());

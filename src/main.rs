@@ -3,7 +3,7 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    mailcodes::alloc::return_big_blocks();
+    mailcodes::alloc::tune();
     let cli = mailcodes::cli::Cli::parse();
     std::process::ExitCode::from(mailcodes::run(cli) as u8)
 }
