@@ -330,6 +330,41 @@ mod tests {
     }
 
     #[test]
+    fn any_name_gives_a_clean_provider_whatever_its_case_and_final_dot() {
+        // Relay names come from the log: random ones over the bytes `provider` looks at.
+        let alphabet = b"aAbz09.-/:_$\xff\x1bco";
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = next() % 14;
+            let name: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let p = provider(&name);
+            let shown = String::from_utf8_lossy(&name);
+            assert!(!p.is_empty() && p.len() <= 100, "{shown:?} gave {p:?}");
+            assert!(
+                p.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || matches!(b, b'.' | b'-' | b'_')),
+                "{shown:?} gave {p:?}"
+            );
+            assert!(!p.starts_with(['-', '.']), "{shown:?} gave {p:?}");
+            assert_eq!(provider(&name.to_ascii_uppercase()), p, "{shown:?}");
+            let mut dotted = name.clone();
+            dotted.push(b'.');
+            if !name.ends_with(b".") {
+                assert_eq!(provider(&dotted), p, "{shown:?}");
+            }
+        }
+    }
+
+    #[test]
     fn clean_names() {
         assert_eq!(clean_name(b"MX.Example.ORG"), "mx.example.org");
         assert_eq!(clean_name(b"-=cmd|x.example"), "cmdx.example");
