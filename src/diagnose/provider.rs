@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-/// Known providers by registered domain (see [`registered_domain`]): a host whose
+/// Known providers by registered domain (see [`Shape::domain_start`]): a host whose
 /// registered domain is one of these belongs to the provider. Sorted by domain (kept so for
 /// reading; [`known`] searches them by [`KNOWN_KEYS`]).
 const KNOWN: &[(&str, &str)] = &[
