@@ -340,7 +340,7 @@ impl Failures {
 
 /// A relay, named by its provider.
 struct Named<'a> {
-    /// Mostly borrowed from the relay's name (see [`provider`]).
+    /// Mostly borrowed from the relay's name (see [`provider()`]).
     provider: Cow<'a, str>,
     classes: ClassCounts,
     failures: &'a [Failure],
