@@ -24,15 +24,48 @@
 pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
-        let tuned = std::env::var_os("GLIBC_TUNABLES").map(|v| v.to_string_lossy().into_owned());
-        let tuned = |name: &str| tuned.as_deref().is_some_and(|v| v.contains(name));
-        if !tuned("mmap_threshold") {
-            glibc::set(glibc::M_MMAP_THRESHOLD, 128 * 1024);
-        }
-        if !tuned("top_pad") {
-            glibc::set(glibc::M_TOP_PAD, 16 << 20);
+        let tunables = std::env::var_os("GLIBC_TUNABLES");
+        let tunables = tunables.as_ref().map(|v| v.to_string_lossy());
+        for (knob, value) in settings(tunables.as_deref()) {
+            let param = match knob {
+                Knob::MmapThreshold => glibc::M_MMAP_THRESHOLD,
+                Knob::TopPad => glibc::M_TOP_PAD,
+            };
+            glibc::set(param, value);
         }
     }
+}
+
+/// A setting of glibc's allocator that [`tune`] makes.
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Knob {
+    MmapThreshold,
+    TopPad,
+}
+
+/// What [`tune`] sets, given `GLIBC_TUNABLES` (`name=value` pairs separated by `:`): each
+/// knob the user did not set there.
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
+fn settings(tunables: Option<&str>) -> Vec<(Knob, i32)> {
+    let given = |name: &str| {
+        tunables.is_some_and(|t| {
+            t.split(':')
+                .any(|pair| pair.split_once('=').is_some_and(|(n, _)| n == name))
+        })
+    };
+    [
+        (
+            Knob::MmapThreshold,
+            "glibc.malloc.mmap_threshold",
+            128 << 10,
+        ),
+        (Knob::TopPad, "glibc.malloc.top_pad", 16 << 20),
+    ]
+    .into_iter()
+    .filter(|(_, name, _)| !given(name))
+    .map(|(knob, _, value)| (knob, value))
+    .collect()
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -55,5 +88,33 @@ mod glibc {
         unsafe {
             mallopt(param, bytes);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_knob_the_user_tuned_is_left_alone() {
+        let both = vec![(Knob::MmapThreshold, 128 << 10), (Knob::TopPad, 16 << 20)];
+        assert_eq!(settings(None), both);
+        assert_eq!(settings(Some("")), both);
+        assert_eq!(
+            settings(Some("glibc.malloc.top_pad=131072")),
+            [(Knob::MmapThreshold, 128 << 10)]
+        );
+        assert_eq!(
+            settings(Some(
+                "glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=65536"
+            )),
+            [(Knob::TopPad, 16 << 20)]
+        );
+        assert_eq!(
+            settings(Some("glibc.malloc.mmap_threshold=1:glibc.malloc.top_pad=0")),
+            []
+        );
+        // Only a whole name counts.
+        assert_eq!(settings(Some("glibc.malloc.top_pad_x=1")), both);
     }
 }
