@@ -634,7 +634,7 @@ mod tests {
 
     /// `count` texts of bytes of `alphabet`, the `n`th `n % max_len` long, from a xorshift
     /// generator seeded with `seed`: the same texts on every run.
-    fn random_texts(
+    pub(super) fn random_texts(
         alphabet: &'static [u8],
         mut seed: u64,
         count: usize,

@@ -76,7 +76,8 @@ pub fn provider(relay: &[u8]) -> Cow<'_, str> {
         if private_address(host) {
             return Cow::Borrowed("local");
         }
-        if is_ip_literal(host) {
+        // A public address, IPv4 or IPv6 (it has a `:`).
+        if shape.colon || ipv4(host).is_some() {
             return Cow::Borrowed("unknown");
         }
     }
@@ -239,11 +240,6 @@ fn is_local_name(host: &[u8], has_dot: bool) -> bool {
     under(host, "localhost") || under(host, "local")
 }
 
-/// A dotted IPv4 address or an IPv6 address (it has a `:`).
-fn is_ip_literal(host: &[u8]) -> bool {
-    host.contains(&b':') || ipv4(host).is_some()
-}
-
 fn ipv4(host: &[u8]) -> Option<[u8; 4]> {
     let s = std::str::from_utf8(host).ok()?;
     s.parse::<std::net::Ipv4Addr>().ok().map(|a| a.octets())
@@ -333,18 +329,7 @@ mod tests {
     fn any_name_gives_a_clean_provider_whatever_its_case_and_final_dot() {
         // Relay names come from the log: random ones over the bytes `provider` looks at.
         let alphabet = b"aAbz09.-/:_$\xff\x1bco";
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..20_000 {
-            let len = next() % 14;
-            let name: Vec<u8> = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+        for name in super::super::tests::random_texts(alphabet, 0x2545_f491_4f6c_dd1d, 20_000, 14) {
             let p = provider(&name);
             let shown = String::from_utf8_lossy(&name);
             assert!(!p.is_empty() && p.len() <= 100, "{shown:?} gave {p:?}");
