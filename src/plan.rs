@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::input::Source;
 use crate::parse::{Context, Format, YearRule};
 use crate::persistent::Rule;
+use crate::report::table::Scope;
 use crate::window::Window;
 use std::path::PathBuf;
 
@@ -85,6 +86,25 @@ impl ScanPlan {
         self.out_dir
             .as_ref()
             .is_some_and(|d| d.to_string_lossy().contains(DATE))
+    }
+
+    /// The tables of what this run prints: all of them for the JSON document, the text
+    /// summary's otherwise.
+    pub fn printed_scope(&self) -> Scope {
+        if self.json {
+            Scope::All
+        } else {
+            Scope::Summary
+        }
+    }
+
+    /// The tables of this run's report: all of them when files are written.
+    pub fn scope(&self) -> Scope {
+        if self.out_dir.is_some() {
+            Scope::All
+        } else {
+            self.printed_scope()
+        }
     }
 }
 

@@ -171,7 +171,12 @@ impl<T: Slot> Slots<T> {
 
     /// Every entry, in no order.
     pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.slots.iter().filter(|e| e.hash() != 0)
+        self.iter_in(0..self.slots.len())
+    }
+
+    /// The entries in slots `slots` (of `0..`[`Slots::capacity`]), in no order.
+    pub fn iter_in(&self, slots: std::ops::Range<usize>) -> impl Iterator<Item = &T> {
+        self.slots[slots].iter().filter(|e| e.hash() != 0)
     }
 
     /// Makes room for `additional` more entries at once. Call it before adding the entries of

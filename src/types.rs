@@ -41,6 +41,39 @@ pub fn merge_shards<S: Send, C>(
     }
 }
 
+/// The items of `a` and `b`, each sorted, in one sorted list (of two equal items, `a`'s
+/// first).
+pub fn merge_sorted<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
+    let mut all = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if b[j] < a[i] {
+            all.push(b[j]);
+            j += 1;
+        } else {
+            all.push(a[i]);
+            i += 1;
+        }
+    }
+    all.extend_from_slice(&a[i..]);
+    all.extend_from_slice(&b[j..]);
+    all
+}
+
+/// The rows of `a` and `b`, each sorted by `less`, in one list sorted by `less` (of two
+/// equal rows, `a`'s first).
+pub fn merge_sorted_by<T>(a: Vec<T>, b: Vec<T>, less: impl Fn(&T, &T) -> bool) -> Vec<T> {
+    let mut all = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let next = if less(y, x) { b.next() } else { a.next() };
+        all.extend(next);
+    }
+    all.extend(a);
+    all.extend(b);
+    all
+}
+
 /// Sorts `rows` by total descending, then name ascending; `key` gives a row's total and
 /// name, and names must be unique (the order is then total, and any sort gives it).
 pub fn sort_by_total_then_name<T>(rows: &mut [T], key: impl Fn(&T) -> (u64, &str)) {
@@ -164,6 +197,21 @@ impl<K> Run<K> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn two_sorted_lists_merge_into_one_sorted_list() {
+        let (a, b) = ([1, 3, 3, 8], [0, 3, 4, 9, 10]);
+        assert_eq!(merge_sorted(&a, &b), [0, 1, 3, 3, 3, 4, 8, 9, 10]);
+        assert_eq!(merge_sorted(&a, &[]), a);
+        assert!(merge_sorted::<u8>(&[], &[]).is_empty());
+        // Of two equal items, the first list's comes first.
+        let (a, b) = (vec![(1, 'a'), (2, 'a')], vec![(1, 'b'), (3, 'b')]);
+        let by_number = |x: &(u8, char), y: &(u8, char)| x.0 < y.0;
+        assert_eq!(
+            merge_sorted_by(a, b, by_number),
+            [(1, 'a'), (1, 'b'), (2, 'a'), (3, 'b')]
+        );
+    }
+
     use super::*;
 
     #[test]

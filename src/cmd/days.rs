@@ -18,6 +18,7 @@ use crate::days::folders::{self, Pending};
 use crate::days::{date_string, day_of, Days};
 use crate::error::{Error, Exit};
 use crate::plan::{ScanPlan, DATE};
+use crate::report::table::Scope;
 use crate::stats::Stats;
 use crate::window::Window;
 use std::ffi::OsString;
@@ -68,7 +69,7 @@ pub(crate) fn finish(
         st.restore_evidence(&mut total.persistent, path)
             .map_err(Error::State)?;
     }
-    print_summary(plan, &report_of(plan, &total))?;
+    print_summary(plan, &report_of(plan, &total, plan.printed_scope()))?;
     let committed = commit(args, held.as_mut(), &total, reports_ok)?;
     if let (true, Some(p)) = (committed, pending) {
         p.finish();
@@ -172,7 +173,7 @@ fn write_all(
             }
             None => &f.run,
         };
-        let report = report_of(plan, stats);
+        let report = report_of(plan, stats, Scope::All);
         let reports_error = |error| Error::Reports {
             dir: f.dir.clone(),
             error,

@@ -13,7 +13,9 @@ use crate::error::{is_broken_pipe, Error, Exit};
 use crate::input::{Source, Span};
 use crate::pipeline::{both, InputError, Pipeline};
 use crate::plan::ScanPlan;
-use crate::report::{self, atomic::Staged, table::Counted, table::Report, text::Summary};
+use crate::report::{
+    self, atomic::Staged, table::Counted, table::Report, table::Scope, text::Summary,
+};
 use crate::state::{self, Lock, State};
 use crate::stats::Stats;
 use crate::tally::Tally;
@@ -143,11 +145,11 @@ fn finish(
     };
     let (mergeable, made) = if scanned.state.is_none() {
         both(parallel, stage_mergeable, || {
-            shows.then(|| Made::new(plan, stats, Counted::new(stats, parallel)))
+            shows.then(|| Made::new(plan, stats, Counted::new(stats, parallel, plan.scope())))
         })
     } else {
         let (mergeable, counted) = both(parallel, stage_mergeable, || {
-            shows.then(|| Counted::new(stats, parallel))
+            shows.then(|| Counted::new(stats, parallel, plan.scope()))
         });
         if let Some((path, _, st)) = &scanned.state {
             st.restore_evidence(&mut scanned.stats.persistent, path)
@@ -315,9 +317,10 @@ fn window_line(plan: &ScanPlan, stats: &Stats) -> Option<String> {
     })
 }
 
-/// The report of `stats` under the plan: its rule, its inputs and its window.
-pub(crate) fn report_of(plan: &ScanPlan, stats: &Stats) -> Report {
-    Counted::new(stats, plan.threads != 1).finish(
+/// The report of `stats` under the plan (its rule, its inputs and its window), with the
+/// tables of `scope`.
+pub(crate) fn report_of(plan: &ScanPlan, stats: &Stats, scope: Scope) -> Report {
+    Counted::new(stats, plan.threads != 1, scope).finish(
         stats,
         &plan.rule,
         &plan.names,

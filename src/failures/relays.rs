@@ -104,9 +104,18 @@ impl Relays {
     /// further on point to is prefetched: the names and lists [`AHEAD`] relays ahead, the
     /// lists' counts half as far (their lists are in the cache by then).
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], ClassCounts, &[Failure])> {
-        let mut far = self.table.iter().skip(AHEAD);
-        let mut near = self.table.iter().skip(AHEAD / 2);
-        self.table.iter().map(move |e| {
+        self.iter_in(0..self.slot_count())
+    }
+
+    /// The relays of [`Relays::iter`] whose entries are in the table's slots `slots` (of
+    /// `0..`[`Relays::slot_count`]): parts of the table can be read on threads of their own.
+    pub fn iter_in(
+        &self,
+        slots: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (&[u8], ClassCounts, &[Failure])> {
+        let mut far = self.table.iter_in(slots.clone()).skip(AHEAD);
+        let mut near = self.table.iter_in(slots.clone()).skip(AHEAD / 2);
+        self.table.iter_in(slots).map(move |e| {
             if let Some(a) = far.next() {
                 if let Some(b) = self.name(a).first() {
                     prefetch(b);
@@ -133,6 +142,11 @@ impl Relays {
         e.failures
             .checked_sub(1)
             .and_then(|i| self.failures.get(i as usize))
+    }
+
+    /// The table's slots, entries or not.
+    pub fn slot_count(&self) -> usize {
+        self.table.capacity()
     }
 
     /// Relays counted.

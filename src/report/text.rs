@@ -357,4 +357,47 @@ mod tests {
         failing_domains(&mut none, Some(&t), 0).unwrap();
         assert!(String::from_utf8(none).unwrap().contains("… and 4 more"));
     }
+
+    #[test]
+    fn the_summary_of_its_own_tables_is_the_summary_of_every_table() {
+        // The sample logs, and failures at domains whose names need cleaning (one of them
+        // cleaning to the name of a domain that only delivered).
+        let odd: [&[u8]; 3] = [
+            b"Jan 29 10:00:00 mx postfix/smtp[1]: A1: to=<a@Ok.example>, relay=mx.ok.example[1.2.3.4]:25, delay=1, dsn=2.0.0, status=sent (250 ok)\n",
+            b"Jan 29 10:00:01 mx postfix/smtp[1]: A2: to=<b@ok\x01.example>, relay=mx.ok.example[1.2.3.4]:25, delay=1, dsn=4.2.2, status=deferred (host said: 452 4.2.2 full)\n",
+            b"Jan 29 10:00:02 mx postfix/smtp[1]: A3: to=<c@bad\xff.example>, relay=mx.bad.example[1.2.3.5]:25, delay=1, dsn=5.1.1, status=bounced (host said: 550 5.1.1 no such user)\n",
+        ];
+        let mut log = Vec::new();
+        for part in [
+            &include_bytes!("../../fixtures/sample/postfix-mail.log")[..],
+            include_bytes!("../../fixtures/sample/exim-mainlog"),
+            include_bytes!("../../fixtures/postfix/lightmeter-mixed.log"),
+            include_bytes!("../../fixtures/persistent/mixed.log"),
+        ]
+        .into_iter()
+        .chain(odd)
+        {
+            log.extend_from_slice(part);
+        }
+        let stats = crate::scan::Scanner::new(crate::parse::Context {
+            year: crate::parse::YearRule::Fixed(2026),
+            ..crate::parse::Context::new(0)
+        })
+        .scan(&log);
+        assert!(stats.domain_counts().count() > 20);
+        let rule = crate::persistent::Rule::default();
+        for parallel in [false, true] {
+            let text =
+                |scope| {
+                    let report = crate::report::table::Counted::new(&stats, parallel, scope)
+                        .finish(&stats, &rule, &["log".into()], None);
+                    let mut out = Vec::new();
+                    write(&mut out, &report, &Summary { top: 3, width: 80 }).unwrap();
+                    String::from_utf8(out).unwrap()
+                };
+            let all = text(crate::report::table::Scope::All);
+            assert!(all.contains("top failing domains") && all.contains("mostly at"));
+            assert_eq!(text(crate::report::table::Scope::Summary), all);
+        }
+    }
 }
