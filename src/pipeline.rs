@@ -18,14 +18,20 @@ use std::io::{self, Read};
 use std::sync::{mpsc, Mutex};
 
 /// Runs `a` and `b`, at the same time if `parallel` (`-j 1` asks for one thread): the steps
-/// of a report that can overlap.
-pub fn both<A: Send, B>(
+/// of a report that can overlap. On a thread of a pool, the pool's threads run them (one may
+/// be busy with other steps: it takes its part when it is free); elsewhere, `a` runs on a
+/// thread of its own.
+pub fn both<A: Send, B: Send>(
     parallel: bool,
     a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B,
+    b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
     if !parallel {
         return (a(), b());
+    }
+    if rayon::current_thread_index().is_some() {
+        let (b, a) = rayon::join(b, a);
+        return (a, b);
     }
     std::thread::scope(|s| {
         let a = s.spawn(a);

@@ -68,14 +68,21 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
         let writer = crate::events::EventsWriter::create(path).map_err(Error::Events)?;
         crate::events::sink::install(writer);
     }
+    // One pool scans and then makes the reports: its threads are running already, where
+    // threads started for the report's steps waited for the scan's to end (1.5 to 4 ms
+    // after a 200 MB log).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.threads)
+        .build()
+        .map_err(|e| Error::Threads(e.to_string()))?;
     if plan.by_day() {
-        let mut scanned = scan::<Days>(&plan)?;
+        let mut scanned = scan::<Days>(&plan, &pool)?;
         let status = check_read(args, &plan, &mut scanned)?;
-        crate::cmd::days::finish(args, &plan, scanned, status)
+        pool.install(|| crate::cmd::days::finish(args, &plan, scanned, status))
     } else {
-        let mut scanned = scan::<Stats>(&plan)?;
+        let mut scanned = scan::<Stats>(&plan, &pool)?;
         let status = check_read(args, &plan, &mut scanned)?;
-        finish(args, &plan, scanned, status)
+        pool.install(|| finish(args, &plan, scanned, status))
     }
 }
 
@@ -198,17 +205,13 @@ fn install_key(args: &ScanArgs, dir: &Path) -> Result<(), Error> {
 }
 
 /// Scans every input: with `--state` under its lock and only what is new.
-fn scan<T: Tally>(plan: &ScanPlan) -> Result<Scanned<T>, Error> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
-        .build()
-        .map_err(|e| Error::Threads(e.to_string()))?;
+fn scan<T: Tally>(plan: &ScanPlan, pool: &rayon::ThreadPool) -> Result<Scanned<T>, Error> {
     // Each input sizes the bar itself (see `show_input`): rates of plain and compressed
     // bytes do not mix into one ETA.
     let bar = progress_bar(None, plan.quiet);
     let pipeline = Pipeline {
         context: plan.context.clone(),
-        pool: &pool,
+        pool,
         progress: &bar,
         chunk_size: plan.chunk_size,
         mmap: mmap_choice(plan.mmap),
