@@ -223,7 +223,14 @@ impl Mappable {
     /// Maps `range` of the file, read-only.
     pub(crate) fn map(&self, range: std::ops::Range<u64>) -> io::Result<memmap2::Mmap> {
         let len = usize::try_from(range.end - range.start).map_err(io::Error::other)?;
-        map_settled(&self.file, range.start, len)
+        map_settled(&self.file, range.start, len, true)
+    }
+
+    /// Maps `range` of the file, read-only, its pages brought in when first read (by
+    /// whichever thread reads them).
+    pub(crate) fn map_lazily(&self, range: std::ops::Range<u64>) -> io::Result<memmap2::Mmap> {
+        let len = usize::try_from(range.end - range.start).map_err(io::Error::other)?;
+        map_settled(&self.file, range.start, len, false)
     }
 
     /// The file, to find line ends in it.
@@ -233,18 +240,17 @@ impl Mappable {
 }
 
 #[allow(unsafe_code)]
-fn map_settled(file: &File, offset: u64, len: usize) -> io::Result<memmap2::Mmap> {
+fn map_settled(file: &File, offset: u64, len: usize, populate: bool) -> io::Result<memmap2::Mmap> {
     // SAFETY: `file` is a settled file, mapped under an `MmapChoice` whose creator promised
     // (see `MmapChoice::settled_files`) that settled files are neither written into nor
     // truncated while this scan runs. The map is shared, not private: that promise is the
     // only thing that keeps its bytes stable.
-    unsafe {
-        memmap2::MmapOptions::new()
-            .offset(offset)
-            .len(len)
-            .populate()
-            .map(file)
+    let mut options = memmap2::MmapOptions::new();
+    options.offset(offset).len(len);
+    if populate {
+        options.populate();
     }
+    unsafe { options.map(file) }
 }
 
 /// How an opened input is read.

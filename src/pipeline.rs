@@ -49,12 +49,18 @@ pub const CHUNK_SIZE: usize = 4 << 20;
 /// Largest chunk of a memory-mapped file. Each chunk is a map and an unmap, and with more
 /// than one thread every unmap flushes the TLB of each core, so big chunks cost less system
 /// time (16 MiB: a third of that of 4 MiB on the benchmark log); memory stays at a chunk
-/// or two per thread.
+/// or two per thread (a small file is mapped whole, see [`WHOLE_MAPPED`]).
 pub const MAP_CHUNK_SIZE: usize = 16 << 20;
 
 /// Largest chunk that is memory-mapped: a file that would need a bigger one (a line of more
 /// than about 48 MiB) is read instead; see [`Pipeline::scan_mapped`].
 pub const MAX_MAPPED: u64 = 4 * MAP_CHUNK_SIZE as u64;
+
+/// Largest part of a file that is mapped whole, once, rather than chunk by chunk: on a small
+/// log the map and unmap of each chunk (with the page tables filled in beforehand, and every
+/// core's TLB flushed after) came between the chunks of both threads; mapped whole, an 18 MB
+/// log was scanned 4-6 % faster, its peak RSS counting the file's 18 MB of page cache too.
+const WHOLE_MAPPED: u64 = 32 << 20;
 
 /// Smallest chunk of a memory-mapped file that is cut for balance.
 const MIN_MAP_CHUNK_SIZE: u64 = 1 << 20;
@@ -254,10 +260,16 @@ impl Pipeline<'_> {
             || map_chunk_size(range.end - range.start, self.pool.current_num_threads()),
             |n| n as u64,
         );
-        let ranges = input::line_chunks(map.file(), range, size)?;
+        let ranges = input::line_chunks(map.file(), range.clone(), size)?;
         if ranges.iter().any(|r| r.end - r.start > MAX_MAPPED) {
             return Ok(None);
         }
+        // (A chunk size given, for tests and benchmarks, maps chunk by chunk whatever the
+        // size of the file.)
+        let whole = match range.end - range.start {
+            1..=WHOLE_MAPPED if self.chunk_size.is_none() => Some(map.map_lazily(range.clone())?),
+            _ => None,
+        };
         let edges = Mutex::new(Vec::with_capacity(ranges.len()));
         let error = Mutex::new(None);
         let workers = Workers::default();
@@ -276,13 +288,26 @@ impl Pipeline<'_> {
                 .with_max_len(1)
                 .for_each(|(index, r)| {
                     let len = r.end - r.start;
-                    match map.map(r) {
-                        Ok(bytes) => {
-                            let edge =
-                                workers.with(|acc| scan_chunk(scanner, acc, index, &bytes, 0));
-                            lock(&edges).push(edge);
+                    let scan = |bytes: &[u8]| {
+                        let edge = workers.with(|acc| scan_chunk(scanner, acc, index, bytes, 0));
+                        lock(&edges).push(edge);
+                    };
+                    match &whole {
+                        Some(all) => {
+                            let at = (r.start - range.start) as usize;
+                            match all.get(at..at + len as usize) {
+                                Some(bytes) => scan(bytes),
+                                None => {
+                                    *lock(&error) = Some(io::Error::other(
+                                        "a chunk outside the mapped part (a bug)",
+                                    ))
+                                }
+                            }
                         }
-                        Err(e) => *lock(&error) = Some(e),
+                        None => match map.map(r) {
+                            Ok(bytes) => scan(&bytes),
+                            Err(e) => *lock(&error) = Some(e),
+                        },
                     }
                     self.progress.inc(len);
                 });
