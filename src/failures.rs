@@ -302,19 +302,19 @@ impl Failures {
     }
 
     /// [`Failures::provider_tables`], putting providers in the order of `hash` (which may
-    /// give two providers one hash); without `rows`, only the top providers.
+    /// give two providers one hash); without `with_rows`, only the top providers.
     fn provider_tables_by(
         &self,
         hash: impl Fn(&str) -> u64 + Sync,
         parallel: bool,
-        rows: bool,
+        with_rows: bool,
     ) -> (Vec<ProviderRow>, Map<(Diagnosis, Class), String>) {
         let slots = self.relays.slot_count();
         let name = |part: std::ops::Range<usize>, tag: u32| {
             let relays: Vec<Named<'_>> = self
                 .relays
                 .iter_in(part)
-                .filter(|(_, _, failures)| rows || !failures.is_empty())
+                .filter(|(_, _, failures)| with_rows || !failures.is_empty())
                 .map(|(relay, classes, failures)| Named {
                     provider: provider(relay),
                     classes,
@@ -343,7 +343,7 @@ impl Failures {
         let (a, b) = (below(&first_order), below(&second_order));
         let add_up = |one: &[(u64, u32)], other: &[(u64, u32)]| {
             let order = crate::types::merge_sorted(one, other);
-            add_up_providers(&relays, &order, rows)
+            add_up_providers(&relays, &order, with_rows)
         };
         let ((rows, mut tops), (rest, rest_tops)) = crate::pipeline::both(
             parallel,
@@ -386,14 +386,13 @@ impl<'a> Halves<'a> {
 type Top<'a> = ((Diagnosis, Class), u64, &'a str);
 
 /// The rows of the providers whose relays are in `order` (of the relays, sorted by their
-/// provider's hash), sorted by total descending, then name (when `rows`), and their top
-/// providers.
+/// provider's hash), sorted by total descending, then name (none without `with_rows`), and
+/// their top providers.
 fn add_up_providers<'a>(
     relays: &'a Halves<'a>,
     order: &[(u64, u32)],
-    rows: bool,
+    with_rows: bool,
 ) -> (Vec<ProviderRow>, Vec<Top<'a>>) {
-    let wanted = rows;
     let mut tops: Vec<Top<'a>> = Vec::new();
     let mut rows: Vec<ProviderRow> = Vec::new();
     let mut group: Vec<&Named<'_>> = Vec::new();
@@ -412,7 +411,7 @@ fn add_up_providers<'a>(
         }
         for one in group.chunk_by(|a, b| a.provider == b.provider) {
             let (classes, top_diagnosis) = add_up(one, &mut tops, &mut scratch);
-            if wanted {
+            if with_rows {
                 rows.push(ProviderRow {
                     provider: one[0].provider.to_string(),
                     classes,
