@@ -197,6 +197,8 @@ impl<K> Run<K> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn two_sorted_lists_merge_into_one_sorted_list() {
         let (a, b) = ([1, 3, 3, 8], [0, 3, 4, 9, 10]);
@@ -211,8 +213,6 @@ mod tests {
             [(1, 'a'), (1, 'b'), (2, 'a'), (3, 'b')]
         );
     }
-
-    use super::*;
 
     #[test]
     fn a_run_hands_over_each_key_once_it_changes() {

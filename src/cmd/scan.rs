@@ -473,6 +473,7 @@ fn stage_files(
     report: &Report,
     parallel: bool,
 ) -> std::io::Result<StagedFiles> {
+    debug_assert_eq!(report.scope, Scope::All, "report files have every table");
     let in_memory = render_in_memory(kinds, report)?;
     let csv = || -> std::io::Result<Vec<Staged>> {
         if !kinds.contains(&ReportKind::Csv) {

@@ -6,7 +6,7 @@
 //! everything else (codes, recipients, hours, timestamps) a string, so `4.2.2` stays a code
 //! and `0123` a recipient. serde_json escapes every control character.
 
-use crate::report::table::{Cell, Report, Table};
+use crate::report::table::{Cell, Report, Scope, Table};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
@@ -132,6 +132,7 @@ fn facts(r: &Report) -> Value {
 
 /// Writes the document, pretty-printed, with a final newline.
 pub fn write<W: Write>(mut w: W, r: &Report) -> io::Result<()> {
+    debug_assert_eq!(r.scope, Scope::All, "the JSON document has every table");
     serde_json::to_writer_pretty(&mut w, &Doc(r)).map_err(io::Error::other)?;
     writeln!(w)
 }

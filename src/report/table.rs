@@ -211,6 +211,7 @@ pub enum Scope {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counted {
     tables: Vec<Table>,
+    scope: Scope,
 }
 
 impl Counted {
@@ -241,7 +242,7 @@ impl Counted {
             tables.push(providers(provider_rows));
             tables.push(hosts(stats));
         }
-        Counted { tables }
+        Counted { tables, scope }
     }
 
     /// The whole report: these tables, the persistent list of `stats` under `rule` (in file
@@ -257,7 +258,11 @@ impl Counted {
         let facts = facts(stats, rule, inputs, window, &persistent);
         let mut tables = self.tables;
         tables.insert(5, persistent);
-        Report { facts, tables }
+        Report {
+            facts,
+            tables,
+            scope: self.scope,
+        }
     }
 }
 
@@ -266,8 +271,11 @@ impl Counted {
 pub struct Report {
     pub facts: Facts,
     /// In file order: classes, codes, enhanced, domains, hourly, persistent_450, diagnoses,
-    /// providers, hosts.
+    /// providers, hosts (see [`Scope`]).
     pub tables: Vec<Table>,
+    /// Which tables were made: only a report of [`Scope::All`] may be written to files or
+    /// as the JSON document.
+    pub scope: Scope,
 }
 
 impl Report {
