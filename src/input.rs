@@ -301,7 +301,9 @@ pub(crate) fn line_chunks(
     use std::os::unix::fs::FileExt;
     let mut out = Vec::new();
     let mut start = range.start;
-    let mut buf = vec![0u8; 64 << 10];
+    // A page at a time: a line is rarely longer, and every cut is a read on the path to the
+    // scan's start (64 KiB reads copied a megabyte to cut an 18 MB log in 16).
+    let mut buf = vec![0u8; 4 << 10];
     while start < range.end {
         let mut cut = (start + chunk_size.max(1)).min(range.end);
         // Move the cut to just after the next newline.
