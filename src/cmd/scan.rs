@@ -70,13 +70,9 @@ fn run_plan(args: &ScanArgs) -> Result<Exit, Error> {
     }
     // One pool scans and then makes the reports: its threads are running already, where
     // threads started for the report's steps waited for the scan's to end (1.5 to 4 ms
-    // after a 200 MB log). This thread is one of them (rayon leaks the pool's registry for
-    // that, once per run): one thread fewer to start, and no hand-over to the pool and back
-    // around the scan and the report, each a sleeping thread to wake (an empty log: 3.2 ->
-    // 2.65 ms).
+    // after a 200 MB log).
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
-        .use_current_thread()
         .build()
         .map_err(|e| Error::Threads(e.to_string()))?;
     if plan.by_day() {
