@@ -65,21 +65,10 @@ const WHOLE_MAPPED: u64 = 32 << 20;
 /// Smallest chunk of a memory-mapped file that is cut for balance.
 const MIN_MAP_CHUNK_SIZE: u64 = 1 << 20;
 
-/// Smallest chunk of a file mapped whole ([`WHOLE_MAPPED`]).
-const MIN_WHOLE_CHUNK_SIZE: u64 = 256 << 10;
-
 /// The chunk size for a mapped file of `len` bytes: at least 8 chunks per thread, so that the
-/// workers finish together, within 1 MiB ..= [`MAP_CHUNK_SIZE`]. A file mapped whole costs
-/// nothing per chunk but a task and a table of edges, so it is cut finer, in at least 32
-/// chunks per thread of 256 KiB or more: with 8 chunks per thread of an 18 MB log (about
-/// 1.5 ms each), one thread still had most of a chunk to go when the other ran out of
-/// work, and a 1 MB log was one chunk, scanned by one thread.
+/// workers finish together, within 1 MiB ..= [`MAP_CHUNK_SIZE`].
 fn map_chunk_size(len: u64, threads: usize) -> u64 {
-    let threads = threads.max(1) as u64;
-    match len {
-        0..=WHOLE_MAPPED => (len / (threads * 32)).max(MIN_WHOLE_CHUNK_SIZE),
-        _ => (len / (threads * 8)).clamp(MIN_MAP_CHUNK_SIZE, MAP_CHUNK_SIZE as u64),
-    }
+    (len / (threads.max(1) as u64 * 8)).clamp(MIN_MAP_CHUNK_SIZE, MAP_CHUNK_SIZE as u64)
 }
 
 /// An input that could not be read (or not to its end).
@@ -460,11 +449,7 @@ mod tests {
 
     #[test]
     fn mapped_chunks_balance_small_files_and_stay_bounded_on_big_ones() {
-        assert_eq!(map_chunk_size(0, 2), MIN_WHOLE_CHUNK_SIZE);
-        assert_eq!(map_chunk_size(1 << 20, 2), MIN_WHOLE_CHUNK_SIZE);
-        assert_eq!(map_chunk_size(18 << 20, 2), 288 << 10);
-        assert_eq!(map_chunk_size(WHOLE_MAPPED, 1), 1 << 20);
-        assert_eq!(map_chunk_size(WHOLE_MAPPED + 1, 2), 2 << 20);
+        assert_eq!(map_chunk_size(0, 2), MIN_MAP_CHUNK_SIZE);
         assert_eq!(map_chunk_size(64 << 20, 2), 4 << 20);
         assert_eq!(map_chunk_size(1 << 30, 2), MAP_CHUNK_SIZE as u64);
         assert_eq!(map_chunk_size(1 << 30, 0), MAP_CHUNK_SIZE as u64);
