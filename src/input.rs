@@ -299,16 +299,24 @@ pub(crate) fn line_chunks(
     chunk_size: u64,
 ) -> io::Result<Vec<std::ops::Range<u64>>> {
     use std::os::unix::fs::FileExt;
+    // A page first: a line is rarely longer, and every cut is a read on the path to the
+    // scan's start (64 KiB reads copied a megabyte to cut an 18 MB log in 16). Then twice as
+    // much at each read that finds no newline, up to 1 MiB: a cut inside a reply of 500 KB,
+    // or in a file of binary junk with no newline for a gigabyte, takes a few reads.
+    const FIRST: usize = 4 << 10;
+    const MOST: usize = 1 << 20;
     let mut out = Vec::new();
     let mut start = range.start;
-    // A page at a time: a line is rarely longer, and every cut is a read on the path to the
-    // scan's start (64 KiB reads copied a megabyte to cut an 18 MB log in 16).
-    let mut buf = vec![0u8; 4 << 10];
+    let mut buf = vec![0u8; FIRST];
     while start < range.end {
         let mut cut = (start + chunk_size.max(1)).min(range.end);
+        let mut want = FIRST;
         // Move the cut to just after the next newline.
         while cut < range.end {
-            let n = ((range.end - cut) as usize).min(buf.len());
+            if buf.len() < want {
+                buf.resize(want, 0);
+            }
+            let n = ((range.end - cut) as usize).min(want);
             let got = file.read_at(&mut buf[..n], cut)?;
             if got == 0 {
                 cut = range.end;
@@ -319,6 +327,7 @@ pub(crate) fn line_chunks(
                 break;
             }
             cut += got as u64;
+            want = (want * 2).min(MOST);
         }
         out.push(start..cut);
         start = cut;
@@ -780,6 +789,70 @@ impl<R: Read> Chunker<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_cut_after_newlines_whatever_its_lines_lengths() {
+        use std::io::Write;
+        // Short lines, lines longer than the first reads (and than several of them), a
+        // stretch of 3 MB with no newline, and a last line without one.
+        let mut data = Vec::new();
+        for i in 0..80 {
+            let len = [20, 5000, 70_000, 300_000][i % 4];
+            data.extend(std::iter::repeat_n(b'a' + (i % 26) as u8, len));
+            data.push(b'\n');
+        }
+        data.extend(std::iter::repeat_n(b'z', 3 << 20));
+        data.extend_from_slice(b"\ntail");
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&data).unwrap();
+        let len = data.len() as u64;
+        for (range, size) in [
+            (0..len, 1 << 20),
+            (0..len, 4096),
+            (777..len - 3, 100_000),
+            (0..len, len),
+        ] {
+            let cuts = line_chunks(&file, range.clone(), size).unwrap();
+            assert_eq!(cuts.first().unwrap().start, range.start);
+            assert_eq!(cuts.last().unwrap().end, range.end);
+            for pair in cuts.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+            }
+            for c in &cuts[..cuts.len() - 1] {
+                assert!(c.end - c.start >= size.min(range.end - c.start), "{c:?}");
+                assert_eq!(
+                    data[c.end as usize - 1],
+                    b'\n',
+                    "{c:?} ends after a newline"
+                );
+                // The first newline at or after the size asked for.
+                let from = (c.start + size) as usize;
+                let first = from + data[from..].iter().position(|&b| b == b'\n').unwrap();
+                assert_eq!(c.end as usize, first + 1, "{c:?}");
+            }
+        }
+        assert!(line_chunks(&file, 5..5, 100).unwrap().is_empty());
+        // One newline, at and around every boundary between two of the growing reads of a
+        // cut asked for at 4 KiB.
+        let (mut edges, mut read) = (vec![4096u64], 4096);
+        while edges[edges.len() - 1] < 4 << 20 {
+            edges.push(edges[edges.len() - 1] + read);
+            read = (read * 2).min(1 << 20);
+        }
+        for edge in edges {
+            for at in [edge - 1, edge, edge + 1] {
+                let mut data = vec![b'x'; at as usize + 10];
+                data[at as usize] = b'\n';
+                let mut file = tempfile::tempfile().unwrap();
+                file.write_all(&data).unwrap();
+                let len = data.len() as u64;
+                let cuts = line_chunks(&file, 0..len, 4096).unwrap();
+                // (A newline before the cut asked for is not where it moves to.)
+                let want = if at >= 4096 { at + 1 } else { len };
+                assert_eq!(cuts[0], 0..want, "newline at {at}");
+            }
+        }
+    }
 
     fn chunks(data: &[u8], size: usize, max_line: usize) -> Vec<(Vec<u8>, u64)> {
         let mut c = Chunker::new(data, size, max_line);
